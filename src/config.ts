@@ -1,0 +1,228 @@
+import { z } from 'zod';
+
+/**
+ * The whole configuration of both processes, read once from the environment.
+ * Everything else receives the parsed `Config`; nothing else reads `process.env`.
+ */
+
+export const REGIONS = ['us', 'eu', 'kr', 'tw'] as const;
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+const bool = (fallback: boolean) =>
+  z
+    .union([z.stringbool(), z.undefined(), z.literal('')])
+    .transform((v) => (v === undefined || v === '' ? fallback : v));
+
+const positiveInt = (fallback: number) =>
+  z
+    .union([z.literal(''), z.undefined(), z.coerce.number().int().positive()])
+    .transform((v) => (v === undefined || v === '' ? fallback : v));
+
+const positiveNumber = (fallback: number) =>
+  z
+    .union([z.literal(''), z.undefined(), z.coerce.number().positive()])
+    .transform((v) => (v === undefined || v === '' ? fallback : v));
+
+const url = (fallback?: string) =>
+  z
+    .union([z.literal(''), z.undefined(), z.url()])
+    .transform((v) => (v === undefined || v === '' ? fallback : v));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: positiveInt(5001),
+  WORKER_PORT: positiveInt(5002),
+  DATABASE_URL: url(),
+  REDIS_URL: url('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_-]+$/i, 'letters, digits, "-" and "_" only')
+    .default('progress'),
+  SECRET_KEY: optionalString,
+  JWT_SECRET_KEY: optionalString,
+  JWT_ACCESS_TOKEN_EXPIRES: positiveInt(900),
+  JWT_REFRESH_TOKEN_EXPIRES: positiveInt(604800),
+  BLIZZARD_CLIENT_ID: optionalString,
+  BLIZZARD_CLIENT_SECRET: optionalString,
+  BLIZZARD_REGION: z.enum(REGIONS).default('us'),
+  BLIZZARD_API_TIMEOUT: positiveNumber(10),
+  BLIZZARD_API_BASE_URL: z.string().default('https://{region}.api.blizzard.com'),
+  BLIZZARD_OAUTH_URL: url('https://oauth.battle.net/token'),
+  BLIZZARD_QUOTA_PER_SECOND: positiveInt(100),
+  BLIZZARD_QUOTA_PER_HOUR: positiveInt(36000),
+  BLIZZARD_QUOTA_HEADROOM: z.coerce.number().min(0).max(0.5).default(0.05),
+  WARCRAFTLOGS_CLIENT_ID: optionalString,
+  WARCRAFTLOGS_CLIENT_SECRET: optionalString,
+  WARCRAFTLOGS_OAUTH_URL: url('https://www.warcraftlogs.com/oauth/token'),
+  WARCRAFTLOGS_API_URL: url('https://www.warcraftlogs.com/api/v2/client'),
+  GUILD_API_URL: url(),
+  GUILD_API_TIMEOUT: positiveNumber(3),
+  CORS_ORIGINS: z.string().default('http://localhost:3000'),
+  CHARACTER_CACHE_TTL: positiveInt(3600),
+  NOT_FOUND_CACHE_TTL: positiveInt(600),
+  PERMISSION_CACHE_TTL: positiveInt(60),
+  GUILD_SYNC_INTERVAL: positiveInt(3600),
+  CHARACTER_WAIT_MS: positiveInt(4000),
+  WORKER_CONCURRENCY: positiveInt(16),
+  DEBUG: bool(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  WEBHOOK_SECRET: optionalString,
+  QUEUE_DASHBOARD_USER: optionalString,
+  QUEUE_DASHBOARD_PASSWORD: optionalString,
+  FORCE_HTTPS: z.union([z.stringbool(), z.undefined(), z.literal('')]),
+  TRUST_PROXY: z.union([z.stringbool(), z.undefined(), z.literal('')]),
+  RATE_LIMIT_PER_MINUTE: positiveInt(300),
+});
+
+export type Region = (typeof REGIONS)[number];
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  isProduction: boolean;
+  port: number;
+  workerPort: number;
+  databaseUrl: string;
+  redisUrl: string;
+  /** Namespace of every Redis key (queues, cache, counters), so several deployments or test runs share one Redis. */
+  redisPrefix: string;
+  secretKey: string;
+  jwtSecretKey: string;
+  jwtAccessTokenExpires: number;
+  jwtRefreshTokenExpires: number;
+  blizzard: {
+    clientId: string;
+    clientSecret: string;
+    region: Region;
+    timeoutMs: number;
+    apiBaseUrl: string;
+    oauthUrl: string;
+    quotaPerSecond: number;
+    quotaPerHour: number;
+    quotaHeadroom: number;
+  };
+  warcraftlogs: { clientId: string; clientSecret: string; oauthUrl: string; apiUrl: string };
+  guildApi: { url: string; timeoutMs: number };
+  corsOrigins: string[];
+  characterCacheTtl: number;
+  notFoundCacheTtl: number;
+  permissionCacheTtl: number;
+  guildSyncInterval: number;
+  characterWaitMs: number;
+  workerConcurrency: number;
+  debug: boolean;
+  logLevel: string;
+  webhookSecret: string | undefined;
+  dashboard: { user: string; password: string } | undefined;
+  forceHttps: boolean;
+  trustProxy: boolean;
+  rateLimitPerMinute: number;
+  /** True when no upstream credentials are set outside production: the built-in simulators stand in. */
+  usesSimulatedUpstreams: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEV_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/test';
+
+/** Parses an environment into a frozen Config, or throws one ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`);
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === 'production';
+  const problems: string[] = [];
+  const required = (name: keyof typeof e, value: unknown, why: string) => {
+    if (value === undefined) problems.push(`${name}: required ${why}`);
+  };
+
+  required('JWT_SECRET_KEY', e.JWT_SECRET_KEY, 'to verify access tokens');
+  if (isProduction) {
+    required('SECRET_KEY', e.SECRET_KEY, 'in production');
+    required('DATABASE_URL', e.DATABASE_URL, 'in production');
+    required('GUILD_API_URL', e.GUILD_API_URL, 'in production');
+    required('BLIZZARD_CLIENT_ID', e.BLIZZARD_CLIENT_ID, 'in production');
+    required('BLIZZARD_CLIENT_SECRET', e.BLIZZARD_CLIENT_SECRET, 'in production');
+    required('WARCRAFTLOGS_CLIENT_ID', e.WARCRAFTLOGS_CLIENT_ID, 'in production');
+    required('WARCRAFTLOGS_CLIENT_SECRET', e.WARCRAFTLOGS_CLIENT_SECRET, 'in production');
+  }
+  if (!e.BLIZZARD_API_BASE_URL.startsWith('http')) problems.push('BLIZZARD_API_BASE_URL: must be an http(s) URL');
+  if ((e.QUEUE_DASHBOARD_USER === undefined) !== (e.QUEUE_DASHBOARD_PASSWORD === undefined)) {
+    problems.push('QUEUE_DASHBOARD_USER/QUEUE_DASHBOARD_PASSWORD: set both or neither');
+  }
+  const corsOrigins = e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (!z.url().safeParse(origin).success) problems.push(`CORS_ORIGINS: "${origin}" is not a URL`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const usesSimulatedUpstreams =
+    !isProduction && !e.BLIZZARD_CLIENT_ID && !e.WARCRAFTLOGS_CLIENT_ID && !e.GUILD_API_URL;
+
+  const config: Config = {
+    env: e.NODE_ENV,
+    isProduction,
+    port: e.PORT,
+    workerPort: e.WORKER_PORT,
+    databaseUrl: e.DATABASE_URL ?? DEV_DATABASE_URL,
+    redisUrl: e.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisPrefix: e.REDIS_PREFIX,
+    secretKey: e.SECRET_KEY ?? 'development-only-secret',
+    jwtSecretKey: e.JWT_SECRET_KEY as string,
+    jwtAccessTokenExpires: e.JWT_ACCESS_TOKEN_EXPIRES,
+    jwtRefreshTokenExpires: e.JWT_REFRESH_TOKEN_EXPIRES,
+    blizzard: {
+      clientId: e.BLIZZARD_CLIENT_ID ?? 'simulated-client',
+      clientSecret: e.BLIZZARD_CLIENT_SECRET ?? 'simulated-secret',
+      region: e.BLIZZARD_REGION,
+      timeoutMs: Math.round(e.BLIZZARD_API_TIMEOUT * 1000),
+      apiBaseUrl: e.BLIZZARD_API_BASE_URL.replace(/\/+$/, ''),
+      oauthUrl: e.BLIZZARD_OAUTH_URL as string,
+      quotaPerSecond: e.BLIZZARD_QUOTA_PER_SECOND,
+      quotaPerHour: e.BLIZZARD_QUOTA_PER_HOUR,
+      quotaHeadroom: e.BLIZZARD_QUOTA_HEADROOM,
+    },
+    warcraftlogs: {
+      clientId: e.WARCRAFTLOGS_CLIENT_ID ?? 'simulated-client',
+      clientSecret: e.WARCRAFTLOGS_CLIENT_SECRET ?? 'simulated-secret',
+      oauthUrl: e.WARCRAFTLOGS_OAUTH_URL as string,
+      apiUrl: e.WARCRAFTLOGS_API_URL as string,
+    },
+    guildApi: { url: (e.GUILD_API_URL ?? 'http://127.0.0.1:5050/guild-api').replace(/\/+$/, ''), timeoutMs: Math.round(e.GUILD_API_TIMEOUT * 1000) },
+    corsOrigins,
+    characterCacheTtl: e.CHARACTER_CACHE_TTL,
+    notFoundCacheTtl: e.NOT_FOUND_CACHE_TTL,
+    permissionCacheTtl: Math.min(e.PERMISSION_CACHE_TTL, 60),
+    guildSyncInterval: e.GUILD_SYNC_INTERVAL,
+    characterWaitMs: e.CHARACTER_WAIT_MS,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    debug: e.DEBUG,
+    logLevel: e.LOG_LEVEL ?? (e.DEBUG ? 'debug' : 'info'),
+    webhookSecret: e.WEBHOOK_SECRET,
+    dashboard:
+      e.QUEUE_DASHBOARD_USER && e.QUEUE_DASHBOARD_PASSWORD
+        ? { user: e.QUEUE_DASHBOARD_USER, password: e.QUEUE_DASHBOARD_PASSWORD }
+        : undefined,
+    forceHttps: typeof e.FORCE_HTTPS === 'boolean' ? e.FORCE_HTTPS : isProduction,
+    trustProxy: typeof e.TRUST_PROXY === 'boolean' ? e.TRUST_PROXY : false,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    usesSimulatedUpstreams,
+  };
+  return Object.freeze(config);
+}
+
+/** Reads the process environment once; the entry points call this and pass the result down. */
+export function configFromProcess(): Config {
+  return loadConfig(process.env);
+}
