@@ -7,61 +7,46 @@ import { z } from 'zod';
 
 export const REGIONS = ['us', 'eu', 'kr', 'tw'] as const;
 
-const optionalString = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+/** Unset and empty variables mean the same: use the default. */
+const empty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
-const bool = (fallback: boolean) =>
-  z
-    .union([z.stringbool(), z.undefined(), z.literal('')])
-    .transform((v) => (v === undefined || v === '' ? fallback : v));
-
-const positiveInt = (fallback: number) =>
-  z
-    .union([z.literal(''), z.undefined(), z.coerce.number().int().positive()])
-    .transform((v) => (v === undefined || v === '' ? fallback : v));
-
-const positiveNumber = (fallback: number) =>
-  z
-    .union([z.literal(''), z.undefined(), z.coerce.number().positive()])
-    .transform((v) => (v === undefined || v === '' ? fallback : v));
-
-const url = (fallback?: string) =>
-  z
-    .union([z.literal(''), z.undefined(), z.url()])
-    .transform((v) => (v === undefined || v === '' ? fallback : v));
+const optionalString = z.preprocess(empty, z.string().optional());
+const optionalBool = z.preprocess(empty, z.stringbool().optional());
+const bool = (fallback: boolean) => optionalBool.transform((v) => v ?? fallback);
+const positiveInt = (fallback: number) => z.preprocess(empty, z.coerce.number().int().positive().default(fallback));
+const positiveNumber = (fallback: number) => z.preprocess(empty, z.coerce.number().positive().default(fallback));
+const url = (fallback?: string) => z.preprocess(empty, z.url().optional()).transform((v) => v ?? fallback);
 
 const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  NODE_ENV: z.preprocess(empty, z.enum(['development', 'production', 'test']).default('development')),
   PORT: positiveInt(5001),
   WORKER_PORT: positiveInt(5002),
   DATABASE_URL: url(),
   REDIS_URL: url('redis://127.0.0.1:6379'),
-  REDIS_PREFIX: z
-    .string()
-    .regex(/^[a-z0-9_-]+$/i, 'letters, digits, "-" and "_" only')
-    .default('progress'),
+  REDIS_PREFIX: z.preprocess(
+    empty,
+    z.string().regex(/^[a-z0-9_-]+$/i, 'letters, digits, "-" and "_" only').default('progress'),
+  ),
   SECRET_KEY: optionalString,
   JWT_SECRET_KEY: optionalString,
   JWT_ACCESS_TOKEN_EXPIRES: positiveInt(900),
   JWT_REFRESH_TOKEN_EXPIRES: positiveInt(604800),
   BLIZZARD_CLIENT_ID: optionalString,
   BLIZZARD_CLIENT_SECRET: optionalString,
-  BLIZZARD_REGION: z.enum(REGIONS).default('us'),
+  BLIZZARD_REGION: z.preprocess(empty, z.enum(REGIONS).default('us')),
   BLIZZARD_API_TIMEOUT: positiveNumber(10),
-  BLIZZARD_API_BASE_URL: z.string().default('https://{region}.api.blizzard.com'),
+  BLIZZARD_API_BASE_URL: z.preprocess(empty, z.string().default('https://{region}.api.blizzard.com')),
   BLIZZARD_OAUTH_URL: url('https://oauth.battle.net/token'),
   BLIZZARD_QUOTA_PER_SECOND: positiveInt(100),
   BLIZZARD_QUOTA_PER_HOUR: positiveInt(36000),
-  BLIZZARD_QUOTA_HEADROOM: z.coerce.number().min(0).max(0.5).default(0.05),
+  BLIZZARD_QUOTA_HEADROOM: z.preprocess(empty, z.coerce.number().min(0).max(0.5).default(0.05)),
   WARCRAFTLOGS_CLIENT_ID: optionalString,
   WARCRAFTLOGS_CLIENT_SECRET: optionalString,
   WARCRAFTLOGS_OAUTH_URL: url('https://www.warcraftlogs.com/oauth/token'),
   WARCRAFTLOGS_API_URL: url('https://www.warcraftlogs.com/api/v2/client'),
   GUILD_API_URL: url(),
   GUILD_API_TIMEOUT: positiveNumber(3),
-  CORS_ORIGINS: z.string().default('http://localhost:3000'),
+  CORS_ORIGINS: z.preprocess(empty, z.string().default('http://localhost:3000')),
   CHARACTER_CACHE_TTL: positiveInt(3600),
   NOT_FOUND_CACHE_TTL: positiveInt(600),
   PERMISSION_CACHE_TTL: positiveInt(60),
@@ -69,12 +54,12 @@ const envSchema = z.object({
   CHARACTER_WAIT_MS: positiveInt(4000),
   WORKER_CONCURRENCY: positiveInt(16),
   DEBUG: bool(false),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  LOG_LEVEL: z.preprocess(empty, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
   WEBHOOK_SECRET: optionalString,
   QUEUE_DASHBOARD_USER: optionalString,
   QUEUE_DASHBOARD_PASSWORD: optionalString,
-  FORCE_HTTPS: z.union([z.stringbool(), z.undefined(), z.literal('')]),
-  TRUST_PROXY: z.union([z.stringbool(), z.undefined(), z.literal('')]),
+  FORCE_HTTPS: optionalBool,
+  TRUST_PROXY: optionalBool,
   RATE_LIMIT_PER_MINUTE: positiveInt(300),
 });
 
@@ -134,7 +119,10 @@ export class ConfigError extends Error {
 const DEV_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/test';
 
 /** Parses an environment into a frozen Config, or throws one ConfigError naming every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): Config {
+/** Which process reads the config: only the api verifies tokens, so only it insists on JWT_SECRET_KEY. */
+export type ConfigRole = 'api' | 'worker' | 'cli';
+
+export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>, role: ConfigRole = 'api'): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`);
@@ -147,8 +135,8 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     if (value === undefined) problems.push(`${name}: required ${why}`);
   };
 
-  required('JWT_SECRET_KEY', e.JWT_SECRET_KEY, 'to verify access tokens');
-  if (isProduction) {
+  if (role === 'api') required('JWT_SECRET_KEY', e.JWT_SECRET_KEY, 'to verify access tokens');
+  if (isProduction && role !== 'cli') {
     required('SECRET_KEY', e.SECRET_KEY, 'in production');
     required('DATABASE_URL', e.DATABASE_URL, 'in production');
     required('GUILD_API_URL', e.GUILD_API_URL, 'in production');
@@ -179,7 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     redisUrl: e.REDIS_URL ?? 'redis://127.0.0.1:6379',
     redisPrefix: e.REDIS_PREFIX,
     secretKey: e.SECRET_KEY ?? 'development-only-secret',
-    jwtSecretKey: e.JWT_SECRET_KEY as string,
+    jwtSecretKey: e.JWT_SECRET_KEY ?? '',
     jwtAccessTokenExpires: e.JWT_ACCESS_TOKEN_EXPIRES,
     jwtRefreshTokenExpires: e.JWT_REFRESH_TOKEN_EXPIRES,
     blizzard: {
@@ -215,7 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
         ? { user: e.QUEUE_DASHBOARD_USER, password: e.QUEUE_DASHBOARD_PASSWORD }
         : undefined,
     forceHttps: typeof e.FORCE_HTTPS === 'boolean' ? e.FORCE_HTTPS : isProduction,
-    trustProxy: typeof e.TRUST_PROXY === 'boolean' ? e.TRUST_PROXY : false,
+    trustProxy: typeof e.TRUST_PROXY === 'boolean' ? e.TRUST_PROXY : isProduction,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     usesSimulatedUpstreams,
   };
@@ -223,6 +211,22 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
 }
 
 /** Reads the process environment once; the entry points call this and pass the result down. */
-export function configFromProcess(): Config {
-  return loadConfig(process.env);
+export function configFromProcess(role: ConfigRole): Config {
+  return loadConfig(process.env, role);
 }
+
+/** The process environment, for the one place that starts child processes with it (the dev runner). */
+export function processEnv(): Record<string, string | undefined> {
+  return { ...process.env };
+}
+
+/**
+ * Values `npm run dev` fills in when they are unset outside production, so a newcomer needs no .env.
+ * None of them is ever used in production: there, loadConfig insists on real values.
+ */
+export const DEVELOPMENT_DEFAULTS: Readonly<Record<string, string>> = Object.freeze({
+  JWT_SECRET_KEY: 'development-only-jwt-secret-change-me',
+  WEBHOOK_SECRET: 'development-only-webhook-secret',
+  QUEUE_DASHBOARD_USER: 'admin',
+  QUEUE_DASHBOARD_PASSWORD: 'admin',
+});

@@ -1,0 +1,28 @@
+import type { Middleware } from 'koa';
+import { AppError } from '../../errors.js';
+
+const PROBES = new Set(['/health', '/ready']);
+
+/**
+ * Security headers on every response, and HTTPS enforcement behind a TLS-terminating proxy: with
+ * forceHttps, a request whose (trusted) protocol is not https is refused, except health probes.
+ * Koa only believes X-Forwarded-Proto when app.proxy (TRUST_PROXY) is set.
+ */
+export function security(options: { forceHttps: boolean }): Middleware {
+  return async (ctx, next) => {
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('X-Frame-Options', 'DENY');
+    ctx.set('Referrer-Policy', 'no-referrer');
+    ctx.set('Cross-Origin-Resource-Policy', 'same-site');
+    if (!ctx.path.startsWith('/admin/queues')) {
+      ctx.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+    }
+    if (options.forceHttps) {
+      ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+      if (ctx.protocol !== 'https' && !PROBES.has(ctx.path)) {
+        throw new AppError(403, 'https_required', 'HTTPS is required');
+      }
+    }
+    await next();
+  };
+}

@@ -1,0 +1,59 @@
+import Router from '@koa/router';
+import { isDatabaseUp } from '../../db/health.js';
+import { pingRedis } from '../../redis.js';
+import type { ApiDeps } from '../deps.js';
+
+/** Liveness with dependency status, readiness for orchestrators, and Prometheus metrics. Never behind auth. */
+export function healthRoutes(deps: ApiDeps): Router {
+  const router = new Router();
+
+  const check = async () => {
+    const [database, redis] = await Promise.all([isDatabaseUp(deps.orm), pingRedis(deps.redis)]);
+    deps.metrics.databaseUp.set(database ? 1 : 0);
+    deps.metrics.redisUp.set(redis ? 1 : 0);
+    return { database, redis };
+  };
+
+  router.get('/health', async (ctx) => {
+    const { database, redis } = await check();
+    const healthy = database && redis;
+    ctx.status = healthy ? 200 : 503;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = {
+      status: healthy ? 'healthy' : 'unhealthy',
+      service: 'progress-api',
+      database: database ? 'connected' : 'disconnected',
+      redis: redis ? 'connected' : 'disconnected',
+      timestamp: new Date().toISOString(),
+    };
+  });
+
+  router.get('/ready', async (ctx) => {
+    const { database, redis } = await check();
+    const ready = database && redis && !deps.shuttingDown;
+    ctx.status = ready ? 200 : 503;
+    ctx.body = { ready };
+  });
+
+  router.get('/metrics', async (ctx) => {
+    const pool = poolStats(deps);
+    deps.metrics.dbPoolInUse.set(pool.inUse);
+    deps.metrics.dbPoolWaiting.set(pool.waiting);
+    ctx.type = deps.metrics.registry.contentType;
+    ctx.body = await deps.metrics.registry.metrics();
+  });
+
+  return router;
+}
+
+interface TarnPool {
+  numUsed?: () => number;
+  numPendingAcquires?: () => number;
+}
+
+/** Connection-pool figures from knex's tarn pool; zero when the driver does not expose them. */
+function poolStats(deps: ApiDeps): { inUse: number; waiting: number } {
+  const knex = deps.orm.em.getConnection().getKnex() as unknown as { client?: { pool?: TarnPool } };
+  const pool = knex.client?.pool;
+  return { inUse: pool?.numUsed?.() ?? 0, waiting: pool?.numPendingAcquires?.() ?? 0 };
+}

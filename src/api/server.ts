@@ -1,0 +1,77 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { createMetrics } from '../metrics.js';
+import { openOrm } from '../db/orm.js';
+import { createRedis, Keys } from '../redis.js';
+import { closeQueues, createQueueEvents, createQueues, QUEUE_NAMES } from '../queue/queues.js';
+import { createApp } from './app.js';
+import type { ApiDeps } from './deps.js';
+import { ROUTE_MODULES } from './routes/index.js';
+
+export interface RunningApi {
+  server: Server;
+  url: string;
+  deps: ApiDeps;
+  /** Stops accepting, lets in-flight requests finish, then closes queues, Redis and the pool. */
+  close(): Promise<void>;
+}
+
+export async function buildApiDeps(config: Config, logger: Logger): Promise<ApiDeps> {
+  const orm = await openOrm({ databaseUrl: config.databaseUrl, poolMax: 20 });
+  const redis = createRedis(config.redisUrl, 'request');
+  // Producers must also fail fast while Redis is down, so a read falls back instead of hanging.
+  const queueConnection = createRedis(config.redisUrl, 'request');
+  const queues = createQueues(queueConnection, config.redisPrefix);
+  const characterEvents = createQueueEvents(createRedis(config.redisUrl, 'worker'), config.redisPrefix, QUEUE_NAMES.characterRefresh);
+  const comparisonEvents = createQueueEvents(createRedis(config.redisUrl, 'worker'), config.redisPrefix, QUEUE_NAMES.guildComparison);
+  for (const events of [characterEvents, comparisonEvents]) events.on('error', () => undefined);
+  for (const queue of Object.values(queues)) queue.on('error', () => undefined);
+  return {
+    config,
+    logger,
+    metrics: createMetrics('api'),
+    orm,
+    redis,
+    keys: new Keys(config.redisPrefix),
+    queues,
+    characterEvents,
+    comparisonEvents,
+    queueConnection,
+  };
+}
+
+export async function closeApiDeps(deps: ApiDeps): Promise<void> {
+  await closeQueues(deps.queues);
+  await Promise.allSettled([deps.characterEvents.close(), deps.comparisonEvents.close()]);
+  const closers = (deps.onClose as Array<() => Promise<void>> | undefined) ?? [];
+  await Promise.allSettled(closers.map((c) => c()));
+  deps.redis.disconnect();
+  (deps.queueConnection as { disconnect(): void } | undefined)?.disconnect();
+  await deps.orm.close(true);
+}
+
+export async function startApi(config: Config, logger: Logger, port = config.port, host = '0.0.0.0'): Promise<RunningApi> {
+  const deps = await buildApiDeps(config, logger);
+  const app = createApp(deps, ROUTE_MODULES);
+  const server = createServer(app.callback());
+  // Keep-alive sockets must not hold a graceful shutdown open for long.
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  const address = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${address.port}`;
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      deps.shuttingDown = true;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await closeApiDeps(deps);
+    })();
+    return closing;
+  };
+  return { server, url, deps, close };
+}

@@ -1,0 +1,40 @@
+import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import type { Logger } from '../logger.js';
+import { ALL_ENTITIES } from './entities/index.js';
+import { MIGRATIONS } from './migrations-list.js';
+
+export interface OrmOptions {
+  databaseUrl: string;
+  logger?: Logger;
+  poolMax?: number;
+}
+
+/** Options shared by the api, the worker and the CLI. Waits for a connection are short so a dead database fails fast. */
+export function ormOptions({ databaseUrl, poolMax = 10 }: OrmOptions): Options {
+  return {
+    clientUrl: databaseUrl,
+    entities: ALL_ENTITIES,
+    extensions: [Migrator],
+    discovery: { warnWhenNoEntities: false },
+    allowGlobalContext: false,
+    ensureDatabase: false,
+    debug: false,
+    pool: { min: 0, max: poolMax, acquireTimeoutMillis: 3000, createTimeoutMillis: 2000, idleTimeoutMillis: 30000 },
+    driverOptions: { connection: { connectionTimeoutMillis: 2000, statement_timeout: 10000 } },
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      migrationsList: MIGRATIONS,
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+    },
+  };
+}
+
+export async function openOrm(options: OrmOptions): Promise<MikroORM> {
+  // connect: false: a process starts even while Postgres is down, and the pool connects when it returns.
+  return MikroORM.init({ ...ormOptions(options), connect: false });
+}
+
+export type { MikroORM };

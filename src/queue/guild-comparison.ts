@@ -1,0 +1,26 @@
+import type { Job, JobsOptions, Queue } from 'bullmq';
+import { z } from 'zod';
+import { nameKey, realmSlugSchema } from './schemas.js';
+
+export const comparisonRegionSchema = z.enum(['us', 'eu', 'kr', 'tw', 'cn']);
+
+export const guildComparisonPayloadSchema = z.object({
+  guildName: z.string().min(1).max(100),
+  realm: realmSlugSchema,
+  region: comparisonRegionSchema,
+});
+export type GuildComparisonPayload = z.infer<typeof guildComparisonPayloadSchema>;
+
+export const comparisonJobKey = (p: GuildComparisonPayload): string =>
+  `wcl_${p.region}_${p.realm}_${nameKey(p.guildName).replace(/[^\p{L}\p{N}]+/gu, '-')}`;
+
+export const guildComparisonOptions: JobsOptions = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 5000 },
+  removeOnComplete: { age: 3600, count: 1000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
+};
+
+export function enqueueGuildComparison(queue: Queue, payload: GuildComparisonPayload): Promise<Job> {
+  return queue.add('compare', payload, { ...guildComparisonOptions, deduplication: { id: comparisonJobKey(payload) } });
+}

@@ -1,0 +1,26 @@
+import { Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { ALL_QUEUE_NAMES, QUEUE_NAMES, type QueueName } from './names.js';
+
+export type Queues = Record<keyof typeof QUEUE_NAMES, Queue>;
+
+/** Producers' handles on every queue, all on one connection. */
+export function createQueues(connection: Redis, prefix: string): Queues {
+  const make = (name: QueueName) => new Queue(name, { connection, prefix });
+  return {
+    characterRefresh: make(QUEUE_NAMES.characterRefresh),
+    guildSync: make(QUEUE_NAMES.guildSync),
+    guildComparison: make(QUEUE_NAMES.guildComparison),
+    membershipEvents: make(QUEUE_NAMES.membershipEvents),
+  };
+}
+
+export function createQueueEvents(connection: Redis, prefix: string, name: QueueName): QueueEvents {
+  return new QueueEvents(name, { connection, prefix });
+}
+
+export async function closeQueues(queues: Queues): Promise<void> {
+  await Promise.allSettled(Object.values(queues).map((q) => q.close()));
+}
+
+export { ALL_QUEUE_NAMES, QUEUE_NAMES };

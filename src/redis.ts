@@ -1,0 +1,75 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+export type RedisRole =
+  /** Used inside HTTP handlers: commands fail at once while Redis is down instead of queueing up. */
+  | 'request'
+  /** BullMQ workers and queue events: block and retry forever, as BullMQ requires. */
+  | 'worker';
+
+export function createRedis(url: string, role: RedisRole, extra: RedisOptions = {}): Redis {
+  const common: RedisOptions = {
+    lazyConnect: false,
+    connectTimeout: 2000,
+    // Reconnect forever with a capped delay, so the service recovers by itself when Redis returns.
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  };
+  const byRole: RedisOptions =
+    role === 'request'
+      ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1500 }
+      : { maxRetriesPerRequest: null, enableReadyCheck: true };
+  const redis = new Redis(url, { ...common, ...byRole, ...extra });
+  // ioredis emits 'error' while reconnecting; callers watch readiness through status, not these events.
+  redis.on('error', () => undefined);
+  return redis;
+}
+
+export function isRedisUp(redis: Redis): boolean {
+  return redis.status === 'ready';
+}
+
+/** True when a PING answers within the limit. */
+export async function pingRedis(redis: Redis, timeoutMs = 1000): Promise<boolean> {
+  if (redis.status !== 'ready') return false;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      redis.ping().then((r) => r === 'PONG').catch(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Redis key names for everything that is not a queue, all under the deployment's prefix. */
+export class Keys {
+  constructor(readonly prefix: string) {}
+  characterView(region: string, realm: string, nameKey: string): string {
+    return `${this.prefix}:cache:character:${region}:${realm}:${nameKey}`;
+  }
+  /** A hash of every cached response about one guild (overviews, "my characters"), dropped as one. */
+  guildResponses(guildId: number): string {
+    return `${this.prefix}:cache:guild:${guildId}`;
+  }
+  permission(guildId: number, bnetId: number): string {
+    return `${this.prefix}:perm:${guildId}:${bnetId}`;
+  }
+  /** Every cached permission of a user, so a webhook can drop them all. */
+  userPermissions(bnetId: number): string {
+    return `${this.prefix}:perm-index:${bnetId}`;
+  }
+  guildApiSnapshot(guildId: number): string {
+    return `${this.prefix}:guild-api:${guildId}`;
+  }
+  rateLimit(): string {
+    return `${this.prefix}:rl`;
+  }
+  quota(): string {
+    return `${this.prefix}:quota`;
+  }
+  notFound(region: string, realm: string, nameKey: string): string {
+    return `${this.prefix}:not-found:${region}:${realm}:${nameKey}`;
+  }
+}

@@ -1,0 +1,13 @@
+import type { Processor, WorkerOptions } from 'bullmq';
+import type { QueueName } from '../../queue/names.js';
+import type { WorkerContext } from '../context.js';
+
+export interface ProcessorModule {
+  queue: QueueName;
+  /** Worker options of this queue (concurrency, limiter). */
+  options: (ctx: WorkerContext) => Partial<WorkerOptions>;
+  create: (ctx: WorkerContext) => Processor;
+}
+
+/** One module per queue; the worker refuses to start if a queue has none. */
+export const PROCESSORS: ProcessorModule[] = [];

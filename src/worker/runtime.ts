@@ -1,0 +1,128 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Worker, type Job } from 'bullmq';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { createMetrics } from '../metrics.js';
+import { openOrm } from '../db/orm.js';
+import { isDatabaseUp } from '../db/health.js';
+import { createRedis, Keys, pingRedis } from '../redis.js';
+import { ALL_QUEUE_NAMES, closeQueues, createQueues } from '../queue/queues.js';
+import type { WorkerContext } from './context.js';
+import { PROCESSORS, type ProcessorModule } from './processors/index.js';
+
+export interface RunningWorker {
+  ctx: WorkerContext;
+  workers: Worker[];
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface WorkerStartOptions {
+  /** Processor modules to run; defaults to every queue's. */
+  processors?: ProcessorModule[];
+  /** Port of /health and /metrics; 0 for an ephemeral one. */
+  port?: number;
+  /** Hook for modules that add services to the context (clients, quota gate). */
+  extend?: (ctx: WorkerContext) => void | Promise<void>;
+}
+
+export async function startWorker(config: Config, logger: Logger, options: WorkerStartOptions = {}): Promise<RunningWorker> {
+  const processors = options.processors ?? PROCESSORS;
+  if (!options.processors) {
+    const missing = ALL_QUEUE_NAMES.filter((name) => !processors.some((p) => p.queue === name));
+    if (missing.length) throw new Error(`no processor for queue(s): ${missing.join(', ')}`);
+  }
+  const orm = await openOrm({ databaseUrl: config.databaseUrl, poolMax: Math.max(10, config.workerConcurrency) });
+  const redis = createRedis(config.redisUrl, 'worker');
+  const producerConnection = createRedis(config.redisUrl, 'worker');
+  const queues = createQueues(producerConnection, config.redisPrefix);
+  const ctx: WorkerContext = {
+    config,
+    logger,
+    metrics: createMetrics('worker'),
+    orm,
+    redis,
+    keys: new Keys(config.redisPrefix),
+    queues,
+  };
+  await options.extend?.(ctx);
+
+  const workers = processors.map((module) => {
+    const worker = new Worker(module.queue, module.create(ctx), {
+      connection: createRedis(config.redisUrl, 'worker'),
+      prefix: config.redisPrefix,
+      ...module.options(ctx),
+    });
+    const started = new Map<string, number>();
+    worker.on('active', (job: Job) => started.set(job.id ?? '', Date.now()));
+    const finish = (job: Job | undefined, outcome: string) => {
+      if (!job) return;
+      const begun = started.get(job.id ?? '');
+      started.delete(job.id ?? '');
+      ctx.metrics.jobs.inc({ queue: module.queue, outcome });
+      if (begun) ctx.metrics.jobDuration.observe({ queue: module.queue }, (Date.now() - begun) / 1000);
+    };
+    worker.on('completed', (job) => finish(job, 'completed'));
+    worker.on('failed', (job, err) => {
+      finish(job, 'failed');
+      logger.warn({ queue: module.queue, jobId: job?.id, attempts: job?.attemptsMade, reason: err.message }, 'job failed');
+    });
+    worker.on('error', (err) => logger.error({ queue: module.queue, err }, 'worker error'));
+    return worker;
+  });
+
+  const server = await serveHealth(ctx, options.port ?? config.workerPort);
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      // Worker.close() waits for the jobs in progress to finish before resolving.
+      await Promise.allSettled(workers.map((w) => w.close()));
+      await closeQueues(queues);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closers = (ctx.onClose as Array<() => Promise<void>> | undefined) ?? [];
+      await Promise.allSettled(closers.map((c) => c()));
+      redis.disconnect();
+      producerConnection.disconnect();
+      await orm.close(true);
+    })();
+    return closing;
+  };
+  return { ctx, workers, url, close };
+}
+
+/** The worker's own /health and /metrics (SPEC §9), on WORKER_PORT. */
+async function serveHealth(ctx: WorkerContext, port: number): Promise<Server> {
+  const server = createServer((req, res) => {
+    void (async () => {
+      if (req.url === '/metrics') {
+        res.writeHead(200, { 'Content-Type': ctx.metrics.registry.contentType });
+        res.end(await ctx.metrics.registry.metrics());
+        return;
+      }
+      if (req.url === '/health' || req.url === '/ready') {
+        const [database, redis] = await Promise.all([isDatabaseUp(ctx.orm), pingRedis(ctx.redis)]);
+        ctx.metrics.databaseUp.set(database ? 1 : 0);
+        ctx.metrics.redisUp.set(redis ? 1 : 0);
+        const healthy = database && redis;
+        res.writeHead(healthy ? 200 : 503, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({
+          status: healthy ? 'healthy' : 'unhealthy',
+          service: 'progress-worker',
+          database: database ? 'connected' : 'disconnected',
+          redis: redis ? 'connected' : 'disconnected',
+          timestamp: new Date().toISOString(),
+        }));
+        return;
+      }
+      res.writeHead(404, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ error: 'Not found', code: 'not_found' }));
+    })().catch(() => {
+      res.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, '0.0.0.0', resolve));
+  return server;
+}

@@ -1,0 +1,79 @@
+import { expect } from 'chai';
+import type { RunningApi } from '../../../src/api/server.js';
+import { startTestApi } from '../../helpers/api.js';
+
+describe('GET /health, /ready and /metrics', () => {
+  let api: RunningApi;
+  before(async () => {
+    api = await startTestApi();
+  });
+  after(async () => {
+    await api.close();
+  });
+
+  it('reports healthy with the exact SPEC shape when Postgres and Redis answer', async () => {
+    const res = await fetch(`${api.url}/health`);
+    expect(res.status).to.equal(200);
+    const body = (await res.json()) as Record<string, string>;
+    expect(Object.keys(body).sort()).to.deep.equal(['database', 'redis', 'service', 'status', 'timestamp']);
+    expect(body).to.include({ status: 'healthy', service: 'progress-api', database: 'connected', redis: 'connected' });
+    expect(new Date(body.timestamp as string).toISOString()).to.equal(body.timestamp);
+  });
+
+  it('answers /ready with 200 while it can serve', async () => {
+    const res = await fetch(`${api.url}/ready`);
+    expect(res.status).to.equal(200);
+    expect(await res.json()).to.deep.equal({ ready: true });
+  });
+
+  it('exports Prometheus metrics with the request histogram labelled by route template', async () => {
+    await fetch(`${api.url}/health`);
+    const text = await (await fetch(`${api.url}/metrics`)).text();
+    expect(text).to.match(/http_request_duration_seconds_bucket\{[^}]*route="\/health"[^}]*\}/);
+    expect(text).to.contain('process_resident_memory_bytes');
+    expect(text).to.contain('progress_db_pool_in_use');
+  });
+});
+
+describe('error bodies', () => {
+  let api: RunningApi;
+  before(async () => {
+    api = await startTestApi();
+  });
+  after(async () => {
+    await api.close();
+  });
+
+  it('gives an unknown route 404 with the SPEC error body', async () => {
+    const res = await fetch(`${api.url}/no/such/route`);
+    expect(res.status).to.equal(404);
+    expect(await res.json()).to.deep.equal({ error: 'Not found', code: 'not_found' });
+  });
+
+  it('gives malformed JSON 400, never 500', async () => {
+    const res = await fetch(`${api.url}/health`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' });
+    expect(res.status).to.equal(400);
+    expect(await res.json()).to.deep.equal({ error: 'Malformed JSON body', code: 'malformed_json' });
+  });
+
+  it('gives a body over the limit 413', async () => {
+    const big = JSON.stringify({ message: 'x'.repeat(20 * 1024) });
+    const res = await fetch(`${api.url}/health`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+    expect(res.status).to.equal(413);
+    expect(await res.json()).to.deep.include({ code: 'payload_too_large' });
+  });
+
+  it('gives a wrong method on a known route 405 with an Allow header', async () => {
+    const res = await fetch(`${api.url}/health`, { method: 'DELETE' });
+    expect(res.status).to.equal(405);
+    expect(res.headers.get('allow')).to.contain('GET');
+    expect(await res.json()).to.deep.include({ code: 'method_not_allowed' });
+  });
+
+  it('sets security headers and a request id on every response', async () => {
+    const res = await fetch(`${api.url}/health`, { headers: { 'x-request-id': 'abc-123' } });
+    expect(res.headers.get('x-content-type-options')).to.equal('nosniff');
+    expect(res.headers.get('x-frame-options')).to.equal('DENY');
+    expect(res.headers.get('x-request-id')).to.equal('abc-123');
+  });
+});
