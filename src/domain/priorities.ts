@@ -1,0 +1,54 @@
+import { gearInSlots } from './gear.js';
+import { roundTo1 } from './item-level.js';
+import { GEAR_SLOTS, type EquippedItem, type GearSlot } from './types.js';
+
+export interface GearPriority {
+  slot: GearSlot;
+  itemName: string | null;
+  /** 0 for an empty slot. */
+  itemLevel: number;
+  /** Character item level minus this slot's; negative when the slot is above the average. */
+  belowAverageBy: number;
+  track: string | null;
+}
+
+/** Upgrade tracks in the order an item climbs them. */
+const TRACKS = ['Explorer', 'Adventurer', 'Veteran', 'Champion', 'Hero', 'Myth'] as const;
+const TRACK_PATTERN = new RegExp(`\\b(${TRACKS.join('|')})\\b(?:\\s+(\\d+)\\s*/\\s*(\\d+))?`, 'i');
+
+/**
+ * The upgrade track named in an item's description ("Hero 4/6"), with its rank when the description has one.
+ * Whole words only, so difficulty labels such as "Heroic" or "Mythic" are not mistaken for a track.
+ */
+export function trackOf(nameDescription: string | null): string | null {
+  const match = nameDescription === null ? null : TRACK_PATTERN.exec(nameDescription);
+  if (!match) return null;
+  const word = match[1] as string;
+  const track = word.charAt(0).toUpperCase() + word.slice(1).toLowerCase();
+  return match[2] === undefined ? track : `${track} ${match[2]}/${match[3]}`;
+}
+
+/**
+ * All 16 slots, weakest first: empty slots, then by item level, ties in the game's slot order. A two-hander
+ * with an empty off hand is listed in both hands, because it counts twice in the item level and upgrading it
+ * lifts both entries at once; listing the off hand as empty would send the player after an item they cannot use.
+ */
+export function gearPriorities(items: readonly EquippedItem[], characterIlvl: number): GearPriority[] {
+  const gear = gearInSlots(items);
+  const ranked = GEAR_SLOTS.map((slot, order) => {
+    const item = gear.get(slot);
+    const level = item?.itemLevel ?? 0;
+    const priority: GearPriority = {
+      slot,
+      itemName: item?.name ?? null,
+      itemLevel: level,
+      belowAverageBy: roundTo1(characterIlvl - level),
+      track: item ? trackOf(item.nameDescription) : null,
+    };
+    return { priority, order, isEmpty: item === undefined };
+  });
+  ranked.sort(
+    (a, b) => Number(b.isEmpty) - Number(a.isEmpty) || a.priority.itemLevel - b.priority.itemLevel || a.order - b.order,
+  );
+  return ranked.map((entry) => entry.priority);
+}
