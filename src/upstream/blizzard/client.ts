@@ -1,0 +1,168 @@
+import type { z } from 'zod';
+import type { Config, Region } from '../../config.js';
+import type { EquippedItem } from '../../domain/types.js';
+import type { Logger } from '../../logger.js';
+import { attempt, headerValue, parseJson, retryAfterMs, sleep, type Attempt } from '../http.js';
+import { noopMetrics, type UpstreamMetrics } from '../metrics.js';
+import { ClientCredentials } from '../oauth.js';
+import { badData, notFound, notModified, ok, rateLimited, unavailable, type Outcome } from '../outcome.js';
+import { parseWith } from '../validate.js';
+import { toActiveSpec, toCharacterProfile, toEquippedItems, toGuildRoster, type CharacterProfile, type GuildRoster } from './map.js';
+import { UnlimitedQuota, type QuotaGate } from './quota.js';
+import { equipmentSchema, profileSchema, rosterSchema, specializationsSchema } from './schemas.js';
+import { characterPath, guildRosterPath } from './paths.js';
+
+export type { CharacterProfile, GuildRoster, GuildRosterMember } from './map.js';
+
+export interface BlizzardClientOptions {
+  config: Config['blizzard'];
+  logger: Logger;
+  quota?: QuotaGate;
+  metrics?: UpstreamMetrics;
+  /** Pauses before each retry of a network error or 5xx; its length is the number of retries. */
+  retryDelaysMs?: readonly number[];
+}
+
+export interface ConditionalOptions {
+  /** An earlier response's Last-Modified: Battle.net answers 304 when nothing changed since. */
+  ifModifiedSince?: string;
+}
+
+const UPSTREAM = 'blizzard';
+const DEFAULT_RETRY_DELAYS_MS = [100, 300];
+/** Battle.net refuses for "the remainder of the second" and rarely sends Retry-After. */
+const DEFAULT_RETRY_AFTER_MS = 1000;
+
+/** Battle.net Profile API: characters, equipment, specializations and guild rosters. */
+export class BlizzardClient {
+  private readonly tokens: ClientCredentials;
+  private readonly quota: QuotaGate;
+  private readonly metrics: UpstreamMetrics;
+  private readonly retryDelaysMs: readonly number[];
+
+  constructor(private readonly options: BlizzardClientOptions) {
+    const { config, logger } = options;
+    this.quota = options.quota ?? new UnlimitedQuota();
+    this.metrics = options.metrics ?? noopMetrics;
+    this.retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    this.tokens = new ClientCredentials({
+      upstream: UPSTREAM,
+      tokenUrl: config.oauthUrl,
+      clientId: config.clientId,
+      clientSecret: config.clientSecret,
+      timeoutMs: config.timeoutMs,
+      logger,
+      metrics: this.metrics,
+    });
+  }
+
+  getProfile(region: Region, realmSlug: string, name: string, options: ConditionalOptions = {}): Promise<Outcome<CharacterProfile>> {
+    return this.get(region, characterPath(realmSlug, name), profileSchema, toCharacterProfile, options.ifModifiedSince);
+  }
+
+  getEquipment(region: Region, realmSlug: string, name: string, options: ConditionalOptions = {}): Promise<Outcome<EquippedItem[]>> {
+    return this.get(region, `${characterPath(realmSlug, name)}/equipment`, equipmentSchema, toEquippedItems, options.ifModifiedSince);
+  }
+
+  getSpecializations(region: Region, realmSlug: string, name: string): Promise<Outcome<{ activeSpec: string | null }>> {
+    return this.get(region, `${characterPath(realmSlug, name)}/specializations`, specializationsSchema, toActiveSpec);
+  }
+
+  getGuildRoster(region: Region, realmSlug: string, guildName: string): Promise<Outcome<GuildRoster>> {
+    return this.get(region, guildRosterPath(realmSlug, guildName), rosterSchema, toGuildRoster);
+  }
+
+  private async get<S extends z.ZodType, T>(
+    region: Region,
+    path: string,
+    schema: S,
+    map: (raw: z.infer<S>) => T,
+    ifModifiedSince?: string,
+  ): Promise<Outcome<T>> {
+    const url = `${this.options.config.apiBaseUrl.replace('{region}', region)}${path}`;
+    let retries = 0;
+    let hasRefreshedToken = false;
+    for (;;) {
+      const token = await this.tokens.get(region);
+      if (token.kind === 'rate_limited') return rateLimited(token.retryAfterMs);
+      if (token.kind !== 'ok') return unavailable(`Battle.net token: ${token.reason}`);
+
+      const admitted = await this.admit();
+      if (!admitted) return unavailable('Battle.net quota store unreachable');
+
+      const headers: Record<string, string> = { authorization: `Bearer ${token.token}`, accept: 'application/json' };
+      if (ifModifiedSince) headers['if-modified-since'] = ifModifiedSince;
+      const result = await attempt(UPSTREAM, this.options.logger, {
+        method: 'GET',
+        url,
+        headers,
+        searchParams: { namespace: `profile-${region}`, locale: 'en_US' },
+        timeoutMs: this.options.config.timeoutMs,
+      });
+
+      if (result.kind === 'response' && result.status === 401 && !hasRefreshedToken) {
+        // Tokens can be revoked before their stated expiry: fetch a new one, once.
+        this.metrics.request(UPSTREAM, 'unauthorized');
+        this.tokens.invalidate(region, token.token);
+        hasRefreshedToken = true;
+        continue;
+      }
+      if (isRetryable(result) && retries < this.retryDelaysMs.length) {
+        this.metrics.request(UPSTREAM, 'unavailable');
+        await sleep(this.retryDelaysMs[retries] ?? 0);
+        retries += 1;
+        continue;
+      }
+      const outcome = await this.interpret(result, schema, map);
+      this.metrics.request(UPSTREAM, outcome.kind);
+      return outcome;
+    }
+  }
+
+  private async interpret<S extends z.ZodType, T>(result: Attempt, schema: S, map: (raw: z.infer<S>) => T): Promise<Outcome<T>> {
+    if (result.kind === 'timeout') return unavailable(`Battle.net did not answer within ${this.options.config.timeoutMs} ms`);
+    if (result.kind === 'network') return unavailable(`Battle.net unreachable (${result.code})`);
+    switch (result.status) {
+      case 200: {
+        const json = parseJson(result.body);
+        if (!json.ok) return badData('Battle.net response is not JSON');
+        const parsed = parseWith(schema, json.value);
+        if (!parsed.ok) return badData(parsed.reason);
+        return ok(map(parsed.data), headerValue(result.headers, 'last-modified'));
+      }
+      case 304:
+        return notModified();
+      // Battle.net answers 403 for profiles it will not expose; for us that is the same as unknown.
+      case 403:
+      case 404:
+        return notFound();
+      case 401:
+        return unavailable('Battle.net refused a freshly issued token');
+      case 429: {
+        const waitMs = retryAfterMs(result.headers, DEFAULT_RETRY_AFTER_MS);
+        this.metrics.rateLimited(UPSTREAM);
+        await this.quota.block(waitMs).catch((error: unknown) => {
+          this.options.logger.warn({ upstream: UPSTREAM, err: String(error) }, 'could not share the Battle.net pause');
+        });
+        return rateLimited(waitMs);
+      }
+      default:
+        return unavailable(`Battle.net answered HTTP ${result.status}`);
+    }
+  }
+
+  private async admit(): Promise<boolean> {
+    try {
+      await this.quota.acquire();
+      return true;
+    } catch (error) {
+      this.options.logger.error({ upstream: UPSTREAM, err: String(error) }, 'Battle.net quota gate failed');
+      return false;
+    }
+  }
+}
+
+/** Network errors and 5xx are often momentary; a timeout is not retried, so a call never exceeds one timeout. */
+function isRetryable(result: Attempt): boolean {
+  return result.kind === 'network' || (result.kind === 'response' && result.status >= 500);
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { QUALITIES } from '../../domain/types.js';
+import { tokenResponseSchema } from '../oauth.js';
+
+/**
+ * Battle.net Profile API responses. Only the fields we read are declared, and those strictly;
+ * everything else Blizzard sends (links, stats, media…) is accepted and dropped.
+ */
+
+export const blizzardTokenSchema = tokenResponseSchema;
+
+const named = z.object({ id: z.number().int(), name: z.string() });
+const realmRef = z.object({ id: z.number().int().optional(), slug: z.string().min(1) });
+
+export const profileSchema = z.object({
+  id: z.number().int(),
+  name: z.string().min(1),
+  realm: realmRef,
+  level: z.number().int().nonnegative(),
+  character_class: named,
+  active_spec: named.optional(),
+  guild: z.object({ id: z.number().int(), name: z.string().min(1), realm: realmRef }).optional(),
+  equipped_item_level: z.number().optional(),
+});
+export type RawProfile = z.infer<typeof profileSchema>;
+
+const typeTag = z.object({ type: z.string().min(1) });
+
+export const equippedItemSchema = z.object({
+  item: z.object({ id: z.number().int() }),
+  slot: typeTag,
+  quality: z.object({ type: z.enum(QUALITIES) }),
+  name: z.string(),
+  inventory_type: typeTag,
+  level: z.object({ value: z.number().int().nonnegative() }),
+  name_description: z.object({ display_string: z.string() }).optional(),
+  enchantments: z
+    .array(z.object({ enchantment_id: z.number().int(), enchantment_slot: typeTag.optional() }))
+    .optional(),
+  sockets: z.array(z.object({ socket_type: typeTag, item: z.object({ id: z.number().int() }).optional() })).optional(),
+  set: z.object({ item_set: z.object({ id: z.number().int() }) }).optional(),
+});
+export type RawEquippedItem = z.infer<typeof equippedItemSchema>;
+
+export const equipmentSchema = z.object({
+  character: z.object({ id: z.number().int(), name: z.string() }).optional(),
+  equipped_items: z.array(equippedItemSchema),
+});
+export type RawEquipment = z.infer<typeof equipmentSchema>;
+
+export const specializationsSchema = z.object({
+  active_specialization: named.optional(),
+  specializations: z.array(z.object({ specialization: named })).optional(),
+});
+export type RawSpecializations = z.infer<typeof specializationsSchema>;
+
+export const rosterSchema = z.object({
+  guild: z.object({ id: z.number().int(), name: z.string().min(1), realm: realmRef }),
+  members: z.array(
+    z.object({
+      character: z.object({
+        name: z.string().min(1),
+        id: z.number().int(),
+        realm: realmRef,
+        level: z.number().int().nonnegative(),
+        playable_class: z.object({ id: z.number().int() }),
+      }),
+      rank: z.number().int().nonnegative(),
+    }),
+  ),
+});
+export type RawRoster = z.infer<typeof rosterSchema>;
+
+/** The body Battle.net sends with 404 and 429 (`{"code","type","detail"}`). */
+export const errorBodySchema = z.object({ code: z.number().int(), type: z.string(), detail: z.string() });
