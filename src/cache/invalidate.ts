@@ -1,0 +1,43 @@
+import type { Redis } from 'ioredis';
+import type { Keys } from '../redis.js';
+
+/**
+ * Cache invalidation shared by the worker (after it writes a projection) and the api (webhooks).
+ * Failures are swallowed: every cached entry also has a TTL, so a missed drop only delays freshness.
+ */
+export async function dropCharacterResponses(
+  redis: Redis,
+  keys: Keys,
+  character: { region: string; realm: string; nameKey: string },
+  guildIds: number[],
+): Promise<void> {
+  const targets = [keys.characterView(character.region, character.realm, character.nameKey), ...guildIds.map((id) => keys.guildResponses(id))];
+  await redis.unlink(...targets).catch(() => undefined);
+}
+
+export async function dropGuildResponses(redis: Redis, keys: Keys, guildIds: number[]): Promise<void> {
+  if (guildIds.length === 0) return;
+  await redis.unlink(...guildIds.map((id) => keys.guildResponses(id))).catch(() => undefined);
+}
+
+/** Remembers a cached permission under its user, so every permission of that user can be dropped at once. */
+export async function rememberPermissionKey(redis: Redis, keys: Keys, bnetId: number, key: string, ttlSeconds: number): Promise<void> {
+  const index = keys.userPermissions(bnetId);
+  await redis.multi().sadd(index, key).expire(index, ttlSeconds * 2).exec();
+}
+
+/** Drops a user's cached permission for one guild, or for every guild when guildId is omitted. */
+export async function dropPermissions(redis: Redis, keys: Keys, bnetId: number, guildId?: number): Promise<void> {
+  if (guildId !== undefined) {
+    await redis.unlink(keys.permission(guildId, bnetId)).catch(() => undefined);
+    return;
+  }
+  const index = keys.userPermissions(bnetId);
+  const members = await redis.smembers(index).catch(() => [] as string[]);
+  await redis.unlink(index, ...members).catch(() => undefined);
+}
+
+/** Drops what the api cached from guild-api about a guild (settings and members). */
+export async function dropGuildApiSnapshot(redis: Redis, keys: Keys, guildId: number): Promise<void> {
+  await redis.unlink(keys.guildApiSnapshot(guildId)).catch(() => undefined);
+}
