@@ -5,7 +5,8 @@ import { pino, type Logger } from 'pino';
  * but any object carrying these keys at these depths is scrubbed too.
  */
 const SENSITIVE_KEYS = [
-  'authorization', 'cookie', 'set-cookie', 'token', 'access_token', 'accessToken', 'refresh_token',
+  'authorization', 'Authorization', 'cookie', 'Cookie', 'set-cookie', 'Set-Cookie',
+  'token', 'access_token', 'accessToken', 'refresh_token', 'refreshToken', 'id_token',
   'password', 'secret', 'client_secret', 'clientSecret', 'jwtSecretKey', 'secretKey', 'webhookSecret',
   'x-webhook-signature', 'signature',
 ];
@@ -14,6 +15,7 @@ export const REDACT_PATHS = [
   ...SENSITIVE_KEYS.map((k) => `["${k}"]`),
   ...SENSITIVE_KEYS.map((k) => `*["${k}"]`),
   ...SENSITIVE_KEYS.map((k) => `*.*["${k}"]`),
+  ...SENSITIVE_KEYS.map((k) => `*.*.*["${k}"]`),
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]',

@@ -28,6 +28,7 @@ export function ormOptions({ databaseUrl, poolMax = 10 }: OrmOptions): Options {
       transactional: true,
       allOrNothing: true,
       snapshot: false,
+      silent: true,
     },
   };
 }

@@ -54,6 +54,9 @@ export async function saveSeasonPlan(em: EntityManager, plan: SeasonPlan): Promi
            is distinct from (excluded.start_date, excluded.target_ilvl, excluded.description, excluded.is_global)
          returning id`,
         [plan.expansion, plan.season, w.week, w.startDate, w.targetIlvl, w.description, w.isGlobal],
+        'all',
+        // Raw queries must name the transaction, or they take a second connection from the pool.
+        tx.getTransactionContext(),
       );
       changed += rows.length;
     }
