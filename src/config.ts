@@ -61,6 +61,7 @@ const envSchema = z.object({
   FORCE_HTTPS: optionalBool,
   TRUST_PROXY: optionalBool,
   RATE_LIMIT_PER_MINUTE: positiveInt(300),
+  SIM_PORT: positiveInt(5050),
 });
 
 export type Region = (typeof REGIONS)[number];
@@ -105,6 +106,8 @@ export interface Config {
   forceHttps: boolean;
   trustProxy: boolean;
   rateLimitPerMinute: number;
+  /** Port of the built-in simulated upstreams started by `npm run dev`. */
+  simPort: number;
   /** True when no upstream credentials are set outside production: the built-in simulators stand in. */
   usesSimulatedUpstreams: boolean;
 }
@@ -205,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     forceHttps: typeof e.FORCE_HTTPS === 'boolean' ? e.FORCE_HTTPS : isProduction,
     trustProxy: typeof e.TRUST_PROXY === 'boolean' ? e.TRUST_PROXY : isProduction,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    simPort: e.SIM_PORT,
     usesSimulatedUpstreams,
   };
   return Object.freeze(config);
