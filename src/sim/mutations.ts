@@ -1,0 +1,117 @@
+import type { Region } from '../config.js';
+import { upgradeItem } from './gear.js';
+import type { Random } from './random.js';
+import { createCharacter, findCharacter, findGuild, wholeSeconds, type SimCharacter, type SimGuild, type SimWorld } from './world.js';
+
+/**
+ * Changes to the world while the simulator runs. Membership changes reach guild-api at once; Battle.net's roster
+ * only follows when asked (`alsoBattleNet`), since in the game it catches up later.
+ */
+
+export interface MembershipOptions {
+  /** Also change Battle.net's roster (and the character's guild on its profile). */
+  alsoBattleNet?: boolean;
+}
+
+export interface NewMember {
+  characterName: string;
+  bnetId: number;
+  rankId: number;
+  /** Defaults to the guild's realm. */
+  realmSlug?: string;
+  classId?: number;
+  level?: number;
+}
+
+/** Upgrades one to three of the character's weakest items and moves its Last-Modified forward. */
+export function changeGear(world: SimWorld, rng: Random, region: string, realmSlug: string, name: string): SimCharacter {
+  const character = findCharacter(world, region, realmSlug, name);
+  if (!character) throw new Error(`no character ${name}-${realmSlug} (${region})`);
+  const weakest = character.items
+    .filter((item) => item.slot !== 'SHIRT' && item.slot !== 'TABARD')
+    .sort((a, b) => a.itemLevel - b.itemLevel)
+    .slice(0, rng.int(1, 3));
+  for (const item of weakest) upgradeItem(item);
+  touch(character);
+  return character;
+}
+
+export function removeMember(world: SimWorld, guildId: number, characterName: string, options: MembershipOptions = {}): boolean {
+  const guild = requireGuild(world, guildId);
+  const index = guild.members.findIndex((m) => sameName(m.characterName, characterName));
+  if (index < 0) return false;
+  const [member] = guild.members.splice(index, 1);
+  if (options.alsoBattleNet && member) {
+    const character = findCharacter(world, guild.region, member.realmSlug, member.characterName);
+    guild.roster = guild.roster.filter((c) => c !== character);
+    if (character) {
+      character.guild = null;
+      touch(character);
+    }
+    guild.rosterLastModified = nextModified(guild.rosterLastModified);
+  }
+  return true;
+}
+
+export function addMember(world: SimWorld, rng: Random, guildId: number, member: NewMember, options: MembershipOptions = {}): SimCharacter {
+  const guild = requireGuild(world, guildId);
+  const realmSlug = member.realmSlug ?? guild.realm.slug;
+  const character =
+    findCharacter(world, guild.region, realmSlug, member.characterName) ??
+    createCharacter(world, rng, {
+      id: 290_000_000 + world.characters.size,
+      now: Date.now(),
+      region: guild.region as Region,
+      realmSlug,
+      faction: guild.faction,
+      owner: member.bnetId,
+      name: member.characterName,
+      classId: member.classId,
+      level: member.level,
+    });
+  guild.members = guild.members.filter((m) => !sameName(m.characterName, character.name));
+  guild.members.push({ characterName: character.name, realmSlug: character.realm.slug, bnetId: member.bnetId, rankId: member.rankId });
+  if (options.alsoBattleNet) {
+    if (!guild.roster.includes(character)) guild.roster.push(character);
+    character.guild = { id: guild.id, rank: member.rankId };
+    touch(character);
+    guild.rosterLastModified = nextModified(guild.rosterLastModified);
+  }
+  return character;
+}
+
+export function setRank(world: SimWorld, guildId: number, characterName: string, rankId: number, options: MembershipOptions = {}): void {
+  const guild = requireGuild(world, guildId);
+  const member = guild.members.find((m) => sameName(m.characterName, characterName));
+  if (!member) throw new Error(`${characterName} is not a member of guild ${guildId}`);
+  member.rankId = rankId;
+  if (options.alsoBattleNet) {
+    const character = guild.roster.find((c) => sameName(c.name, characterName));
+    if (character?.guild) character.guild.rank = rankId;
+    guild.rosterLastModified = nextModified(guild.rosterLastModified);
+  }
+}
+
+/** Limits the progress tool to ranks up to `maxRankId` (guild-api's per-tool setting); null opens it to all. */
+export function setProgressAccess(world: SimWorld, guildId: number, maxRankId: number | null): void {
+  requireGuild(world, guildId).progressMaxRank = maxRankId;
+}
+
+function requireGuild(world: SimWorld, guildId: number): SimGuild {
+  const guild = findGuild(world, guildId);
+  if (!guild) throw new Error(`no guild ${guildId}`);
+  return guild;
+}
+
+function sameName(a: string, b: string): boolean {
+  return a.normalize('NFC').toLowerCase() === b.normalize('NFC').toLowerCase();
+}
+
+/** HTTP dates have one-second resolution: a change must move Last-Modified by at least a second to be seen. */
+function nextModified(previous: number): number {
+  return Math.max(wholeSeconds(Date.now()), previous + 1000);
+}
+
+function touch(character: SimCharacter): void {
+  character.lastModified = nextModified(character.lastModified);
+}

@@ -1,0 +1,318 @@
+import type { Region } from '../config.js';
+import { DEFAULT_SEASON_PLAN } from '../domain/season-plan.js';
+import { weekFor } from '../domain/season.js';
+import { ALT_RANK, CLASSES, DRACTHYR, classById, racesOf, realmInfo, type Faction, type RealmInfo } from './catalog.js';
+import { generateGear, type SimItem } from './gear.js';
+import { uniqueName } from './names.js';
+import { Random } from './random.js';
+
+export interface SimCharacter {
+  id: number;
+  name: string;
+  region: Region;
+  realm: RealmInfo;
+  level: number;
+  classId: number;
+  className: string;
+  specId: number;
+  specName: string;
+  race: readonly [number, string];
+  gender: 'MALE' | 'FEMALE';
+  faction: Faction;
+  /** Battle.net's view: the guild whose roster lists this character, and its rank there. */
+  guild: { id: number; rank: number } | null;
+  ownerBnetId: number;
+  items: SimItem[];
+  /** Last-Modified of the character's profile resources, in whole seconds (HTTP dates have no milliseconds). */
+  lastModified: number;
+  lastLogin: number;
+  achievementPoints: number;
+}
+
+/** guild-api's view of a member: who owns the character and at which rank. */
+export interface SimMembership {
+  characterName: string;
+  realmSlug: string;
+  bnetId: number;
+  rankId: number;
+}
+
+export interface SimGuild {
+  /** guild-api's id. */
+  id: number;
+  /** Battle.net's id. */
+  blizzardId: number;
+  name: string;
+  region: Region;
+  realm: RealmInfo;
+  faction: Faction;
+  /** guild-api's members list. */
+  members: SimMembership[];
+  /** Battle.net's roster, in roster order. */
+  roster: SimCharacter[];
+  rosterLastModified: number;
+  /** Ranks allowed to use the progress tool (guild-api's per-tool setting); null = every member. */
+  progressMaxRank: number | null;
+  warcraftLogs: { id: number; killsByDifficulty: Record<number, number>; progressRank: number; speedRank: number | null };
+}
+
+export interface WorldGuildSpec {
+  id: number;
+  name: string;
+  realm: string;
+  region: Region;
+  members: number;
+  faction?: Faction;
+}
+
+export interface WorldSpec {
+  /** Extra guilds (or replacements of demo guilds with the same id), e.g. 5,000 members for a benchmark. */
+  guilds?: WorldGuildSpec[];
+  /** The three demo guilds and demo users; on unless false. */
+  demo?: boolean;
+  /** Item levels scatter around this; defaults to the current week's target of the default season plan. */
+  ilvlCenter?: number;
+}
+
+export interface SimWorld {
+  seed: number;
+  ilvlCenter: number;
+  guilds: SimGuild[];
+  /** Every character by `characterKey(region, realmSlug, name)`. */
+  characters: Map<string, SimCharacter>;
+  /** bnet_id → characters the user owns. */
+  users: Map<number, SimCharacter[]>;
+  /** A character Battle.net answers 404 for. */
+  unknownCharacter: { region: Region; realmSlug: string; name: string };
+  demoUsers: { guildMaster: number; officer: number; member: number; otherGuildMember: number };
+}
+
+export const DEMO_USERS = { guildMaster: 1001, officer: 1002, member: 1003, otherGuildMember: 1004 } as const;
+const FIRST_GENERATED_BNET_ID = 2000;
+
+export function characterKey(region: string, realmSlug: string, name: string): string {
+  return `${region}/${realmSlug.toLowerCase()}/${name.normalize('NFC').toLowerCase()}`;
+}
+
+export function findCharacter(world: SimWorld, region: string, realmSlug: string, name: string): SimCharacter | undefined {
+  return world.characters.get(characterKey(region, realmSlug, name));
+}
+
+export function findGuild(world: SimWorld, guildId: number): SimGuild | undefined {
+  return world.guilds.find((g) => g.id === guildId);
+}
+
+interface FixedCharacter {
+  name: string;
+  owner: number;
+  rank: number;
+  classId: number;
+  specName: string;
+  /** Item-level offset from the world's centre, so the demo users are predictably ahead or behind. */
+  levelOffset?: number;
+}
+
+interface DemoGuild extends WorldGuildSpec {
+  connectedRealm?: string;
+  fixed: FixedCharacter[];
+  killsByDifficulty: Record<number, number>;
+}
+
+const DEMO_GUILDS: readonly DemoGuild[] = [
+  {
+    id: 1, name: 'Gallywix Dive Team', realm: 'bleeding-hollow', region: 'us', members: 30, faction: 'ALLIANCE', connectedRealm: 'kilrogg',
+    killsByDifficulty: { 3: 9, 4: 9, 5: 4 },
+    fixed: [
+      { name: 'Gallyboss', owner: DEMO_USERS.guildMaster, rank: 0, classId: 1, specName: 'Protection', levelOffset: 8 },
+      { name: 'Gallybank', owner: DEMO_USERS.guildMaster, rank: ALT_RANK, classId: 5, specName: 'Holy', levelOffset: -12 },
+      { name: 'Sprocketta', owner: DEMO_USERS.officer, rank: 1, classId: 8, specName: 'Fire', levelOffset: 3 },
+      { name: 'Zúljín', owner: DEMO_USERS.member, rank: 3, classId: 3, specName: 'Beast Mastery', levelOffset: -9 },
+    ],
+  },
+  {
+    id: 2, name: 'Goblin Cartel', realm: 'area-52', region: 'us', members: 20, faction: 'HORDE',
+    killsByDifficulty: { 3: 9, 4: 6 },
+    fixed: [
+      { name: 'Voljin', owner: DEMO_USERS.member, rank: ALT_RANK, classId: 7, specName: 'Restoration', levelOffset: -15 },
+      { name: 'Thrall', owner: DEMO_USERS.otherGuildMember, rank: 3, classId: 7, specName: 'Enhancement', levelOffset: -4 },
+      { name: 'Aggra', owner: DEMO_USERS.otherGuildMember, rank: ALT_RANK, classId: 11, specName: 'Restoration', levelOffset: 2 },
+    ],
+  },
+  {
+    id: 3, name: 'Argent Vigil', realm: 'argent-dawn', region: 'eu', members: 25, faction: 'ALLIANCE',
+    killsByDifficulty: { 3: 9, 4: 9, 5: 9 },
+    fixed: [],
+  },
+];
+
+/** Builds the whole world from a seed: the same seed and spec always give the same guilds, names and gear. */
+export function generateWorld(seed: number, spec: WorldSpec = {}): SimWorld {
+  const rng = new Random(seed);
+  const now = Date.now();
+  const world: SimWorld = {
+    seed,
+    ilvlCenter: spec.ilvlCenter ?? weekFor(DEFAULT_SEASON_PLAN, new Date(now).toISOString().slice(0, 10), 'us').targetIlvl,
+    guilds: [],
+    characters: new Map(),
+    users: new Map(),
+    unknownCharacter: { region: 'us', realmSlug: 'bleeding-hollow', name: 'Nobodyhome' },
+    demoUsers: { ...DEMO_USERS },
+  };
+  const builder = new WorldBuilder(world, rng, now);
+  const requested = spec.guilds ?? [];
+  const demo = spec.demo === false ? [] : DEMO_GUILDS.filter((d) => !requested.some((g) => g.id === d.id));
+  for (const guild of demo) builder.addGuild(guild, guild.fixed, guild.killsByDifficulty, guild.connectedRealm);
+  for (const guild of requested) builder.addGuild(guild, [], undefined, undefined);
+  if (world.guilds[0]) {
+    world.unknownCharacter = { region: world.guilds[0].region, realmSlug: world.guilds[0].realm.slug, name: 'Nobodyhome' };
+  }
+  return world;
+}
+
+class WorldBuilder {
+  private nextBnetId = FIRST_GENERATED_BNET_ID;
+  private nextCharacterId = 210_000_000;
+
+  constructor(
+    private readonly world: SimWorld,
+    private readonly rng: Random,
+    private readonly now: number,
+  ) {}
+
+  addGuild(spec: WorldGuildSpec, fixed: readonly FixedCharacter[], kills: Record<number, number> | undefined, connectedRealm: string | undefined): void {
+    const rng = this.rng.fork(`guild-${spec.id}`);
+    const guild: SimGuild = {
+      id: spec.id,
+      blizzardId: 100_000_000 + rng.int(0, 9_999_999),
+      name: spec.name,
+      region: spec.region,
+      realm: realmInfo(spec.realm),
+      faction: spec.faction ?? rng.pick(['ALLIANCE', 'HORDE'] as const),
+      members: [],
+      roster: [],
+      rosterLastModified: wholeSeconds(this.now - rng.int(3_600_000, 86_400_000)),
+      progressMaxRank: null,
+      warcraftLogs: {
+        id: 600_000 + rng.int(0, 399_999),
+        killsByDifficulty: kills ?? randomKills(rng),
+        progressRank: rng.int(50, 9000),
+        speedRank: null,
+      },
+    };
+    if (guild.warcraftLogs.killsByDifficulty[5]) guild.warcraftLogs.speedRank = rng.int(50, 9000);
+    this.world.guilds.push(guild);
+
+    for (const f of fixed) this.addCharacter(rng, guild, f.owner, f.rank, { name: f.name, classId: f.classId, specName: f.specName, levelOffset: f.levelOffset });
+    let hasGuildMaster = fixed.some((f) => f.rank === 0);
+    let officers = fixed.filter((f) => f.rank === 1).length;
+    while (guild.members.length < spec.members) {
+      const owner = this.nextBnetId++;
+      const count = Math.min(spec.members - guild.members.length, rng.chance(0.5) ? 1 : rng.chance(0.7) ? 2 : 3);
+      let mainRank = rng.pick([3, 3, 3, 4, 5]);
+      if (!hasGuildMaster) {
+        mainRank = 0;
+        hasGuildMaster = true;
+      } else if (officers < 3) {
+        mainRank = 1;
+        officers += 1;
+      }
+      const altRank = mainRank <= 1 ? 2 : ALT_RANK;
+      for (let i = 0; i < count; i += 1) {
+        const realm = connectedRealm && rng.chance(0.1) ? connectedRealm : undefined;
+        this.addCharacter(rng, guild, owner, i === 0 ? mainRank : altRank, { realm, isAlt: i > 0 });
+      }
+    }
+  }
+
+  private addCharacter(
+    rng: Random,
+    guild: SimGuild,
+    owner: number,
+    rank: number,
+    options: { name?: string; classId?: number; specName?: string; levelOffset?: number; realm?: string; isAlt?: boolean },
+  ): SimCharacter {
+    const character = createCharacter(this.world, rng, {
+      id: this.nextCharacterId,
+      now: this.now,
+      region: guild.region,
+      realmSlug: options.realm ?? guild.realm.slug,
+      faction: guild.faction,
+      owner,
+      ...options,
+    });
+    this.nextCharacterId += 1 + rng.int(0, 40);
+    character.guild = { id: guild.id, rank };
+    guild.roster.push(character);
+    guild.members.push({ characterName: character.name, realmSlug: character.realm.slug, bnetId: owner, rankId: rank });
+    return character;
+  }
+}
+
+export interface NewCharacter {
+  id: number;
+  now: number;
+  region: Region;
+  realmSlug: string;
+  faction: Faction;
+  owner: number;
+  name?: string;
+  classId?: number;
+  specName?: string;
+  level?: number;
+  /** Item-level offset from the world's centre. */
+  levelOffset?: number;
+  isAlt?: boolean;
+}
+
+/** Creates a character, registers it in the world (by name and owner) and returns it; not yet in any guild. */
+export function createCharacter(world: SimWorld, rng: Random, spec: NewCharacter): SimCharacter {
+  const cls = spec.classId ? classById(spec.classId) : rng.pick(CLASSES);
+  const specInfo = cls.specs.find((s) => s.name === spec.specName) ?? rng.pick(cls.specs);
+  const realm = realmInfo(spec.realmSlug);
+  const name = spec.name ?? uniqueName(rng, (candidate) => world.characters.has(characterKey(spec.region, realm.slug, candidate)));
+  const level = spec.level ?? (spec.isAlt && rng.chance(0.3) ? rng.int(70, 79) : 80);
+  const isLevelling = level < 80;
+  const baseLevel = isLevelling
+    ? 150 + (level - 70) * 5 + rng.normal(0, 4)
+    : clamp(world.ilvlCenter + (spec.levelOffset ?? rng.normal(-1, 9)), 232, 296);
+  const race = cls.id === 13 ? DRACTHYR[spec.faction] : rng.pick(racesOf(spec.faction));
+  const character: SimCharacter = {
+    id: spec.id,
+    name,
+    region: spec.region,
+    realm,
+    level,
+    classId: cls.id,
+    className: cls.name,
+    specId: specInfo.id,
+    specName: specInfo.name,
+    race,
+    gender: rng.chance(0.5) ? 'FEMALE' : 'MALE',
+    faction: spec.faction,
+    guild: null,
+    ownerBnetId: spec.owner,
+    items: generateGear(rng, cls, specInfo, { baseLevel, diligence: 0.55 + 0.45 * rng.next(), isLevelling }),
+    lastModified: wholeSeconds(spec.now - rng.int(3_600_000, 3 * 86_400_000)),
+    lastLogin: spec.now - rng.int(600_000, 5 * 86_400_000),
+    achievementPoints: rng.int(4_000, 38_000),
+  };
+  world.characters.set(characterKey(spec.region, realm.slug, name), character);
+  const owned = world.users.get(spec.owner) ?? [];
+  owned.push(character);
+  world.users.set(spec.owner, owned);
+  return character;
+}
+
+function randomKills(rng: Random): Record<number, number> {
+  const kills: Record<number, number> = { 3: rng.int(4, 9), 4: rng.int(0, 9) };
+  if (rng.chance(0.3)) kills[5] = rng.int(1, 6);
+  return kills;
+}
+
+export function wholeSeconds(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, value));
+}
