@@ -1,0 +1,102 @@
+import type { SimGuild } from '../../src/sim/index.js';
+import { load, type LoadResult } from '../load.js';
+import { round } from '../stats.js';
+import type { Stack } from '../stack.js';
+import type { BenchPlan } from '../options.js';
+
+export interface ReadFigures {
+  ratio: number;
+  rps: number;
+  baseline_rps: number;
+  /** At the fixed offered load. */
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  offered_rps: number;
+  achieved_rps: number;
+  saturation: LoadResult;
+  baseline: LoadResult;
+  /** The baseline's body equals the service's, so both do the same work. */
+  same_json: boolean;
+  non2xx: number;
+}
+
+export interface ReadTarget {
+  label: 'character' | 'overview';
+  path: string;
+  baselinePath: string;
+  rate: number;
+  /** Enough connections that each one's interval (connections / rate) is far above a response time. */
+  rateConnections: number;
+}
+
+/** The guild's GM: rank 0 may read both the character view and the officer overview. */
+export function guildMaster(guild: SimGuild): number {
+  const gm = guild.members.find((m) => m.rankId === 0);
+  if (!gm) throw new Error(`guild ${guild.id} has no guild master`);
+  return gm.bnetId;
+}
+
+export function readTargets(guild: SimGuild, plan: BenchPlan): ReadTarget[] {
+  const member = guild.members.find((m) => m.rankId === 0) ?? guild.members[0];
+  if (!member) throw new Error('empty guild');
+  const character = `/guilds/${guild.id}/progress/character/${encodeURIComponent(member.characterName)}?realm=${member.realmSlug}`;
+  // The whole roster on one page, as an officer reviewing the guild sees it.
+  const overview = `/guilds/${guild.id}/progress/members?limit=${Math.max(guild.members.length, 1)}`;
+  return [
+    { label: 'character', path: character, baselinePath: character, rate: plan.reads.characterRate, rateConnections: 50 },
+    { label: 'overview', path: overview, baselinePath: overview, rate: plan.reads.overviewRate, rateConnections: 10 },
+  ];
+}
+
+/**
+ * Saturation of the service and of the bare baseline, one after the other under the same conditions, then
+ * latency at a fixed offered load. Tokens are valid, permissions and responses cached by the warm-up.
+ */
+export async function measureRead(stack: Stack, target: ReadTarget, bnetId: number, plan: BenchPlan): Promise<ReadFigures> {
+  const baseline = stack.baseline;
+  if (!baseline) throw new Error('baseline server not started');
+  const headers = { authorization: `Bearer ${stack.token(bnetId)}` };
+  const apiUrl = `${stack.api.url}${target.path}`;
+  const baseUrl = `${baseline.url}${target.baselinePath}`;
+  const sameJson = await compareBodies(apiUrl, baseUrl, headers);
+
+  const { connections, saturationSeconds, warmupSeconds, latencySeconds } = plan.reads;
+  await load({ url: apiUrl, headers, connections, seconds: warmupSeconds });
+  const saturation = await load({ url: apiUrl, headers, connections, seconds: saturationSeconds });
+  await load({ url: baseUrl, connections, seconds: warmupSeconds });
+  const base = await load({ url: baseUrl, connections, seconds: saturationSeconds });
+  const fixed = await load({ url: apiUrl, headers, connections: target.rateConnections, seconds: latencySeconds, rate: target.rate });
+  return {
+    ratio: round(saturation.rps / Math.max(base.rps, 1e-9), 3),
+    rps: saturation.rps,
+    baseline_rps: base.rps,
+    p50_ms: fixed.p50_ms,
+    p95_ms: fixed.p95_ms,
+    p99_ms: fixed.p99_ms,
+    offered_rps: target.rate,
+    achieved_rps: fixed.rps,
+    saturation,
+    baseline: base,
+    same_json: sameJson,
+    non2xx: saturation.non2xx + fixed.non2xx + base.non2xx,
+  };
+}
+
+/** Polls until the service answers 200 (a first read may be 202 while the character is fetched). */
+export async function waitForOk(url: string, headers: Record<string, string>, timeoutMs = 30_000): Promise<unknown> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    const res = await fetch(url, { headers });
+    if (res.status === 200) return res.json();
+    last = `${res.status} ${await res.text()}`;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms (last: ${last.slice(0, 300)})`);
+}
+
+async function compareBodies(apiUrl: string, baseUrl: string, headers: Record<string, string>): Promise<boolean> {
+  const [ours, theirs] = await Promise.all([waitForOk(apiUrl, headers), waitForOk(baseUrl, {})]);
+  return JSON.stringify(ours) === JSON.stringify(theirs);
+}

@@ -1,0 +1,182 @@
+import { cpus, totalmem } from 'node:os';
+import { parsePlan } from './options.js';
+import { RssSampler } from './procs.js';
+import { startStack, type Stack } from './stack.js';
+import { syncGuild, type SyncRun } from './phases/pipeline.js';
+import { guildMaster, measureRead, readTargets, waitForOk, type ReadFigures } from './phases/reads.js';
+import { measureCache, type CacheFigures } from './phases/cache.js';
+import { measureHourly, type HourlyFigures } from './phases/hourly.js';
+import { fmt, printTable, printTargets, target, writeResults } from './report.js';
+import { round } from './stats.js';
+import type { SimGuild, WorldGuildSpec } from '../src/sim/index.js';
+
+const plan = parsePlan(process.argv.slice(2));
+const began = Date.now();
+const say = (line: string) => process.stdout.write(`[${((Date.now() - began) / 1000).toFixed(0).padStart(3)}s] ${line}\n`);
+
+// One guild per purpose, so no phase reads what another wrote. Ids are far from anything the demo world uses.
+const READ_GUILD = 9101;
+const PIPELINE_GUILD = 9102;
+const HOURLY_GUILD = 9103;
+const scalingIds = new Map(plan.scaling.map((size, i) => [size, size === plan.pipeline.members ? PIPELINE_GUILD : 9110 + i]));
+const specs: WorldGuildSpec[] = [
+  { id: READ_GUILD, name: 'Bench Readers', realm: 'area-52', region: 'us', members: plan.reads.guildMembers },
+  { id: PIPELINE_GUILD, name: 'Bench Pipeline', realm: 'area-52', region: 'us', members: plan.pipeline.members },
+  { id: HOURLY_GUILD, name: 'Bench Hourly', realm: 'stormrage', region: 'us', members: plan.hourly.members },
+  ...plan.scaling
+    .filter((size) => scalingIds.get(size) !== PIPELINE_GUILD)
+    .map((size) => ({ id: scalingIds.get(size) as number, name: `Bench Scale ${size}`, realm: 'illidan', region: 'us' as const, members: size })),
+];
+
+const guildOf = (stack: Stack, id: number): SimGuild => {
+  const guild = stack.sim.world.guilds.find((g) => g.id === id);
+  if (!guild) throw new Error(`no simulated guild ${id}`);
+  return guild;
+};
+
+say(`starting stack (${plan.quick ? 'quick' : 'full'} run; phases: ${[...plan.phases].join(', ')})`);
+const stack = await startStack(specs);
+say(`api ${stack.api.url}, worker ${stack.worker.url}, simulator ${stack.sim.url}; logs in ${stack.logDir}`);
+const rss = new RssSampler(() => ({ api: stack.api.child.pid, worker: stack.worker.child.pid }));
+rss.start();
+const stop = () => void stack.close().finally(() => process.exit(130));
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);
+
+const quota = plan.pipeline.quotaPerSecond;
+const syncOptions = (members: number) => ({ quotaPerSecond: quota, timeoutMs: Math.max(30_000, (members * 2 * 1000 * 3) / quota) });
+const results: Record<string, unknown> = {};
+let exitCode = 0;
+try {
+  stack.sim.setFaults({ latencyMs: plan.pipeline.latencyMs, perSecondQuota: quota });
+  const read: Record<string, ReadFigures> = {};
+  let seed: SyncRun | undefined;
+  if (plan.phases.has('reads') || plan.phases.has('cache')) {
+    const guild = guildOf(stack, READ_GUILD);
+    say(`seeding the read models: sync of ${guild.members.length} members`);
+    seed = await syncGuild(stack, guild, syncOptions(guild.members.length));
+    say(`seeded in ${seed.wall_s} s`);
+  }
+  if (plan.phases.has('reads')) {
+    const guild = guildOf(stack, READ_GUILD);
+    await stack.startBaseline();
+    const bnetId = guildMaster(guild);
+    for (const t of readTargets(guild, plan)) {
+      await waitForOk(`${stack.api.url}${t.path}`, { authorization: `Bearer ${stack.token(bnetId)}` });
+      say(`read.${t.label}: saturation (${plan.reads.connections} connections, ${plan.reads.saturationSeconds} s each) and ${t.rate} req/s fixed`);
+      read[t.label] = await measureRead(stack, t, bnetId, plan);
+      const r = read[t.label] as ReadFigures;
+      say(`read.${t.label}: ${r.rps} req/s vs baseline ${r.baseline_rps} (×${r.ratio}); p50/p95/p99 ${r.p50_ms}/${r.p95_ms}/${r.p99_ms} ms; same JSON: ${r.same_json}`);
+    }
+    await stack.baseline?.child.stop();
+  }
+
+  let pipeline: SyncRun | undefined;
+  if (plan.phases.has('pipeline') || plan.phases.has('scaling')) {
+    const guild = guildOf(stack, PIPELINE_GUILD);
+    say(`pipeline: resync of ${guild.members.length} members (${plan.pipeline.latencyMs} ms latency, ${quota} req/s quota)`);
+    pipeline = await syncGuild(stack, guild, syncOptions(guild.members.length));
+    say(`pipeline: ${pipeline.wall_s} s, ${pipeline.achieved_rps} req/s (${round(pipeline.utilisation * 100, 1)} %), over quota ${pipeline.over_quota}, ${pipeline.cpu_ms_per_character} ms CPU/character`);
+  }
+
+  let hourly: HourlyFigures | undefined;
+  if (plan.phases.has('hourly')) {
+    const guild = guildOf(stack, HOURLY_GUILD);
+    const requestsPerMember = pipeline ? pipeline.upstream_requests / pipeline.members : 2;
+    say(`hourly: resync of ${guild.members.length} members with the hourly quota at ${plan.hourly.ratePerSecond}/s`);
+    hourly = await measureHourly(stack, guild, { ratePerSecond: plan.hourly.ratePerSecond, requestsPerMember, perSecondQuota: quota });
+    say(`hourly: ${hourly.achieved_rps} req/s against ${hourly.hourly_rate}/s hourly, over the hourly rate ${hourly.over_hourly}, over per-second quota ${hourly.over_quota}`);
+  }
+
+  let cache: CacheFigures | undefined;
+  if (plan.phases.has('cache')) {
+    const guild = guildOf(stack, READ_GUILD);
+    say(`cache: ${plan.cache.requests} reads in ${plan.cache.seconds} s (Zipf over ${guild.members.length} characters)`);
+    cache = await measureCache(stack, guild, plan);
+    say(`cache: hit rate ${round(cache.hit_rate * 100, 2)} %`);
+  }
+
+  const scaling: Array<SyncRun & { wall_ms_per_member: number }> = [];
+  if (plan.phases.has('scaling')) {
+    for (const size of plan.scaling) {
+      const id = scalingIds.get(size) as number;
+      let run = id === PIPELINE_GUILD ? pipeline : undefined;
+      if (!run) {
+        say(`scaling: resync of ${size} members`);
+        run = await syncGuild(stack, guildOf(stack, id), syncOptions(size));
+      }
+      scaling.push({ ...run, wall_ms_per_member: round((run.wall_s * 1000) / run.members, 2) });
+      say(`scaling: ${size} members in ${run.wall_s} s, ${run.cpu_ms_per_character} ms CPU/character`);
+    }
+  }
+
+  const peaks = rss.stop();
+  const machine = {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memory_gb: round(totalmem() / 2 ** 30, 1),
+    node: process.version,
+    date: new Date().toISOString(),
+    note: 'load generator, simulator, api, worker, PostgreSQL and Redis share these cores',
+  };
+  const pipelineOut = pipeline && {
+    members: pipeline.members,
+    wall_s: pipeline.wall_s,
+    utilisation: pipeline.utilisation,
+    over_quota: pipeline.over_quota,
+    cpu_ms_per_character: pipeline.cpu_ms_per_character,
+    achieved_rps: pipeline.achieved_rps,
+    upstream_requests: pipeline.upstream_requests,
+    rate_limited: pipeline.rate_limited,
+    done: pipeline.done,
+    per_second: pipeline.per_second,
+  };
+  Object.assign(results, {
+    mode: plan.quick ? 'quick' : 'full',
+    read: Object.keys(read).length ? read : undefined,
+    pipeline: pipelineOut,
+    hourly,
+    cache: cache && { hit_rate: cache.hit_rate, by_kind: cache.by_kind, requests: cache.requests, distinct_characters: cache.distinct_characters, rps: cache.load.rps, p95_ms: cache.load.p95_ms, non2xx: cache.load.non2xx },
+    rss_mb: { api: round(peaks.api ?? Number.NaN, 1), worker: round(peaks.worker ?? Number.NaN, 1) },
+    scaling: scaling.map((s) => ({ members: s.members, wall_s: s.wall_s, wall_ms_per_member: s.wall_ms_per_member, cpu_ms_per_character: s.cpu_ms_per_character, utilisation: s.utilisation, over_quota: s.over_quota })),
+    seed: seed && { members: seed.members, wall_s: seed.wall_s },
+    machine,
+    duration_s: round((Date.now() - began) / 1000, 1),
+  });
+  const targets = [
+    target('read.character.ratio', read.character?.ratio, 0.7, 'min'),
+    target('read.overview.ratio', read.overview?.ratio, 0.7, 'min'),
+    target('read.character.p95_ms', read.character?.p95_ms, 10, 'max'),
+    target('read.character.p99_ms', read.character?.p99_ms, 25, 'max'),
+    target('read.overview.p95_ms', read.overview?.p95_ms, 25, 'max'),
+    target('pipeline.utilisation', pipeline?.utilisation, 0.9, 'min'),
+    target('pipeline.over_quota', pipeline?.over_quota, 0, 'eq'),
+    target('pipeline.cpu_ms_per_character', pipeline?.cpu_ms_per_character, 2, 'max'),
+    target('cache.hit_rate', cache?.hit_rate, 0.95, 'min'),
+    target('rss_mb.api', results.rss_mb ? (results.rss_mb as { api: number }).api : undefined, 150, 'max'),
+  ];
+  results.targets = targets;
+  writeResults(plan.out, results);
+
+  printTable('progress-api benchmark', [
+    ['machine', `${machine.cores} cores, ${machine.cpu}, node ${machine.node} (shared with the load generator)`],
+    ...Object.entries(read).map(([k, r]): [string, string] => [
+      `read.${k}`,
+      `${fmt(r.rps, 0)} req/s vs baseline ${fmt(r.baseline_rps, 0)} = ×${fmt(r.ratio)}; at ${r.offered_rps} req/s p50 ${fmt(r.p50_ms)} p95 ${fmt(r.p95_ms)} p99 ${fmt(r.p99_ms)} ms`,
+    ]),
+    ...(pipeline ? [['pipeline', `${pipeline.members} members in ${pipeline.wall_s} s, ${pipeline.achieved_rps} req/s = ${fmt(pipeline.utilisation * 100, 1)} % of quota, over ${pipeline.over_quota}, ${pipeline.cpu_ms_per_character} ms CPU/char`] as [string, string]] : []),
+    ...(hourly ? [['hourly', `${hourly.members} members at ${hourly.achieved_rps} req/s under an hourly rate of ${hourly.hourly_rate}/s, over hourly ${hourly.over_hourly}, over per-second ${hourly.over_quota}`] as [string, string]] : []),
+    ...(cache ? [['cache', `hit rate ${fmt(cache.hit_rate * 100, 2)} % over ${cache.requests} reads`] as [string, string]] : []),
+    ['rss', `api ${fmt(peaks.api, 0)} MB, worker ${fmt(peaks.worker, 0)} MB (peak)`],
+    ...scaling.map((s): [string, string] => [`scaling ${s.members}`, `${s.wall_s} s (${s.wall_ms_per_member} ms/member), ${s.cpu_ms_per_character} ms CPU/char`]),
+  ]);
+  printTargets(targets);
+  say(`results written to ${plan.out}`);
+} catch (error) {
+  exitCode = 1;
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\nlogs: ${stack.logDir}\n`);
+} finally {
+  rss.stop();
+  await stack.close();
+}
+process.exit(exitCode);
