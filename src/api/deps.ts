@@ -6,6 +6,11 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Queues } from '../queue/queues.js';
 import type { Keys } from '../redis.js';
+import type { GuildApiClient } from '../upstream/guild-api/client.js';
+import type { ResponseCache } from '../cache/response-cache.js';
+import type { GuildAccess } from './services/guild-access.js';
+import type { SeasonCalendar } from './services/season.js';
+import type { GuildTracker } from './services/guild-tracker.js';
 
 /** Everything the api's middleware and routes use, built once at start-up and passed in. */
 export interface ApiDeps {
@@ -20,6 +25,18 @@ export interface ApiDeps {
   /** Completion events of character refreshes and comparisons, for the bounded wait on a miss. */
   characterEvents: QueueEvents;
   comparisonEvents: QueueEvents;
+  /** guild-api, called with the caller's own token for permissions and rosters. */
+  guildApi: GuildApiClient;
+  /** Permission decisions of guild-api, cached briefly per user and guild. */
+  guildAccess: GuildAccess;
+  /** guild-api's view of a guild (settings, members), cached briefly; starts tracking a guild on first sight. */
+  guildTracker: GuildTracker;
+  /** Rendered response bodies in Redis, dropped by the worker after every projection write. */
+  responseCache: ResponseCache;
+  /** The season plan in force, read from weekly_targets and kept briefly in memory. */
+  season: SeasonCalendar;
+  /** Closed last-in-first-out by closeApiDeps, before Redis and the pool. */
+  onClose: Array<() => Promise<void>>;
   /** Extra services added by the routes' own modules (guild-api client, caches, ...). */
   [extra: string]: unknown;
 }

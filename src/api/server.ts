@@ -2,13 +2,18 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { createMetrics } from '../metrics.js';
+import { createMetrics, upstreamMetricsOf } from '../metrics.js';
 import { openOrm } from '../db/orm.js';
 import { createRedis, Keys } from '../redis.js';
 import { closeQueues, createQueueEvents, createQueues, QUEUE_NAMES } from '../queue/queues.js';
 import { createApp } from './app.js';
 import type { ApiDeps } from './deps.js';
 import { ROUTE_MODULES } from './routes/index.js';
+import { GuildApiClient } from '../upstream/guild-api/client.js';
+import { ResponseCache } from '../cache/response-cache.js';
+import { GuildAccess } from './services/guild-access.js';
+import { GuildTracker } from './services/guild-tracker.js';
+import { SeasonCalendar } from './services/season.js';
 
 export interface RunningApi {
   server: Server;
@@ -28,25 +33,40 @@ export async function buildApiDeps(config: Config, logger: Logger): Promise<ApiD
   const comparisonEvents = createQueueEvents(createRedis(config.redisUrl, 'worker'), config.redisPrefix, QUEUE_NAMES.guildComparison);
   for (const events of [characterEvents, comparisonEvents]) events.on('error', () => undefined);
   for (const queue of Object.values(queues)) queue.on('error', () => undefined);
+  // Every reader waiting on a miss listens on these; a burst of misses must not trip the leak warning.
+  for (const events of [characterEvents, comparisonEvents]) events.setMaxListeners(0);
+  const metrics = createMetrics('api');
+  const keys = new Keys(config.redisPrefix);
+  const guildApi = new GuildApiClient({
+    baseUrl: config.guildApi.url,
+    timeoutMs: config.guildApi.timeoutMs,
+    logger: logger.child({ upstream: 'guild-api' }),
+    metrics: upstreamMetricsOf(metrics),
+  });
   return {
     config,
     logger,
-    metrics: createMetrics('api'),
+    metrics,
     orm,
     redis,
-    keys: new Keys(config.redisPrefix),
+    keys,
     queues,
     characterEvents,
     comparisonEvents,
     queueConnection,
+    guildApi,
+    guildAccess: new GuildAccess({ redis, keys, guildApi, logger, ttlSeconds: config.permissionCacheTtl }),
+    guildTracker: new GuildTracker({ config, redis, keys, queues, guildApi, logger }),
+    responseCache: new ResponseCache(redis, keys, metrics),
+    season: new SeasonCalendar(orm, logger),
+    onClose: [],
   };
 }
 
 export async function closeApiDeps(deps: ApiDeps): Promise<void> {
   await closeQueues(deps.queues);
   await Promise.allSettled([deps.characterEvents.close(), deps.comparisonEvents.close()]);
-  const closers = (deps.onClose as Array<() => Promise<void>> | undefined) ?? [];
-  await Promise.allSettled(closers.map((c) => c()));
+  for (const close of [...deps.onClose].reverse()) await close().catch(() => undefined);
   deps.redis.disconnect();
   (deps.queueConnection as { disconnect(): void } | undefined)?.disconnect();
   await deps.orm.close(true);

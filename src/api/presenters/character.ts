@@ -1,0 +1,85 @@
+import { progressFor } from '../../domain/progress.js';
+import type { CurrentWeek } from '../../domain/season.js';
+import type { CharacterRecord } from '../../db/queries/characters.js';
+import type { GuildMember, GuildRef } from '../../queue/schemas.js';
+import type { SeasonNow } from '../services/season.js';
+import type { CharacterDetailJson, CharacterProgressJson, MyCharactersJson } from '../schemas/characters.js';
+import { presentAudit, presentEquippedItems, presentGearPriorities } from './gear.js';
+
+export interface FreshnessFields {
+  stale: boolean;
+  notice?: string;
+}
+
+export function presentProgress(itemLevel: number | null, week: CurrentWeek): CharacterProgressJson['progress'] {
+  const progress = progressFor(itemLevel, week.targetIlvl);
+  return {
+    target_ilvl: week.targetIlvl,
+    current_week: week.week,
+    gap: progress.gap,
+    status: progress.status,
+    status_label: progress.statusLabel,
+    message: progress.message,
+  };
+}
+
+export function presentCharacterProgress(c: CharacterRecord, week: CurrentWeek, fresh: FreshnessFields): CharacterProgressJson {
+  const body: CharacterProgressJson = {
+    character_name: c.name,
+    realm: c.realm,
+    region: c.region,
+    class_name: c.className,
+    spec: c.specName,
+    role: c.role,
+    level: c.level,
+    current_ilvl: c.itemLevel,
+    progress: presentProgress(c.itemLevel, week),
+    fetched_at: c.fetchedAt,
+    stale: fresh.stale,
+  };
+  if (fresh.notice) body.notice = fresh.notice;
+  return body;
+}
+
+/** A member guild-api lists but progress-api has not fetched yet. */
+export function presentUnfetchedMember(member: GuildMember, guild: GuildRef, week: CurrentWeek): CharacterProgressJson {
+  return {
+    character_name: member.characterName,
+    realm: member.realm ?? guild.realm,
+    region: guild.region,
+    class_name: null,
+    spec: null,
+    role: null,
+    level: null,
+    current_ilvl: null,
+    progress: presentProgress(null, week),
+    fetched_at: null,
+    stale: false,
+  };
+}
+
+export function presentCharacterDetail(c: CharacterRecord, week: CurrentWeek, fresh: FreshnessFields): CharacterDetailJson {
+  return {
+    character: {
+      ...presentCharacterProgress(c, week, fresh),
+      equipped_items: presentEquippedItems(c.equippedItems),
+      audit: presentAudit(c.audit),
+    },
+    target_ilvl: week.targetIlvl,
+    current_week: week.week,
+    gear_priorities: presentGearPriorities(c.gearPriorities),
+  };
+}
+
+export function presentMyCharacters(guildId: number, season: SeasonNow, characters: CharacterProgressJson[]): MyCharactersJson {
+  const body: MyCharactersJson = {
+    guild_id: guildId,
+    expansion: season.expansion,
+    season: season.season,
+    current_week: season.week.week,
+    target_ilvl: season.week.targetIlvl,
+    characters,
+  };
+  if (characters.length === 0) body.message = 'You have no characters in this guild';
+  return body;
+}

@@ -1,0 +1,74 @@
+import { STATUS_LABELS } from '../../domain/progress.js';
+import type { MemberRecord, OverviewCounts } from '../../db/queries/members.js';
+import type { MemberJson, MembersJson } from '../schemas/members.js';
+import type { SeasonNow } from '../services/season.js';
+
+export function presentMember(m: MemberRecord, targetIlvl: number): MemberJson {
+  return {
+    character_name: m.characterName,
+    realm: m.realm,
+    class_name: m.className,
+    spec: m.specName,
+    role: m.role,
+    rank_id: m.rankId,
+    rank_name: m.rankName,
+    current_ilvl: m.itemLevel,
+    target_ilvl: targetIlvl,
+    gap: m.gap,
+    status: m.status,
+    status_label: STATUS_LABELS[m.status],
+    last_updated: m.lastUpdated,
+  };
+}
+
+export function presentOverview(
+  guildId: number,
+  season: SeasonNow,
+  counts: OverviewCounts,
+  members: MemberRecord[],
+  includeSummary: boolean,
+): MembersJson {
+  const target = season.week.targetIlvl;
+  const body: MembersJson = {
+    guild_id: guildId,
+    expansion: season.expansion,
+    season: season.season,
+    current_week: season.week.week,
+    target_ilvl: target,
+    total: counts.matching,
+    members: members.map((m) => presentMember(m, target)),
+  };
+  if (includeSummary) {
+    body.summary = {
+      total: counts.total,
+      on_track: counts.onTrack,
+      behind: counts.behind,
+      unknown: counts.unknown,
+      average_ilvl: counts.averageIlvl,
+    };
+  }
+  return body;
+}
+
+const CSV_COLUMNS: Array<keyof MemberJson> = [
+  'character_name', 'realm', 'class_name', 'spec', 'role', 'rank_id', 'rank_name',
+  'current_ilvl', 'target_ilvl', 'gap', 'status', 'status_label', 'last_updated',
+];
+
+/**
+ * A text cell that a spreadsheet would read as a formula (=, +, -, @) is prefixed with a quote, since rank names
+ * are typed by players; numbers are written as numbers.
+ */
+function csvCell(value: string | number | null): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return String(value);
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** The same rows as the JSON overview, one line each, header first. */
+export function membersCsv(members: MemberJson[]): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const m of members) lines.push(CSV_COLUMNS.map((c) => csvCell(m[c] as string | number | null)).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,19 @@
+import type { MessageRecord } from '../../db/queries/messages.js';
+import type { HistoryJson, MessageJson } from '../schemas/message.js';
+
+export function presentMessage(guildId: number, m: MessageRecord | undefined): MessageJson {
+  return {
+    guild_id: guildId,
+    gm_message: m?.message ?? null,
+    created_by: m?.createdBy ?? null,
+    updated_at: m?.createdAt ?? null,
+  };
+}
+
+export function presentHistory(guildId: number, total: number, messages: MessageRecord[]): HistoryJson {
+  return {
+    guild_id: guildId,
+    total,
+    history: messages.map((m) => ({ gm_message: m.message, created_by: m.createdBy, updated_at: m.createdAt })),
+  };
+}

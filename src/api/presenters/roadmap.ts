@@ -1,0 +1,19 @@
+import type { RoadmapWeek } from '../../domain/season.js';
+import type { RoadmapJson } from '../schemas/roadmap.js';
+import type { SeasonNow } from '../services/season.js';
+
+export function presentRoadmap(season: SeasonNow & { weeks: RoadmapWeek[] }): RoadmapJson {
+  return {
+    expansion: season.expansion,
+    season: season.season,
+    region: season.region,
+    current_week: season.week.week,
+    weeks: season.weeks.map((w) => ({
+      week: w.week,
+      start_date: w.startDate,
+      target_ilvl: w.targetIlvl,
+      description: w.description,
+      is_current: w.isCurrent,
+    })),
+  };
+}

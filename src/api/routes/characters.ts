@@ -1,0 +1,52 @@
+import Router from '@koa/router';
+import type { ApiDeps } from '../deps.js';
+import { auth, userOf } from '../middleware/auth.js';
+import { accessOf, permission } from '../middleware/permission.js';
+import { inputOf, validate } from '../middleware/validate.js';
+import { presentPending } from '../presenters/pending.js';
+import { characterParams, characterQuery } from '../schemas/characters.js';
+import { guildParams } from '../schemas/common.js';
+import { CharacterViews } from '../services/character-view.js';
+
+export const myCharactersInput = { params: guildParams };
+export const characterInput = { params: characterParams, query: characterQuery };
+
+/** Seconds a client should wait before asking again for a character whose first fetch is still running. */
+const PENDING_RETRY_AFTER = '3';
+
+/** The caller's own characters in a guild, and one character's full view. Any member with permission. */
+export function characterRoutes(deps: ApiDeps): Router {
+  const router = new Router();
+  const views = new CharacterViews(deps);
+  const secret = deps.config.jwtSecretKey;
+
+  router.get(
+    '/guilds/:guild_id/progress/characters',
+    auth(secret),
+    permission(deps, 'member'),
+    validate(myCharactersInput),
+    async (ctx) => {
+      ctx.body = await views.mine(accessOf(ctx), userOf(ctx).bnetId);
+    },
+  );
+
+  router.get(
+    '/guilds/:guild_id/progress/character/:character_name',
+    auth(secret),
+    permission(deps, 'member'),
+    validate(characterInput),
+    async (ctx) => {
+      const { params, query } = inputOf(ctx, characterInput);
+      const result = await views.detail(accessOf(ctx), query.realm, params.character_name);
+      if (result.kind === 'pending') {
+        ctx.status = 202;
+        ctx.set('Retry-After', PENDING_RETRY_AFTER);
+        ctx.body = presentPending();
+        return;
+      }
+      ctx.body = result.body;
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,36 @@
+import Router from '@koa/router';
+import type { ApiDeps } from '../deps.js';
+import { auth } from '../middleware/auth.js';
+import { accessOf, permission } from '../middleware/permission.js';
+import { inputOf, validate } from '../middleware/validate.js';
+import { membersCsv } from '../presenters/members.js';
+import { guildParams } from '../schemas/common.js';
+import { membersQuery } from '../schemas/members.js';
+import { guildOverview } from '../services/overview.js';
+
+export const membersInput = { params: guildParams, query: membersQuery };
+
+/** The officer overview of every current member, as JSON or as a CSV of the same rows. Officer+ only. */
+export function memberRoutes(deps: ApiDeps): Router {
+  const router = new Router();
+
+  router.get(
+    '/guilds/:guild_id/progress/members',
+    auth(deps.config.jwtSecretKey),
+    permission(deps, 'officer', 'Access denied - Officer rank required'),
+    validate(membersInput),
+    async (ctx) => {
+      const { params, query } = inputOf(ctx, membersInput);
+      const body = await guildOverview(deps, accessOf(ctx), query);
+      if (query.format === 'csv') {
+        ctx.type = 'text/csv; charset=utf-8';
+        ctx.attachment(`guild-${params.guild_id}-members.csv`);
+        ctx.body = membersCsv(body.members);
+        return;
+      }
+      ctx.body = body;
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,58 @@
+import Router from '@koa/router';
+import { appendMessage, findCurrentMessage, findMessageHistory } from '../../db/queries/messages.js';
+import type { ApiDeps } from '../deps.js';
+import { auth, userOf } from '../middleware/auth.js';
+import { requireJson } from '../middleware/body.js';
+import { accessOf, permission } from '../middleware/permission.js';
+import { inputOf, validate } from '../middleware/validate.js';
+import { presentHistory, presentMessage } from '../presenters/message.js';
+import { guildParams } from '../schemas/common.js';
+import { historyQuery, messageBody } from '../schemas/message.js';
+import { fromDatabase } from '../services/read-model.js';
+
+export const messageReadInput = { params: guildParams };
+export const messageWriteInput = { params: guildParams, body: messageBody };
+export const historyInput = { params: guildParams, query: historyQuery };
+
+/**
+ * The GM's weekly message: any member reads it, only the Guild Master writes it, officers see every version.
+ * The one write the api owns; every write is a new row, so nothing is ever overwritten.
+ */
+export function messageRoutes(deps: ApiDeps): Router {
+  const router = new Router();
+  const secret = deps.config.jwtSecretKey;
+
+  router.get('/guilds/:guild_id/progress/message', auth(secret), permission(deps, 'member'), validate(messageReadInput), async (ctx) => {
+    const { guildId } = accessOf(ctx);
+    ctx.body = presentMessage(guildId, await fromDatabase(deps.logger, () => findCurrentMessage(deps.orm, guildId)));
+  });
+
+  router.put(
+    '/guilds/:guild_id/progress/message',
+    auth(secret),
+    permission(deps, 'gm', 'Access denied - Guild Master only'),
+    requireJson(),
+    validate(messageWriteInput),
+    async (ctx) => {
+      const { body } = inputOf(ctx, messageWriteInput);
+      const { guildId } = accessOf(ctx);
+      const saved = await fromDatabase(deps.logger, () => appendMessage(deps.orm, guildId, body.message, userOf(ctx).bnetId));
+      ctx.body = presentMessage(guildId, saved);
+    },
+  );
+
+  router.get(
+    '/guilds/:guild_id/progress/message/history',
+    auth(secret),
+    permission(deps, 'officer', 'Access denied - Officer rank required'),
+    validate(historyInput),
+    async (ctx) => {
+      const { query } = inputOf(ctx, historyInput);
+      const { guildId } = accessOf(ctx);
+      const { total, messages } = await fromDatabase(deps.logger, () => findMessageHistory(deps.orm, guildId, query.limit, query.offset));
+      ctx.body = presentHistory(guildId, total, messages);
+    },
+  );
+
+  return router;
+}

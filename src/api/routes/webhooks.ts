@@ -1,0 +1,115 @@
+import Router from '@koa/router';
+import type { Redis } from 'ioredis';
+import { dropGuildApiSnapshot, dropGuildResponses, dropPermissions } from '../../cache/invalidate.js';
+import { forgetWebhookEvent, recordWebhookEvent } from '../../db/queries/webhook-events.js';
+import { AppError, serviceUnavailable, unprocessable } from '../../errors.js';
+import { enqueueMembershipEvent, webhookEnvelopeSchema, webhookEventSchema, type WebhookEvent } from '../../queue/membership-event.js';
+import type { Keys } from '../../redis.js';
+import type { ApiDeps } from '../deps.js';
+import { readRawBody } from '../middleware/body.js';
+import { checkWebhookSignature } from '../services/webhook-signature.js';
+import { fromDatabase } from '../services/read-model.js';
+
+/** guild-api's events are small; anything near this is not one of them. */
+const WEBHOOK_BODY_LIMIT = 64 * 1024;
+
+const accepted = () => ({ accepted: true });
+
+function parseEvent(raw: Buffer): WebhookEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw unprocessable('Malformed webhook body');
+  }
+  const envelope = webhookEnvelopeSchema.safeParse(json);
+  if (!envelope.success) {
+    throw unprocessable('Malformed webhook body', envelope.error.issues.map((i) => ({ field: i.path.join('.'), in: 'body', message: i.message })));
+  }
+  const event = webhookEventSchema.safeParse({ type: envelope.data.type, data: envelope.data.data });
+  if (!event.success) {
+    const isKnownType = event.error.issues.every((i) => i.path[0] !== 'type');
+    throw unprocessable(isKnownType ? 'Malformed webhook data' : `Unknown webhook event type: ${envelope.data.type}`);
+  }
+  return { ...event.data, id: envelope.data.id, guild_id: envelope.data.guild_id, occurred_at: envelope.data.occurred_at };
+}
+
+/**
+ * What the api itself forgets at once: permissions of the user concerned and guild-api's snapshot of the guild,
+ * so the very next request asks guild-api again. The projection is the worker's to update.
+ */
+async function forgetCachedViews(redis: Redis, keys: Keys, event: WebhookEvent): Promise<void> {
+  const guildId = event.guild_id;
+  switch (event.type) {
+    case 'member.joined':
+    case 'member.left':
+    case 'member.rank_changed':
+      await dropPermissions(redis, keys, event.data.bnet_id, guildId);
+      break;
+    case 'user.characters_changed':
+      await dropPermissions(redis, keys, event.data.bnet_id);
+      break;
+    case 'guild.roster_changed':
+      break;
+  }
+  // Every event changes the roster guild-api would now report, which the snapshot copies.
+  await dropGuildApiSnapshot(redis, keys, guildId);
+  await dropGuildResponses(redis, keys, [guildId]);
+}
+
+/**
+ * Signed membership events from guild-api. Refused unless the HMAC over the exact bytes matches and is recent;
+ * a redelivered id is accepted and ignored. Accepted events go to the membership-events queue, whose worker
+ * updates the projection in arrival order. Not rate limited: guild-api is trusted once the signature checks.
+ */
+export function webhookRoutes(deps: ApiDeps): Router {
+  const router = new Router();
+  const count = (outcome: string) => deps.metrics.webhooks.inc({ outcome });
+
+  router.post('/webhooks/guild-api', async (ctx) => {
+    const secret = deps.config.webhookSecret;
+    if (!secret) {
+      count('disabled');
+      throw serviceUnavailable('webhooks_disabled', 'Webhooks are disabled: no webhook secret is configured');
+    }
+    const raw = await readRawBody(ctx, WEBHOOK_BODY_LIMIT);
+    ctx.request.rawBody = raw.toString('utf8');
+    const check = checkWebhookSignature(secret, ctx.get('x-webhook-timestamp'), ctx.get('x-webhook-signature'), raw);
+    if (check !== 'valid') {
+      count(check === 'stale' ? 'stale' : 'bad_signature');
+      throw check === 'stale'
+        ? new AppError(401, 'stale_timestamp', 'Webhook timestamp is outside the allowed window')
+        : new AppError(401, 'invalid_signature', 'Invalid webhook signature');
+    }
+    let event: WebhookEvent;
+    try {
+      event = parseEvent(raw);
+    } catch (err) {
+      count('invalid');
+      throw err;
+    }
+
+    const isNew = await fromDatabase(deps.logger, () => recordWebhookEvent(deps.orm, event.id, event.type, event.guild_id));
+    if (!isNew) {
+      count('replayed');
+      ctx.status = 202;
+      ctx.body = accepted();
+      return;
+    }
+    await forgetCachedViews(deps.redis, deps.keys, event);
+    try {
+      await enqueueMembershipEvent(deps.queues.membershipEvents, event);
+    } catch {
+      // Not handed on: forget the id so guild-api's retry is processed instead of taken for a replay.
+      await forgetWebhookEvent(deps.orm, event.id).catch(() => undefined);
+      count('queue_unavailable');
+      throw serviceUnavailable('queue_unavailable', 'The event could not be queued, retry later', 5);
+    }
+    count('accepted');
+    ctx.state.log?.info({ eventId: event.id, type: event.type, guildId: event.guild_id }, 'webhook accepted');
+    ctx.status = 202;
+    ctx.body = accepted();
+  });
+
+  return router;
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { characterNameSchema, realmSlugSchema } from '../../queue/schemas.js';
+import { freshness, guildIdSchema } from './common.js';
+
+export const statusSchema = z.enum(['on_track', 'behind', 'unknown']);
+
+export const progressSchema = z.object({
+  target_ilvl: z.number(),
+  current_week: z.number().int(),
+  gap: z.number().nullable(),
+  status: statusSchema,
+  status_label: z.string(),
+  message: z.string(),
+});
+
+export const characterProgressSchema = z
+  .object({
+    character_name: z.string(),
+    realm: z.string(),
+    region: z.string(),
+    class_name: z.string().nullable(),
+    spec: z.string().nullable(),
+    role: z.string().nullable(),
+    level: z.number().int().nullable(),
+    current_ilvl: z.number().nullable(),
+    progress: progressSchema,
+    ...freshness,
+  })
+  .meta({ id: 'CharacterProgress' });
+
+export const myCharactersSchema = z
+  .object({
+    guild_id: z.number().int(),
+    expansion: z.string(),
+    season: z.string(),
+    current_week: z.number().int(),
+    target_ilvl: z.number(),
+    characters: z.array(characterProgressSchema),
+    message: z.string().optional(),
+  })
+  .meta({ id: 'MyCharacters' });
+
+export const equippedItemSchema = z.object({
+  slot: z.string(),
+  item_id: z.number().int().nullable(),
+  item_name: z.string().nullable(),
+  ilvl: z.number().nullable().meta({ description: 'null for an empty slot' }),
+  quality: z.string().nullable(),
+  track: z.string().nullable(),
+  enchanted: z.boolean(),
+  sockets: z.number().int(),
+  empty_sockets: z.number().int(),
+});
+
+export const gearPrioritySchema = z.object({
+  slot: z.string(),
+  item_name: z.string().nullable(),
+  ilvl: z.number(),
+  below_average_by: z.number(),
+  track: z.string().nullable(),
+});
+
+export const auditSchema = z.object({
+  missing_enchants: z.array(z.string()),
+  empty_sockets: z.number().int(),
+  empty_socket_slots: z.array(z.string()),
+  tier_pieces: z.number().int(),
+  below_quality: z.array(z.string()),
+});
+
+export const characterDetailSchema = z
+  .object({
+    character: characterProgressSchema.extend({
+      equipped_items: z.array(equippedItemSchema),
+      audit: auditSchema.nullable(),
+    }),
+    target_ilvl: z.number(),
+    current_week: z.number().int(),
+    gear_priorities: z.array(gearPrioritySchema),
+  })
+  .meta({ id: 'CharacterDetail' });
+
+export const pendingSchema = z.object({ status: z.literal('pending') }).meta({ id: 'Pending' });
+
+export const characterParams = z.object({ guild_id: guildIdSchema, character_name: characterNameSchema });
+export const characterQuery = z.object({ realm: realmSlugSchema.meta({ description: 'Realm slug, e.g. area-52' }) });
+
+export type CharacterProgressJson = z.infer<typeof characterProgressSchema>;
+export type CharacterDetailJson = z.infer<typeof characterDetailSchema>;
+export type MyCharactersJson = z.infer<typeof myCharactersSchema>;

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/** A whole number in a path or query string, digits only (no signs, exponents or blanks that Number() would accept). */
+export const integerString = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,10}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+/** guild-api's guild ids: positive integers that fit the database's integer column. */
+export const guildIdSchema = z
+  .string()
+  .regex(/^[1-9]\d{0,9}$/, 'must be a positive integer')
+  .transform(Number)
+  .pipe(z.number().int().max(2_147_483_647, 'is too large'))
+  .meta({ description: "guild-api's id of the guild", example: '42' });
+
+export const guildParams = z.object({ guild_id: guildIdSchema });
+
+/**
+ * A query value read through a lookup: the lookup's answer, or a 400 naming the parameter when it has none.
+ * Used where users may spell a value several ways ("death-knight", "Death Knight").
+ */
+export function lookedUp<T>(lookup: (value: string) => T | null, message: string) {
+  return z
+    .string()
+    .max(100)
+    .transform((value, ctx) => {
+      const found = lookup(value);
+      if (found === null) {
+        ctx.issues.push({ code: 'custom', message, input: value });
+        return z.NEVER;
+      }
+      return found;
+    });
+}
+
+export const errorSchema = z
+  .object({
+    error: z.string().meta({ description: 'Human-readable message, shown by the frontend' }),
+    code: z.string().meta({ description: 'Stable snake_case code for programs' }),
+    details: z
+      .array(z.object({ field: z.string(), in: z.enum(['path', 'query', 'body']), message: z.string() }))
+      .optional(),
+  })
+  .meta({ id: 'Error' });
+
+export const timestamp = z.string().meta({ format: 'date-time', example: '2026-11-25T10:00:00.000Z' });
+
+/** Freshness fields every projection-backed body carries. */
+export const freshness = {
+  fetched_at: timestamp.nullable(),
+  stale: z.boolean(),
+  notice: z.string().optional().meta({ description: 'Present when the data could not be refreshed' }),
+};

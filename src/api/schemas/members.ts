@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { normaliseClassName, parseRole } from '../../domain/roles.js';
+import { integerString, lookedUp, timestamp } from './common.js';
+import { statusSchema } from './characters.js';
+
+export const MEMBER_SORTS = ['ilvl', 'name', 'class', 'gap', 'rank'] as const;
+export type MemberSort = (typeof MEMBER_SORTS)[number];
+
+export const membersQuery = z.object({
+  sort: z.enum(MEMBER_SORTS).default('ilvl'),
+  order: z.enum(['asc', 'desc']).optional().meta({ description: 'Overrides the sort’s natural order (ilvl desc, gap asc, others asc)' }),
+  class: lookedUp(normaliseClassName, 'must be a class name such as "Warrior" or "death-knight"').optional(),
+  role: lookedUp(parseRole, 'must be Tank, Healer or DPS').optional(),
+  status: statusSchema.optional(),
+  limit: integerString(1, 1000).default(100),
+  offset: integerString(0, 1_000_000).default(0),
+  summary: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true')
+    .meta({ description: 'false leaves the summary block out' }),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+export type MembersQuery = z.output<typeof membersQuery>;
+
+export const memberSchema = z.object({
+  character_name: z.string(),
+  realm: z.string(),
+  class_name: z.string().nullable(),
+  spec: z.string().nullable(),
+  role: z.string().nullable(),
+  rank_id: z.number().int().nullable(),
+  rank_name: z.string().nullable(),
+  current_ilvl: z.number().nullable(),
+  target_ilvl: z.number(),
+  gap: z.number().nullable(),
+  status: statusSchema,
+  status_label: z.string(),
+  last_updated: timestamp.nullable(),
+});
+
+export const summarySchema = z.object({
+  total: z.number().int(),
+  on_track: z.number().int(),
+  behind: z.number().int(),
+  unknown: z.number().int(),
+  average_ilvl: z.number().nullable(),
+});
+
+export const membersSchema = z
+  .object({
+    guild_id: z.number().int(),
+    expansion: z.string(),
+    season: z.string(),
+    current_week: z.number().int(),
+    target_ilvl: z.number(),
+    summary: summarySchema.optional().meta({ description: 'Whole guild, whatever the filters' }),
+    total: z.number().int().meta({ description: 'Members matching the filters, before limit and offset' }),
+    members: z.array(memberSchema),
+  })
+  .meta({ id: 'GuildOverview' });
+
+export type MemberJson = z.infer<typeof memberSchema>;
+export type MembersJson = z.infer<typeof membersSchema>;
+export type SummaryJson = z.infer<typeof summarySchema>;

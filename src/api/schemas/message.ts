@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { integerString, timestamp } from './common.js';
+
+export const MESSAGE_MAX_LENGTH = 2000;
+
+/**
+ * The text is measured after trimming (so blanks alone are empty) in code points (so an emoji is one character),
+ * but stored and returned exactly as sent.
+ */
+const messageText = z.string().superRefine((value, ctx) => {
+  const length = [...value.trim()].length;
+  if (length === 0) {
+    ctx.addIssue({ code: 'too_small', origin: 'string', minimum: 1, inclusive: true, input: value, message: 'must not be empty' });
+  } else if (length > MESSAGE_MAX_LENGTH) {
+    ctx.addIssue({
+      code: 'too_big', origin: 'string', maximum: MESSAGE_MAX_LENGTH, inclusive: true, input: value,
+      message: `must be at most ${MESSAGE_MAX_LENGTH} characters`,
+    });
+  }
+});
+
+export const messageBody = z
+  .object({ message: messageText.meta({ description: '1–2000 characters after trimming; plain text', example: 'Focus on DPS!' }) })
+  .meta({ id: 'MessageWrite' });
+
+export const messageSchema = z
+  .object({
+    guild_id: z.number().int(),
+    gm_message: z.string().nullable(),
+    created_by: z.number().int().nullable(),
+    updated_at: timestamp.nullable(),
+  })
+  .meta({ id: 'GuildMessage' });
+
+export const historyQuery = z.object({
+  limit: integerString(1, 200).default(50),
+  offset: integerString(0, 1_000_000).default(0),
+});
+
+export const historySchema = z
+  .object({
+    guild_id: z.number().int(),
+    total: z.number().int(),
+    history: z.array(z.object({ gm_message: z.string(), created_by: z.number().int(), updated_at: timestamp })),
+  })
+  .meta({ id: 'GuildMessageHistory' });
+
+export type MessageJson = z.infer<typeof messageSchema>;
+export type HistoryJson = z.infer<typeof historySchema>;

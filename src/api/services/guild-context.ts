@@ -1,0 +1,28 @@
+import { findGuild } from '../../db/queries/guilds.js';
+import type { RegionCode } from '../../domain/types.js';
+import { regionSchema } from '../../queue/schemas.js';
+import type { ApiDeps } from '../deps.js';
+import type { GuildAccessState } from '../middleware/permission.js';
+
+export interface GuildIdentity {
+  name: string;
+  realm: string;
+  region: RegionCode;
+}
+
+/**
+ * The guild's name, realm and region: guild-api's snapshot when held, else what the worker last synced, else
+ * nothing (a guild never read from guild-api). A database failure here is not fatal; callers have defaults.
+ */
+export async function guildIdentity(deps: ApiDeps, access: GuildAccessState): Promise<GuildIdentity | undefined> {
+  if (access.guild) return { name: access.guild.name, realm: access.guild.realm, region: access.guild.region };
+  const stored = await findGuild(deps.orm, access.guildId).catch(() => undefined);
+  if (!stored) return undefined;
+  const region = regionSchema.safeParse(stored.region);
+  return { name: stored.name, realm: stored.realm, region: region.success ? region.data : deps.config.blizzard.region };
+}
+
+/** The region whose reset day decides the guild's current week; BLIZZARD_REGION when the guild names none. */
+export async function guildRegion(deps: ApiDeps, access: GuildAccessState): Promise<RegionCode> {
+  return (await guildIdentity(deps, access))?.region ?? deps.config.blizzard.region;
+}

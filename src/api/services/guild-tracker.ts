@@ -1,0 +1,116 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../../config.js';
+import type { Logger } from '../../logger.js';
+import { enqueueGuildSync, guildSyncPayloadSchema } from '../../queue/guild-sync.js';
+import type { Queues } from '../../queue/queues.js';
+import { nameKey, regionSchema, type GuildMember, type GuildRef } from '../../queue/schemas.js';
+import { isRedisUp, type Keys } from '../../redis.js';
+import type { GuildApiClient } from '../../upstream/guild-api/client.js';
+import { SingleFlight } from './single-flight.js';
+
+/** How long guild-api's view of a guild is reused before it is read again (and the guild re-synced). */
+export const SNAPSHOT_TTL_SECONDS = 60;
+
+export interface GuildTrackerOptions {
+  config: Config;
+  redis: Redis;
+  keys: Keys;
+  queues: Queues;
+  guildApi: GuildApiClient;
+  logger: Logger;
+}
+
+const GUILD_FIELD = 'guild';
+const userField = (bnetId: number) => `user:${bnetId}`;
+const characterField = (realm: string, key: string) => `char:${realm}:${key}`;
+
+/**
+ * guild-api's view of a guild (its name, realm, region and members with their owners), kept in Redis as one hash
+ * for a minute. Reading it is what makes progress-api track a guild: each time the snapshot is taken, the worker
+ * gets a guild-sync job with what guild-api said. The user's token is used for the reads and never leaves here.
+ * The hash is split by user and by character so a request reads only the few fields it needs, even for a guild
+ * of a thousand members.
+ */
+export class GuildTracker {
+  private readonly flight = new SingleFlight<GuildRef | undefined>();
+
+  constructor(private readonly options: GuildTrackerOptions) {}
+
+  /** The guild as guild-api describes it, reading guild-api (and enqueueing a sync) when the snapshot is gone. */
+  async track(guildId: number, token: string): Promise<GuildRef | undefined> {
+    const { redis, keys } = this.options;
+    // Without Redis there is nowhere to keep the snapshot and no queue to hand it to: the projection serves alone.
+    if (!isRedisUp(redis)) return undefined;
+    const cached = await redis.hget(keys.guildApiSnapshot(guildId), GUILD_FIELD).catch(() => null);
+    if (cached !== null) return JSON.parse(cached) as GuildRef;
+    return this.flight.run(String(guildId), () => this.takeSnapshot(guildId, token));
+  }
+
+  /** The caller's characters in the guild according to guild-api, when the snapshot is held. */
+  async membersOf(guildId: number, bnetId: number): Promise<GuildMember[] | undefined> {
+    const raw = await this.field(guildId, userField(bnetId));
+    return raw === null ? undefined : (JSON.parse(raw) as GuildMember[]);
+  }
+
+  /** A member of the guild by realm and name, when the snapshot is held and lists it. */
+  async memberNamed(guildId: number, realm: string, name: string): Promise<GuildMember | undefined> {
+    const raw = await this.field(guildId, characterField(realm, nameKey(name)));
+    return raw === null ? undefined : (JSON.parse(raw) as GuildMember);
+  }
+
+  private async field(guildId: number, field: string): Promise<string | null> {
+    return this.options.redis.hget(this.options.keys.guildApiSnapshot(guildId), field).catch(() => null);
+  }
+
+  private async takeSnapshot(guildId: number, token: string): Promise<GuildRef | undefined> {
+    const { guildApi, logger, config } = this.options;
+    const [settings, members] = await Promise.all([guildApi.getSettings(guildId, token), guildApi.getMembers(guildId, token)]);
+    if (settings.kind !== 'ok' || members.kind !== 'ok') {
+      logger.warn({ guildId, settings: settings.kind, members: members.kind }, 'could not read the guild from guild-api');
+      return undefined;
+    }
+    const region = regionSchema.safeParse(settings.data.region);
+    const guild: GuildRef = {
+      id: guildId,
+      name: settings.data.name,
+      realm: settings.data.realmSlug,
+      region: region.success ? region.data : config.blizzard.region,
+    };
+    const roster: GuildMember[] = members.data.map((m) => ({
+      characterName: m.characterName,
+      realm: m.realmSlug,
+      bnetId: m.bnetId,
+      rankId: m.rankId,
+      rankName: m.rankName,
+    }));
+    await this.store(guild, roster);
+    const payload = guildSyncPayloadSchema.safeParse({ guild, members: roster, reason: 'tracked' });
+    if (!payload.success) {
+      logger.warn({ guildId, issues: payload.error.issues.slice(0, 3) }, 'guild-api data cannot be synced');
+      return guild;
+    }
+    await enqueueGuildSync(this.options.queues.guildSync, payload.data).catch((err: Error) =>
+      logger.warn({ guildId, err: err.message }, 'could not enqueue the guild sync'),
+    );
+    return guild;
+  }
+
+  private async store(guild: GuildRef, roster: GuildMember[]): Promise<void> {
+    const fields: Record<string, string> = { [GUILD_FIELD]: JSON.stringify(guild) };
+    const byUser = new Map<number, GuildMember[]>();
+    for (const member of roster) {
+      fields[characterField(member.realm ?? guild.realm, nameKey(member.characterName))] = JSON.stringify(member);
+      if (member.bnetId === null || member.bnetId === undefined) continue;
+      byUser.set(member.bnetId, [...(byUser.get(member.bnetId) ?? []), member]);
+    }
+    for (const [bnetId, owned] of byUser) fields[userField(bnetId)] = JSON.stringify(owned);
+    const key = this.options.keys.guildApiSnapshot(guild.id);
+    await this.options.redis
+      .multi()
+      .unlink(key)
+      .hset(key, fields)
+      .expire(key, SNAPSHOT_TTL_SECONDS)
+      .exec()
+      .catch(() => undefined);
+  }
+}

@@ -1,0 +1,36 @@
+import { countGuildMembers, findGuildMembers, type MemberSortKey } from '../../db/queries/members.js';
+import type { ApiDeps } from '../deps.js';
+import type { GuildAccessState } from '../middleware/permission.js';
+import { presentOverview } from '../presenters/members.js';
+import type { MembersJson, MembersQuery } from '../schemas/members.js';
+import { guildRegion } from './guild-context.js';
+import { fromDatabase } from './read-model.js';
+
+/** Each sort's natural direction: strongest first for item level, most behind first for the gap, A–Z otherwise. */
+const NATURAL_ORDER: Record<MemberSortKey, 'asc' | 'desc'> = { ilvl: 'desc', gap: 'asc', name: 'asc', class: 'asc', rank: 'asc' };
+
+/**
+ * The worker drops the guild's cached bodies after every write; this bound only covers what no write
+ * announces, such as the weekly reset moving the target.
+ */
+const OVERVIEW_SECONDS = 60;
+
+/** The officer overview: one page of current members with this week's gap and status, and the guild summary. */
+export async function guildOverview(deps: ApiDeps, access: GuildAccessState, q: MembersQuery): Promise<MembersJson> {
+  const order = q.order ?? NATURAL_ORDER[q.sort];
+  const field = `overview:${JSON.stringify([q.sort, order, q.class ?? '', q.role ?? '', q.status ?? '', q.limit, q.offset, q.summary])}`;
+  const cached = await deps.responseCache.getGuild<MembersJson>(access.guildId, field, 'overview');
+  if (cached) return cached;
+
+  const season = await deps.season.now(await guildRegion(deps, access));
+  const filters = { guildId: access.guildId, targetIlvl: season.week.targetIlvl, className: q.class, role: q.role, status: q.status };
+  const [members, counts] = await fromDatabase(deps.logger, () =>
+    Promise.all([
+      findGuildMembers(deps.orm, { ...filters, sort: q.sort, order, limit: q.limit, offset: q.offset }),
+      countGuildMembers(deps.orm, filters),
+    ]),
+  );
+  const body = presentOverview(access.guildId, season, counts, members, q.summary);
+  await deps.responseCache.setGuild(access.guildId, field, body, OVERVIEW_SECONDS);
+  return body;
+}

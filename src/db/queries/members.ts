@@ -1,0 +1,156 @@
+import { execute, toIso, type Db } from './connection.js';
+
+export type MemberSortKey = 'ilvl' | 'name' | 'class' | 'gap' | 'rank';
+
+export interface MemberFilters {
+  className?: string;
+  role?: string;
+  status?: 'on_track' | 'behind' | 'unknown';
+}
+
+export interface OverviewQuery extends MemberFilters {
+  guildId: number;
+  targetIlvl: number;
+  sort: MemberSortKey;
+  order: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+export interface MemberRecord {
+  characterName: string;
+  realm: string;
+  className: string | null;
+  specName: string | null;
+  role: string | null;
+  rankId: number | null;
+  rankName: string | null;
+  itemLevel: number | null;
+  gap: number | null;
+  status: 'on_track' | 'behind' | 'unknown';
+  lastUpdated: string | null;
+}
+
+export interface OverviewCounts {
+  /** Members matching the filters. */
+  matching: number;
+  total: number;
+  onTrack: number;
+  behind: number;
+  unknown: number;
+  averageIlvl: number | null;
+}
+
+/**
+ * The guild's current members with gap and status against this week's target. Both are derived here from the
+ * stored item level rather than read from the row, so the overview moves to a new week's target at the reset
+ * instead of when each character is next fetched. Same rule as the domain's progressFor: the gap rounded to one
+ * decimal (numeric rounding, halves away from zero), on track when it is not negative.
+ */
+const MEMBERS = `
+  select m.character_name, m.realm_slug, m.class_name, m.spec_name, m.role, m.rank_id, m.rank_name,
+         m.item_level, m.last_updated, g.gap,
+         case when g.gap is null then 'unknown' when g.gap >= 0 then 'on_track' else 'behind' end as status
+    from guild_memberships m
+   cross join lateral (select round((m.item_level::numeric - ?::numeric), 1)::float8 as gap) g
+   where m.guild_id = ? and m.left_at is null`;
+
+/** Columns are chosen from this table only, never from input, so ORDER BY cannot be injected. */
+const SORT_COLUMNS: Record<MemberSortKey, string> = {
+  ilvl: 'r.item_level',
+  name: 'lower(r.character_name)',
+  class: 'r.class_name',
+  gap: 'r.gap',
+  rank: 'r.rank_id',
+};
+
+function filterSql(filters: MemberFilters): { sql: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (filters.className) {
+    clauses.push('lower(r.class_name) = lower(?)');
+    params.push(filters.className);
+  }
+  if (filters.role) {
+    clauses.push('lower(r.role) = lower(?)');
+    params.push(filters.role);
+  }
+  if (filters.status) {
+    clauses.push('r.status = ?');
+    params.push(filters.status);
+  }
+  return { sql: clauses.length ? clauses.join(' and ') : 'true', params };
+}
+
+interface MemberRow {
+  character_name: string;
+  realm_slug: string;
+  class_name: string | null;
+  spec_name: string | null;
+  role: string | null;
+  rank_id: number | null;
+  rank_name: string | null;
+  item_level: number | null;
+  last_updated: string | null;
+  gap: number | null;
+  status: MemberRecord['status'];
+}
+
+export async function findGuildMembers(db: Db, q: OverviewQuery): Promise<MemberRecord[]> {
+  const filter = filterSql(q);
+  const direction = q.order === 'asc' ? 'asc' : 'desc';
+  const rows = await execute<MemberRow>(
+    db,
+    `select r.* from (${MEMBERS}) r
+      where ${filter.sql}
+      order by ${SORT_COLUMNS[q.sort]} ${direction} nulls last, lower(r.character_name) asc, r.realm_slug asc
+      limit ? offset ?`,
+    [q.targetIlvl, q.guildId, ...filter.params, q.limit, q.offset],
+  );
+  return rows.map((r) => ({
+    characterName: r.character_name,
+    realm: r.realm_slug,
+    className: r.class_name,
+    specName: r.spec_name,
+    role: r.role,
+    rankId: r.rank_id,
+    rankName: r.rank_name,
+    itemLevel: r.item_level,
+    gap: r.gap,
+    status: r.status,
+    lastUpdated: toIso(r.last_updated),
+  }));
+}
+
+interface CountsRow {
+  matching: string;
+  total: string;
+  on_track: string;
+  behind: string;
+  unknown: string;
+  average_ilvl: number | null;
+}
+
+/** Counts for the whole guild (the summary) and for the filtered rows (pagination), in one pass. */
+export async function countGuildMembers(db: Db, q: Omit<OverviewQuery, 'sort' | 'order' | 'limit' | 'offset'>): Promise<OverviewCounts> {
+  const filter = filterSql(q);
+  const [row] = await execute<CountsRow>(
+    db,
+    `select count(*) filter (where ${filter.sql}) as matching,
+            count(*) as total,
+            count(*) filter (where r.status = 'on_track') as on_track,
+            count(*) filter (where r.status = 'behind') as behind,
+            count(*) filter (where r.status = 'unknown') as unknown,
+            round(avg(r.item_level)::numeric, 1)::float8 as average_ilvl
+       from (${MEMBERS}) r`,
+    [...filter.params, q.targetIlvl, q.guildId],
+  );
+  return {
+    matching: Number(row?.matching ?? 0),
+    total: Number(row?.total ?? 0),
+    onTrack: Number(row?.on_track ?? 0),
+    behind: Number(row?.behind ?? 0),
+    unknown: Number(row?.unknown ?? 0),
+    averageIlvl: row?.average_ilvl ?? null,
+  };
+}
