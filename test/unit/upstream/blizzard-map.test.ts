@@ -1,0 +1,92 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { CLASS_NAMES, className } from '../../../src/upstream/blizzard/classes.js';
+import { toCharacterProfile, toEquippedItems, toGuildRoster } from '../../../src/upstream/blizzard/map.js';
+import { characterPath, guildRosterPath, guildSlug, nameSegment } from '../../../src/upstream/blizzard/paths.js';
+import { equipmentSchema, profileSchema, rosterSchema } from '../../../src/upstream/blizzard/schemas.js';
+
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/upstream/${name}`, import.meta.url), 'utf8')) as unknown;
+
+describe('Battle.net mapping', () => {
+  describe('paths', () => {
+    it('lower-cases names and encodes them as UTF-8', () => {
+      expect(nameSegment('Zúljín')).to.equal('z%C3%BAlj%C3%ADn');
+      expect(nameSegment('Zu\u0301lji\u0301n')).to.equal('z%C3%BAlj%C3%ADn');
+      expect(characterPath('area-52', 'Thrall')).to.equal('/profile/wow/character/area-52/thrall');
+    });
+
+    it('slugs guild names: lower-case, spaces to dashes, non-ASCII encoded', () => {
+      expect(guildSlug('Gallywix Dive Team')).to.equal('gallywix-dive-team');
+      expect(guildRosterPath('bleeding-hollow', 'Gallywix Dive Team')).to.equal('/data/wow/guild/bleeding-hollow/gallywix-dive-team/roster');
+      expect(guildRosterPath('argent-dawn', 'Les Éclaireurs')).to.equal('/data/wow/guild/argent-dawn/les-%C3%A9claireurs/roster');
+    });
+  });
+
+  it('names every class the recorded class index lists, as it spells them', () => {
+    const index = fixture('playable-class-index.json') as { classes: Array<{ id: number; name: string }> };
+    for (const cls of index.classes) expect(className(cls.id)).to.equal(cls.name);
+    expect(Object.keys(CLASS_NAMES)).to.have.length(index.classes.length);
+    expect(className(99)).to.equal('Unknown');
+  });
+
+  it('maps the Midnight profile, with its squished item level', () => {
+    const profile = toCharacterProfile(profileSchema.parse(fixture('character-profile-midnight.json')));
+    expect(profile).to.deep.equal({
+      id: 177763085,
+      name: 'Jw',
+      realmSlug: 'malorne',
+      level: 80,
+      className: 'Rogue',
+      specName: 'Subtlety',
+      guild: { name: 'Gallywix Dive Team', realmSlug: 'bleeding-hollow' },
+      equippedItemLevel: 134,
+    });
+  });
+
+  it('maps a guildless profile without a spec to nulls', () => {
+    const raw = fixture('character-profile.json') as Record<string, unknown>;
+    delete raw.guild;
+    delete raw.active_spec;
+    delete raw.equipped_item_level;
+    expect(toCharacterProfile(profileSchema.parse(raw))).to.include({ guild: null, specName: null, equippedItemLevel: null });
+  });
+
+  it('maps equipment: slots, levels, permanent enchants, gems and empty sockets, tier sets', () => {
+    const items = toEquippedItems(equipmentSchema.parse(fixture('character-equipment-2h-midnight.json')));
+    expect(items.map((i) => i.slot)).to.include.members(['head', 'main_hand', 'shirt', 'tabard', 'finger_1', 'back']);
+    const head = items.find((i) => i.slot === 'head');
+    expect(head).to.deep.equal({
+      slot: 'head',
+      itemId: 217146,
+      name: "Algari Competitor's Plate Helm",
+      itemLevel: 109,
+      quality: 'EPIC',
+      inventoryType: 'HEAD',
+      nameDescription: null,
+      enchantmentIds: [],
+      sockets: [213497],
+      setId: null,
+    });
+    expect(items.find((i) => i.slot === 'main_hand')).to.include({ inventoryType: 'TWOHWEAPON', itemLevel: 144 });
+    expect(items.find((i) => i.slot === 'back')).to.include({ quality: 'ARTIFACT', nameDescription: 'Rank 6' });
+    expect(items.filter((i) => i.setId === 1919)).to.have.length(4);
+    expect(items.find((i) => i.slot === 'legs')?.enchantmentIds).to.have.length(1);
+  });
+
+  it('keeps empty sockets as null and drops temporary enchants', () => {
+    const raw = fixture('character-equipment.json') as { equipped_items: Array<Record<string, unknown>> };
+    const neck = raw.equipped_items.find((i) => (i.slot as { type: string }).type === 'NECK')!;
+    (neck.sockets as Array<Record<string, unknown>>)[1] = { socket_type: { type: 'PRISMATIC', name: 'Prismatic Socket' } };
+    const weapon = raw.equipped_items.find((i) => (i.slot as { type: string }).type === 'MAIN_HAND')!;
+    (weapon.enchantments as unknown[]).push({ display_string: 'Oiled', enchantment_id: 7495, enchantment_slot: { id: 1, type: 'TEMPORARY' } });
+    const items = toEquippedItems(equipmentSchema.parse(raw));
+    expect(items.find((i) => i.slot === 'neck')?.sockets).to.have.length(2).and.to.include(null);
+    expect(items.find((i) => i.slot === 'main_hand')?.enchantmentIds).to.not.include(7495);
+  });
+
+  it('maps the roster with class names from ids', () => {
+    const roster = toGuildRoster(rosterSchema.parse(fixture('guild-roster.json')));
+    expect(roster.members.map((m) => m.className)).to.include.members(['Warrior', 'Rogue', 'Evoker', 'Demon Hunter']);
+    expect(roster.members.filter((m) => m.level < 80)).to.have.length(2);
+  });
+});
