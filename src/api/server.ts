@@ -75,7 +75,13 @@ export async function closeApiDeps(deps: ApiDeps): Promise<void> {
 export async function startApi(config: Config, logger: Logger, port = config.port, host = '0.0.0.0'): Promise<RunningApi> {
   const deps = await buildApiDeps(config, logger);
   const app = createApp(deps, ROUTE_MODULES);
-  const server = createServer(app.callback());
+  const handle = app.callback();
+  // Once shutting down, every response closes its connection: a keep-alive client that keeps sending would
+  // otherwise hold server.close() open for as long as its load lasts.
+  const server = createServer((req, res) => {
+    if (deps.shuttingDown) res.setHeader('Connection', 'close');
+    void handle(req, res);
+  });
   // Keep-alive sockets must not hold a graceful shutdown open for long.
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve) => server.listen(port, host, resolve));

@@ -29,24 +29,19 @@ export function presentOverview(
   includeSummary: boolean,
 ): MembersJson {
   const target = season.week.targetIlvl;
+  const summary = includeSummary
+    ? { total: counts.total, on_track: counts.onTrack, behind: counts.behind, unknown: counts.unknown, average_ilvl: counts.averageIlvl }
+    : undefined;
   const body: MembersJson = {
     guild_id: guildId,
     expansion: season.expansion,
     season: season.season,
     current_week: season.week.week,
     target_ilvl: target,
+    ...(summary && { summary }),
     total: counts.matching,
     members: members.map((m) => presentMember(m, target)),
   };
-  if (includeSummary) {
-    body.summary = {
-      total: counts.total,
-      on_track: counts.onTrack,
-      behind: counts.behind,
-      unknown: counts.unknown,
-      average_ilvl: counts.averageIlvl,
-    };
-  }
   return body;
 }
 

@@ -1,0 +1,61 @@
+import { expect } from 'chai';
+import { DEFAULT_SEASON_PLAN } from '../../../src/domain/season-plan.js';
+import { weekFor } from '../../../src/domain/season.js';
+import type { RegionCode } from '../../../src/domain/types.js';
+
+export interface Reply<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+/** One HTTP call; the body is parsed as JSON when it is JSON. */
+export async function call<T = any>(url: string, init: RequestInit = {}): Promise<Reply<T>> {
+  const res = await fetch(url, init);
+  const text = await res.text();
+  let body: unknown = text;
+  if ((res.headers.get('content-type') ?? '').includes('json')) body = JSON.parse(text);
+  return { status: res.status, headers: res.headers, body: body as T, text };
+}
+
+export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
+
+/** Asserts the SPEC error body: `{error, code}` with an optional `details`. */
+export function expectError(reply: Reply, status: number, code: string, error?: string): void {
+  expect(reply.status, `${reply.status} ${reply.text.slice(0, 300)}`).to.equal(status);
+  expect(reply.body).to.be.an('object');
+  expect(reply.body.code).to.equal(code);
+  expect(reply.body.error).to.be.a('string').and.not.equal('');
+  if (error !== undefined) expect(reply.body.error).to.equal(error);
+  expect(Object.keys(reply.body).every((k) => ['error', 'code', 'details'].includes(k))).to.equal(true);
+}
+
+/** The value of one Prometheus sample (0 when absent). */
+export async function metric(apiUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (!Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) continue;
+    total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}
+
+/** This week's target in a region under the default plan, as the tests' database holds it. */
+export const targetToday = (region: RegionCode = 'us') => weekFor(DEFAULT_SEASON_PLAN, new Date().toISOString().slice(0, 10), region);
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let guildSerial = 0;
+
+/**
+ * A guild of its own for tests that change things (rows, ranks, memberships), on a realm no other test uses,
+ * so files sharing the run's database never see each other's characters.
+ */
+export function isolatedGuild(members: number, region: RegionCode = 'us') {
+  guildSerial += 1;
+  const id = 700_000 + (process.pid % 1000) * 100 + guildSerial;
+  return { id, name: `Test Guild ${id}`, realm: `test-realm-${id}`, region, members };
+}

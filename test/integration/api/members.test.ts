@@ -1,0 +1,114 @@
+import { expect } from 'chai';
+import { findGuild } from '../../../src/sim/index.js';
+import { startStack, type Stack } from '../../helpers/stack.js';
+import { waitForIdle } from '../../helpers/worker.js';
+import { bearer, call, expectError, targetToday } from './helpers.js';
+
+interface Member {
+  character_name: string;
+  class_name: string;
+  role: string;
+  rank_id: number;
+  current_ilvl: number | null;
+  gap: number | null;
+  status: string;
+  status_label: string;
+  target_ilvl: number;
+}
+
+describe('GET /guilds/:id/progress/members (officer overview)', function () {
+  let stack: Stack;
+  let url: string;
+  const week = targetToday('us');
+  const as = (bnetId: number) => ({ headers: bearer(stack.sim.tokenFor(bnetId)) });
+  const overview = (query = '', bnetId = stack.sim.world.demoUsers.officer) => call(`${url}/guilds/1/progress/members${query}`, as(bnetId));
+
+  before(async () => {
+    stack = await startStack({ api: true });
+    url = stack.api!.url;
+    // The first authorized request makes the guild tracked; the worker then syncs and fetches every member.
+    await overview();
+    await waitForIdle(stack.queues);
+  });
+  after(async () => {
+    await stack?.close();
+  });
+
+  it('lists every current member with On Track / Behind against this week, by item level descending', async () => {
+    const reply = await overview();
+    expect(reply.status).to.equal(200);
+    const guild = findGuild(stack.sim.world, 1)!;
+    expect(reply.body).to.include({ guild_id: 1, current_week: week.week, target_ilvl: week.targetIlvl, total: guild.members.length });
+    const members: Member[] = reply.body.members;
+    expect(members).to.have.length(guild.members.length);
+    const levels = members.map((m) => m.current_ilvl as number);
+    expect(levels).to.deep.equal([...levels].sort((a, b) => b - a));
+    for (const m of members) {
+      expect(m.target_ilvl).to.equal(week.targetIlvl);
+      expect(m.status).to.equal((m.gap as number) >= 0 ? 'on_track' : 'behind');
+      expect(m.status_label).to.equal(m.status === 'on_track' ? 'On Track' : 'Behind');
+    }
+    expect(members.some((m) => m.status === 'on_track') && members.some((m) => m.status === 'behind')).to.equal(true);
+    const summary = reply.body.summary;
+    expect(summary.total).to.equal(guild.members.length);
+    expect(summary.on_track + summary.behind + summary.unknown).to.equal(summary.total);
+    expect(summary.on_track).to.equal(members.filter((m) => m.status === 'on_track').length);
+    expect(Object.keys(members[0]!).sort()).to.deep.equal([
+      'character_name', 'class_name', 'current_ilvl', 'gap', 'last_updated', 'rank_id', 'rank_name', 'realm', 'role', 'spec',
+      'status', 'status_label', 'target_ilvl',
+    ]);
+  });
+
+  it('filters by class however it is spelled, by role and by status', async () => {
+    const all: Member[] = (await overview('?limit=1000')).body.members;
+    const someClass = all.find((m) => m.class_name.includes(' '))?.class_name ?? all[0]!.class_name;
+    const slug = someClass.toLowerCase().replace(/ /g, '-');
+    for (const spelling of [someClass, slug, someClass.toUpperCase()]) {
+      const reply = await overview(`?class=${encodeURIComponent(spelling)}`);
+      expect(reply.status).to.equal(200);
+      expect(reply.body.members.map((m: Member) => m.character_name)).to.deep.equal(
+        all.filter((m) => m.class_name === someClass).map((m) => m.character_name),
+      );
+      expect(reply.body.total).to.equal(reply.body.members.length);
+      expect(reply.body.summary.total).to.equal(all.length);
+    }
+    const tanks = (await overview('?role=tank')).body.members as Member[];
+    expect(tanks.length).to.be.greaterThan(0);
+    expect(tanks.every((m) => m.role === 'Tank')).to.equal(true);
+    const behind = (await overview('?status=behind')).body.members as Member[];
+    expect(behind.map((m) => m.character_name)).to.deep.equal(all.filter((m) => m.status === 'behind').map((m) => m.character_name));
+  });
+
+  it('sorts by name, class, gap and rank, with order overriding the direction, and pages with limit and offset', async () => {
+    const byName = (await overview('?sort=name')).body.members.map((m: Member) => m.character_name.toLowerCase());
+    expect(byName).to.deep.equal([...byName].sort());
+    const byGap = (await overview('?sort=gap')).body.members.map((m: Member) => m.gap);
+    expect(byGap).to.deep.equal([...byGap].sort((a, b) => a - b));
+    const byRankDesc = (await overview('?sort=rank&order=desc')).body.members.map((m: Member) => m.rank_id);
+    expect(byRankDesc).to.deep.equal([...byRankDesc].sort((a, b) => b - a));
+    const ascending = (await overview('?sort=ilvl&order=asc')).body.members.map((m: Member) => m.current_ilvl);
+    expect(ascending).to.deep.equal([...ascending].sort((a, b) => a - b));
+    const all = (await overview()).body.members.map((m: Member) => m.character_name);
+    const page = await overview('?limit=5&offset=10');
+    expect(page.body.members.map((m: Member) => m.character_name)).to.deep.equal(all.slice(10, 15));
+    expect(page.body.total).to.equal(all.length);
+  });
+
+  it('returns the same rows as CSV with format=csv', async () => {
+    const json = await overview('?sort=name&limit=7');
+    const csv = await overview('?sort=name&limit=7&format=csv');
+    expect(csv.status).to.equal(200);
+    expect(csv.headers.get('content-type')).to.match(/^text\/csv/);
+    const lines = csv.text.trim().split('\r\n');
+    expect(lines[0]).to.equal('character_name,realm,class_name,spec,role,rank_id,rank_name,current_ilvl,target_ilvl,gap,status,status_label,last_updated');
+    expect(lines.slice(1).map((l) => l.split(',')[0])).to.deep.equal(json.body.members.map((m: Member) => m.character_name));
+  });
+
+  it('lets the Guild Master in and refuses a rank-2+ member with the original message', async () => {
+    expect((await overview('', stack.sim.world.demoUsers.guildMaster)).status).to.equal(200);
+    stack.sim.setRank(1, 'Zúljín', 2);
+    expectError(await overview('', stack.sim.world.demoUsers.member), 403, 'insufficient_rank', 'Access denied - Officer rank required');
+    stack.sim.setRank(1, 'Zúljín', 3);
+    expectError(await overview('', stack.sim.world.demoUsers.otherGuildMember), 403, 'forbidden', 'Access denied - Officer rank required');
+  });
+});
