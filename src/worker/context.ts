@@ -5,9 +5,20 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Queues } from '../queue/queues.js';
 import type { Keys } from '../redis.js';
+import type { BlizzardClient } from '../upstream/blizzard/client.js';
+import type { QuotaGate } from '../upstream/blizzard/quota.js';
+import type { WarcraftLogsClient } from '../upstream/warcraftlogs/client.js';
+
+/** The upstream side of the worker: built once per process, replaceable in tests through `extend`. */
+export interface UpstreamServices {
+  blizzard: BlizzardClient;
+  warcraftlogs: WarcraftLogsClient;
+  /** Battle.net's per-client quota, shared by every replica through Redis. */
+  quota: QuotaGate;
+}
 
 /** What every processor receives: shared services built once per worker process. */
-export interface WorkerContext {
+export interface WorkerContext extends UpstreamServices {
   config: Config;
   logger: Logger;
   metrics: Metrics;
@@ -17,6 +28,8 @@ export interface WorkerContext {
   keys: Keys;
   /** Producers for fan-out (guild sync → character refreshes). */
   queues: Queues;
-  /** Services added by processor modules (upstream clients, quota gate, ...). */
+  /** Run on shutdown, after the workers have finished their jobs and before connections close. */
+  onClose: Array<() => Promise<void> | void>;
+  /** Services added by `extend` hooks. */
   [extra: string]: unknown;
 }

@@ -9,7 +9,11 @@ import { isDatabaseUp } from '../db/health.js';
 import { createRedis, Keys, pingRedis } from '../redis.js';
 import { ALL_QUEUE_NAMES, closeQueues, createQueues } from '../queue/queues.js';
 import type { WorkerContext } from './context.js';
+import { wasLogged } from './job-log.js';
 import { PROCESSORS, type ProcessorModule } from './processors/index.js';
+import { watchQueueDepth } from './queue-depth.js';
+import { scheduleTrackedGuildSyncs } from './scheduler.js';
+import { createUpstreamServices } from './services.js';
 
 export interface RunningWorker {
   ctx: WorkerContext;
@@ -23,8 +27,10 @@ export interface WorkerStartOptions {
   processors?: ProcessorModule[];
   /** Port of /health and /metrics; 0 for an ephemeral one. */
   port?: number;
-  /** Hook for modules that add services to the context (clients, quota gate). */
+  /** Hook that adds or replaces services after the defaults are built (tests swap the upstream clients). */
   extend?: (ctx: WorkerContext) => void | Promise<void>;
+  /** Registers the periodic sync of tracked guilds; on unless false. */
+  schedule?: boolean;
 }
 
 export async function startWorker(config: Config, logger: Logger, options: WorkerStartOptions = {}): Promise<RunningWorker> {
@@ -37,16 +43,21 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
   const redis = createRedis(config.redisUrl, 'worker');
   const producerConnection = createRedis(config.redisUrl, 'worker');
   const queues = createQueues(producerConnection, config.redisPrefix);
+  const metrics = createMetrics('worker');
   const ctx: WorkerContext = {
     config,
     logger,
-    metrics: createMetrics('worker'),
+    metrics,
     orm,
     redis,
     keys: new Keys(config.redisPrefix),
     queues,
+    onClose: [],
+    ...createUpstreamServices(config, logger, metrics, redis),
   };
   await options.extend?.(ctx);
+  if (options.schedule !== false) await scheduleTrackedGuildSyncs(ctx);
+  ctx.onClose.push(watchQueueDepth(ctx));
 
   const workers = processors.map((module) => {
     const worker = new Worker(module.queue, module.create(ctx), {
@@ -66,7 +77,8 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
     worker.on('completed', (job) => finish(job, 'completed'));
     worker.on('failed', (job, err) => {
       finish(job, 'failed');
-      logger.warn({ queue: module.queue, jobId: job?.id, attempts: job?.attemptsMade, reason: err.message }, 'job failed');
+      // Failures inside a processor have their own job line; this catches the rest (stalled too often, lost lock).
+      if (!wasLogged(err)) logger.warn({ queue: module.queue, jobId: job?.id, attempts: job?.attemptsMade, reason: err.message }, 'job failed');
     });
     worker.on('error', (err) => logger.error({ queue: module.queue, err }, 'worker error'));
     return worker;
@@ -82,8 +94,7 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
       await Promise.allSettled(workers.map((w) => w.close()));
       await closeQueues(queues);
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      const closers = (ctx.onClose as Array<() => Promise<void>> | undefined) ?? [];
-      await Promise.allSettled(closers.map((c) => c()));
+      await Promise.allSettled(ctx.onClose.map(async (c) => c()));
       redis.disconnect();
       producerConnection.disconnect();
       await orm.close(true);

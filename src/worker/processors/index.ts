@@ -1,6 +1,10 @@
 import type { Processor, WorkerOptions } from 'bullmq';
 import type { QueueName } from '../../queue/names.js';
 import type { WorkerContext } from '../context.js';
+import { characterRefreshProcessor } from './character-refresh.js';
+import { guildComparisonProcessor } from './guild-comparison.js';
+import { guildSyncProcessor } from './guild-sync.js';
+import { membershipEventsProcessor } from './membership-events.js';
 
 export interface ProcessorModule {
   queue: QueueName;
@@ -10,4 +14,9 @@ export interface ProcessorModule {
 }
 
 /** One module per queue; the worker refuses to start if a queue has none. */
-export const PROCESSORS: ProcessorModule[] = [];
+export const PROCESSORS: ProcessorModule[] = [
+  characterRefreshProcessor,
+  guildSyncProcessor,
+  guildComparisonProcessor,
+  membershipEventsProcessor,
+];

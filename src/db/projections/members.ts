@@ -1,0 +1,207 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { query, toId, updateIfChanged } from './sql.js';
+
+/** A character as a roster source describes it; null fields are not known to that source. */
+export interface MemberIdentity {
+  realm: string;
+  nameKey: string;
+  name: string;
+  className: string | null;
+  level: number | null;
+  ownerBnetId: number | null;
+}
+
+export interface MemberRank {
+  characterId: number;
+  /** Set when guild-api vouches for the member; guild-api is the source of owners and rank names. */
+  ownerBnetId: number | null;
+  rankId: number | null;
+  rankName: string | null;
+}
+
+export const memberKey = (realm: string, nameKey: string): string => `${realm}/${nameKey}`;
+
+/**
+ * Upserts character identities and returns their ids by `memberKey`. A sync never changes a stored display
+ * name (the character refresh writes Battle.net's spelling), and a source that does not know the class,
+ * level or owner keeps what is stored. Callers pass each character once.
+ */
+export async function upsertCharacters(em: EntityManager, region: string, members: MemberIdentity[]): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  if (members.length === 0) return ids;
+  const rows = JSON.stringify(
+    members.map((m) => ({ realm: m.realm, name_key: m.nameKey, name: m.name, class_name: m.className, level: m.level, owner_bnet_id: m.ownerBnetId })),
+  );
+  await query(
+    em,
+    `insert into characters as c (region, realm_slug, name_key, name, class_name, level, owner_bnet_id)
+     select ?, m.realm, m.name_key, m.name, m.class_name, m.level, m.owner_bnet_id
+     from jsonb_to_recordset(?::jsonb) as m(realm text, name_key text, name text, class_name text, level int, owner_bnet_id bigint)
+     on conflict (region, realm_slug, name_key) do update ${updateIfChanged('c', [
+       ['class_name', 'coalesce(excluded.class_name, c.class_name)'],
+       ['level', 'coalesce(excluded.level, c.level)'],
+       ['owner_bnet_id', 'coalesce(excluded.owner_bnet_id, c.owner_bnet_id)'],
+     ])}`,
+    [region, rows],
+  );
+  // A row left alone by the upsert returns nothing, so the ids are read in a second statement.
+  const found = await query<{ id: string; realm_slug: string; name_key: string }>(
+    em,
+    `select c.id, c.realm_slug, c.name_key
+     from jsonb_to_recordset(?::jsonb) as m(realm text, name_key text)
+     join characters c on c.region = ? and c.realm_slug = m.realm and c.name_key = m.name_key`,
+    [rows, region],
+  );
+  for (const row of found) ids.set(memberKey(row.realm_slug, row.name_key), toId(row.id));
+  return ids;
+}
+
+/**
+ * Makes characters current members of a guild. A new (or returning) member starts with the overview columns
+ * of its latest progress, so it is served with what is known before its next refresh. guild-api's rank
+ * wins over Battle.net's for members guild-api vouches for. `unlessLeftAfter` skips a membership that
+ * ended after that time: a delayed or replayed "joined" event must not undo a later "left".
+ */
+export async function upsertMemberships(
+  em: EntityManager,
+  guildId: number,
+  members: MemberRank[],
+  options: { joinedAt?: Date; unlessLeftAfter?: Date } = {},
+): Promise<void> {
+  if (members.length === 0) return;
+  const rows = JSON.stringify(
+    members.map((m) => ({ character_id: m.characterId, owner_bnet_id: m.ownerBnetId, rank_id: m.rankId, rank_name: m.rankName })),
+  );
+  const ranksFromThisSource = 'excluded.owner_bnet_id is not null or gm.owner_bnet_id is null';
+  const guard = options.unlessLeftAfter ? ' and not (gm.left_at is not null and gm.left_at >= ?)' : '';
+  await query(
+    em,
+    `insert into guild_memberships as gm (guild_id, character_id, owner_bnet_id, rank_id, rank_name, joined_at, character_name,
+       realm_slug, class_name, spec_name, role, item_level, target_ilvl, gap, status, last_updated)
+     select ?, c.id, m.owner_bnet_id, m.rank_id, m.rank_name, coalesce(?::timestamptz, now()), c.name, c.realm_slug, c.class_name,
+       c.spec_name, c.role, p.item_level, p.target_ilvl, p.gap, coalesce(p.status, 'unknown'), p.fetched_at
+     from jsonb_to_recordset(?::jsonb) as m(character_id bigint, owner_bnet_id bigint, rank_id int, rank_name text)
+     join characters c on c.id = m.character_id
+     left join character_progress p on p.character_id = c.id
+     on conflict (guild_id, character_id) do update ${updateIfChanged('gm', [
+       ['owner_bnet_id', 'coalesce(excluded.owner_bnet_id, gm.owner_bnet_id)'],
+       ['rank_id', `case when ${ranksFromThisSource} then coalesce(excluded.rank_id, gm.rank_id) else gm.rank_id end`],
+       ['rank_name', `case when ${ranksFromThisSource} then coalesce(excluded.rank_name, gm.rank_name) else gm.rank_name end`],
+       ['joined_at', 'case when gm.left_at is null then gm.joined_at else excluded.joined_at end'],
+       ['left_at', 'null::timestamptz'],
+       ['character_name', 'excluded.character_name'],
+       ['realm_slug', 'excluded.realm_slug'],
+       ['class_name', 'excluded.class_name'],
+       ['spec_name', 'excluded.spec_name'],
+       ['role', 'excluded.role'],
+       ['item_level', 'excluded.item_level'],
+       ['target_ilvl', 'excluded.target_ilvl'],
+       ['gap', 'excluded.gap'],
+       ['status', 'excluded.status'],
+       ['last_updated', 'excluded.last_updated'],
+     ])}${guard}`,
+    options.unlessLeftAfter
+      ? [guildId, options.joinedAt ?? null, rows, options.unlessLeftAfter]
+      : [guildId, options.joinedAt ?? null, rows],
+  );
+}
+
+/**
+ * Ends the memberships of a guild's current members that are not in `present`. A source that did not answer
+ * cannot vouch against anyone, so each kind of member is only dropped by the source that vouches for it:
+ * members with an owner come from guild-api, the rest from Battle.net's roster.
+ */
+export async function markLeavers(
+  em: EntityManager,
+  guildId: number,
+  present: number[],
+  sources: { guildApi: boolean; battleNet: boolean },
+): Promise<number[]> {
+  if (!sources.guildApi && !sources.battleNet) return [];
+  const rows = await query<{ character_id: string }>(
+    em,
+    `update guild_memberships gm set left_at = now(), updated_at = now()
+     where gm.guild_id = ? and gm.left_at is null
+       and not (gm.character_id in (select (jsonb_array_elements_text(?::jsonb))::bigint))
+       and ((gm.owner_bnet_id is not null and ?) or (gm.owner_bnet_id is null and ?))
+     returning gm.character_id`,
+    [guildId, JSON.stringify(present), sources.guildApi, sources.battleNet],
+  );
+  return rows.map((r) => toId(r.character_id));
+}
+
+export interface CharacterRef {
+  region: string;
+  realm: string;
+  name: string;
+}
+
+/** Current members never fetched or fetched longer ago than `ttlSeconds`, least recently fetched first. */
+export async function membersDueForRefresh(em: EntityManager, guildId: number, ttlSeconds: number): Promise<CharacterRef[]> {
+  return query<CharacterRef>(
+    em,
+    `select c.region, c.realm_slug as realm, c.name
+     from guild_memberships gm
+     join characters c on c.id = gm.character_id
+     left join character_progress p on p.character_id = gm.character_id
+     where gm.guild_id = ? and gm.left_at is null
+       and (p.fetched_at is null or p.fetched_at < now() - make_interval(secs => ?))
+     order by p.fetched_at asc nulls first, gm.character_id`,
+    [guildId, ttlSeconds],
+  );
+}
+
+export async function findCharacterId(em: EntityManager, region: string, realm: string, nameKey: string): Promise<number | undefined> {
+  const [row] = await query<{ id: string }>(
+    em,
+    'select id from characters where region = ? and realm_slug = ? and name_key = ?',
+    [region, realm, nameKey],
+  );
+  return row ? toId(row.id) : undefined;
+}
+
+/**
+ * Ends one membership, unless the member (re)joined after the event happened: a delayed or replayed
+ * "left" must not remove a member who has come back since.
+ */
+export async function leaveGuild(em: EntityManager, guildId: number, characterId: number, occurredAt: Date): Promise<boolean> {
+  const rows = await query(
+    em,
+    `update guild_memberships set left_at = now(), updated_at = now()
+     where guild_id = ? and character_id = ? and left_at is null and joined_at <= ?
+     returning id`,
+    [guildId, characterId, occurredAt],
+  );
+  return rows.length > 0;
+}
+
+/** Sets the rank of a current member; false when the character is not a current member. */
+export async function changeRank(
+  em: EntityManager,
+  guildId: number,
+  characterId: number,
+  rank: { rankId: number; rankName: string; ownerBnetId: number },
+): Promise<boolean> {
+  const rows = await query<{ id: string }>(
+    em,
+    `with target as (
+       select id from guild_memberships where guild_id = ? and character_id = ? and left_at is null
+     ), changed as (
+       update guild_memberships gm set rank_id = ?, rank_name = ?, owner_bnet_id = ?, updated_at = now()
+       from target where gm.id = target.id
+         and (gm.rank_id, gm.rank_name, gm.owner_bnet_id) is distinct from (?::int, ?::text, ?::bigint)
+     )
+     select id from target`,
+    [guildId, characterId, rank.rankId, rank.rankName, rank.ownerBnetId, rank.rankId, rank.rankName, rank.ownerBnetId],
+  );
+  return rows.length > 0;
+}
+
+/** Characters a user owns according to guild-api (syncs and webhooks copy owners onto the character). */
+export async function charactersOwnedBy(em: EntityManager, bnetId: number): Promise<CharacterRef[]> {
+  return query<CharacterRef>(
+    em,
+    'select region, realm_slug as realm, name from characters where owner_bnet_id = ? order by id',
+    [bnetId],
+  );
+}

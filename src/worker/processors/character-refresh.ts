@@ -1,0 +1,155 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { dropCharacterResponses } from '../../cache/invalidate.js';
+import { markCharacterNotFound, recordCharacterError } from '../../db/projections/character-failures.js';
+import {
+  findStoredCharacter, saveCharacterProjection, type CharacterIdentity, type CharacterKey, type StoredCharacter,
+} from '../../db/projections/character-progress.js';
+import { progressFor, roleOf } from '../../domain/index.js';
+import { characterRefreshPayloadSchema, type CharacterRefreshPayload } from '../../queue/character-refresh.js';
+import { QUEUE_NAMES } from '../../queue/names.js';
+import { nameKey } from '../../queue/schemas.js';
+import type { CharacterProfile } from '../../upstream/blizzard/client.js';
+import type { FailedOutcome, Outcome } from '../../upstream/outcome.js';
+import { gearSnapshot } from '../character-gear.js';
+import type { WorkerContext } from '../context.js';
+import { runLogged } from '../job-log.js';
+import { SeasonPlanCache } from '../season-plan-cache.js';
+import { jobPayload, SHORT_JOB_LOCKS } from './payload.js';
+import type { ProcessorModule } from './index.js';
+
+export interface CharacterRefreshResult {
+  status: 'ok' | 'not_modified' | 'not_found';
+}
+
+/**
+ * Two Battle.net calls per character: the profile summary (class, level and the active spec, which is all
+ * the role needs, so the specializations endpoint is never called) and the equipment.
+ */
+export const REQUESTS_PER_REFRESH = 2;
+
+/** Which failure decides the job when both calls fail: a pause beats everything, then the permanent answers. */
+const FAILURE_ORDER: FailedOutcome['kind'][] = ['rate_limited', 'not_found', 'bad_data', 'unavailable'];
+
+function firstFailure(...outcomes: Outcome<unknown>[]): FailedOutcome | undefined {
+  const failed = outcomes.filter((o): o is FailedOutcome => o.kind !== 'ok' && o.kind !== 'not_modified');
+  failed.sort((a, b) => FAILURE_ORDER.indexOf(a.kind) - FAILURE_ORDER.indexOf(b.kind));
+  return failed[0];
+}
+
+/** Validators are only sent when the stored projection is complete: a 304 must leave usable data behind. */
+function validatorsOf(stored: StoredCharacter | undefined) {
+  const isComplete = stored?.fetchStatus === 'ok' && stored.itemLevel !== null && stored.className !== null;
+  return {
+    profile: isComplete ? (stored.profileLastModified ?? undefined) : undefined,
+    equipment: isComplete ? (stored.lastModified ?? undefined) : undefined,
+  };
+}
+
+function identityFrom(profile: CharacterProfile): CharacterIdentity {
+  return {
+    name: profile.name,
+    blizzardId: profile.id,
+    className: profile.className,
+    specName: profile.specName,
+    role: roleOf(profile.className, profile.specName),
+    level: profile.level,
+  };
+}
+
+async function refreshCharacter(ctx: WorkerContext, plans: SeasonPlanCache, payload: CharacterRefreshPayload): Promise<CharacterRefreshResult> {
+  const key: CharacterKey = { region: payload.region, realm: payload.realm, nameKey: nameKey(payload.name) };
+  const em = ctx.orm.em.fork();
+  const stored = await findStoredCharacter(em, key);
+  const validators = validatorsOf(stored);
+  const [profile, equipment] = await Promise.all([
+    ctx.blizzard.getProfile(payload.region, payload.realm, payload.name, { ifModifiedSince: validators.profile }),
+    ctx.blizzard.getEquipment(payload.region, payload.realm, payload.name, { ifModifiedSince: validators.equipment }),
+  ]);
+  const failure = firstFailure(profile, equipment);
+  if (failure) return handleFailure(ctx, payload, key, failure);
+
+  const fetchedAt = new Date();
+  const day = fetchedAt.toISOString().slice(0, 10);
+  const { plan, week } = await plans.weekOn(em, day, payload.region);
+  // A 304 is only possible with validators, which are only sent for a complete stored projection.
+  const base = stored as StoredCharacter;
+  const gear = equipment.kind === 'ok' ? gearSnapshot(equipment.data, plan.expansion, equipment.lastModified) : null;
+  const itemLevel = gear ? gear.itemLevel : base.itemLevel;
+  const progress = progressFor(itemLevel, week.targetIlvl);
+  const guildIds = await saveCharacterProjection(em, {
+    key,
+    identity: profile.kind === 'ok' ? identityFrom(profile.data) : base,
+    profileLastModified: profile.kind === 'ok' ? profile.lastModified : base.profileLastModified,
+    gear,
+    progress: { itemLevel, targetIlvl: week.targetIlvl, currentWeek: week.week, gap: progress.gap, status: progress.status },
+    fetchedAt,
+    day,
+  });
+  await dropCaches(ctx, key, guildIds, payload.guildId);
+  await ctx.redis.unlink(ctx.keys.notFound(key.region, key.realm, key.nameKey)).catch(() => undefined);
+  return { status: profile.kind === 'not_modified' && equipment.kind === 'not_modified' ? 'not_modified' : 'ok' };
+}
+
+async function handleFailure(
+  ctx: WorkerContext,
+  payload: CharacterRefreshPayload,
+  key: CharacterKey,
+  failure: FailedOutcome,
+): Promise<CharacterRefreshResult> {
+  const em = ctx.orm.em.fork();
+  const now = new Date();
+  switch (failure.kind) {
+    case 'rate_limited':
+      // The client has already paused the shared quota gate; this pauses the whole queue as well, and the
+      // job goes back to waiting without using an attempt.
+      await ctx.queues.characterRefresh.rateLimit(Math.max(1, Math.ceil(failure.retryAfterMs)));
+      throw Worker.RateLimitError();
+    case 'not_found': {
+      const guildIds = await markCharacterNotFound(em, key, payload.name, now);
+      await ctx.redis
+        .set(ctx.keys.notFound(key.region, key.realm, key.nameKey), '1', 'EX', ctx.config.notFoundCacheTtl)
+        .catch(() => undefined);
+      await dropCaches(ctx, key, guildIds, payload.guildId);
+      return { status: 'not_found' };
+    }
+    case 'bad_data':
+      await recordCharacterError(em, key, payload.name, failure.reason, now);
+      await dropCaches(ctx, key, [], payload.guildId);
+      // Retrying cannot fix a body Battle.net keeps sending: fail now, with the reason on the job.
+      throw new UnrecoverableError(`Battle.net sent unusable data for ${payload.name}-${payload.realm}: ${failure.reason}`);
+    case 'unavailable':
+      await recordCharacterError(em, key, payload.name, failure.reason, now);
+      await dropCaches(ctx, key, [], payload.guildId);
+      throw new Error(`Battle.net unavailable for ${payload.name}-${payload.realm}: ${failure.reason}`);
+  }
+}
+
+function dropCaches(ctx: WorkerContext, key: CharacterKey, guildIds: number[], waitingGuildId: number | undefined): Promise<void> {
+  const guilds = new Set(guildIds);
+  if (waitingGuildId !== undefined) guilds.add(waitingGuildId);
+  return dropCharacterResponses(ctx.redis, ctx.keys, key, [...guilds]);
+}
+
+export const characterRefreshProcessor: ProcessorModule = {
+  queue: QUEUE_NAMES.characterRefresh,
+  options: (ctx) => ({
+    // Jobs mostly wait on Battle.net, so concurrency is the number of requests kept in flight.
+    concurrency: ctx.config.workerConcurrency,
+    // Holds jobs in Redis at the rate the quota allows (the gate stays the precise guard), and is what makes
+    // a queue-wide pause after a 429 possible at all: BullMQ only honours rateLimit() on a limited worker.
+    limiter: {
+      max: Math.max(1, Math.floor((ctx.config.blizzard.quotaPerSecond * (1 - ctx.config.blizzard.quotaHeadroom)) / REQUESTS_PER_REFRESH)),
+      duration: 1000,
+    },
+    ...SHORT_JOB_LOCKS,
+  }),
+  create: (ctx) => {
+    const plans = new SeasonPlanCache(ctx.logger);
+    return (job: Job<Partial<CharacterRefreshPayload>>) => {
+      const { region, realm, name, guildId } = job.data ?? {};
+      return runLogged(ctx, job, { guildId, character: `${region}/${realm}/${name}` }, () =>
+        refreshCharacter(ctx, plans, jobPayload(characterRefreshPayloadSchema, job)),
+      );
+    };
+  },
+};

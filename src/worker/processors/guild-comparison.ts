@@ -1,0 +1,49 @@
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import {
+  markComparisonNotFound, recordComparisonError, saveComparison, type ComparisonKey,
+} from '../../db/projections/comparisons.js';
+import { guildComparisonPayloadSchema, type GuildComparisonPayload } from '../../queue/guild-comparison.js';
+import { QUEUE_NAMES } from '../../queue/names.js';
+import { nameKey } from '../../queue/schemas.js';
+import type { WorkerContext } from '../context.js';
+import { runLogged } from '../job-log.js';
+import { jobPayload, SHORT_JOB_LOCKS } from './payload.js';
+import type { ProcessorModule } from './index.js';
+
+export interface GuildComparisonResult {
+  status: 'ok' | 'not_found';
+}
+
+async function compareGuild(ctx: WorkerContext, payload: GuildComparisonPayload, job: Job, token: string | undefined): Promise<GuildComparisonResult> {
+  // Keyed by what was asked, so the api finds the row under the same name it enqueued.
+  const key: ComparisonKey = { region: payload.region, realm: payload.realm, guildNameKey: nameKey(payload.guildName), guildName: payload.guildName };
+  const em = ctx.orm.em.fork();
+  const ranking = await ctx.warcraftlogs.getGuildRanking({ name: payload.guildName, realmSlug: payload.realm, region: payload.region });
+  switch (ranking.kind) {
+    case 'ok':
+      await saveComparison(em, key, ranking.data, new Date());
+      return { status: 'ok' };
+    case 'not_found':
+      await markComparisonNotFound(em, key, new Date());
+      return { status: 'not_found' };
+    case 'rate_limited':
+      // WarcraftLogs points reset hourly; waiting out the reset uses no attempt.
+      await job.moveToDelayed(Date.now() + Math.ceil(ranking.retryAfterMs), token);
+      throw new DelayedError();
+    case 'not_modified':
+      throw new Error('WarcraftLogs answered 304 to a request sent without validators');
+    case 'bad_data':
+      await recordComparisonError(em, key, ranking.reason, new Date());
+      throw new UnrecoverableError(`WarcraftLogs sent unusable data for ${payload.guildName}-${payload.realm}: ${ranking.reason}`);
+    case 'unavailable':
+      await recordComparisonError(em, key, ranking.reason, new Date());
+      throw new Error(`WarcraftLogs unavailable for ${payload.guildName}-${payload.realm}: ${ranking.reason}`);
+  }
+}
+
+export const guildComparisonProcessor: ProcessorModule = {
+  queue: QUEUE_NAMES.guildComparison,
+  options: () => ({ concurrency: 2, ...SHORT_JOB_LOCKS }),
+  create: (ctx) => (job: Job, token?: string) =>
+    runLogged(ctx, job, {}, () => compareGuild(ctx, jobPayload(guildComparisonPayloadSchema, job), job, token)),
+};

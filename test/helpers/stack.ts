@@ -1,0 +1,76 @@
+import { startApi, type RunningApi } from '../../src/api/server.js';
+import type { Config } from '../../src/config.js';
+import { closeQueues, createQueues, type Queues } from '../../src/queue/queues.js';
+import { createRedis } from '../../src/redis.js';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
+import { startWorker, type RunningWorker } from '../../src/worker/runtime.js';
+import { deleteRedisKeys, TEST_JWT_SECRET, testConfig, testLogger, testRun } from './test-env.js';
+
+/**
+ * A running simulator plus the worker (in this process) and, on request, the api, all pointed at each other.
+ *
+ *   const stack = await startStack({ simulator: { world: { guilds: [...] } }, api: true });
+ *   ... stack.sim, stack.worker, stack.api.url, stack.queues ...
+ *   await stack.close();
+ *
+ * Each stack gets its own Redis prefix (queues, cache, quota counters), so jobs left over by one test never
+ * run against the next test's simulator; the database is the run's shared one. The periodic sync of every
+ * tracked guild is off unless `schedule: true`, for the same reason.
+ */
+export interface StackOptions {
+  /** Simulator options; the JWT key defaults to the test key the api verifies with. */
+  simulator?: Partial<SimulatorOptions>;
+  /** Start the api on an ephemeral port (default false). */
+  api?: boolean;
+  /** Start the worker in this process (default true). */
+  worker?: boolean;
+  /** Extra environment for both processes, e.g. { CHARACTER_CACHE_TTL: '1', WORKER_CONCURRENCY: '4' }. */
+  env?: Record<string, string | undefined>;
+  /** Register the worker's periodic sync of all tracked guilds (default false). */
+  schedule?: boolean;
+}
+
+export interface Stack {
+  sim: Simulator;
+  /** The environment both processes were configured from; pass it to a child process to join the stack. */
+  env: Record<string, string>;
+  /** The worker's configuration (the api's differs only in role). */
+  config: Config;
+  worker: RunningWorker | undefined;
+  api: RunningApi | undefined;
+  /** Producer handles on the stack's queues. */
+  queues: Queues;
+  close(): Promise<void>;
+}
+
+let stacks = 0;
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const sim = await startSimulator({ jwtSecretKey: TEST_JWT_SECRET, ...options.simulator });
+  stacks += 1;
+  const env: Record<string, string> = {
+    ...sim.env,
+    REDIS_PREFIX: `${testRun.redisPrefix}_stack${stacks}`,
+    GUILD_SYNC_INTERVAL: '3600',
+    ...(Object.fromEntries(Object.entries(options.env ?? {}).filter((e): e is [string, string] => e[1] !== undefined))),
+  };
+  const config = testConfig(env, 'worker');
+  const connection = createRedis(config.redisUrl, 'worker');
+  const queues = createQueues(connection, config.redisPrefix);
+  const worker = options.worker === false ? undefined : await startWorker(config, testLogger(), { port: 0, schedule: options.schedule ?? false });
+  const api = options.api ? await startApi(testConfig(env, 'api'), testLogger(), 0, '127.0.0.1') : undefined;
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await api?.close();
+      await worker?.close();
+      await closeQueues(queues);
+      connection.disconnect();
+      await sim.close();
+      await deleteRedisKeys(config.redisPrefix);
+    })();
+    return closing;
+  };
+  return { sim, env, config, worker, api, queues, close };
+}

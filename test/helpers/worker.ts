@@ -1,0 +1,119 @@
+import type { Queue } from 'bullmq';
+import pg from 'pg';
+import { itemLevel } from '../../src/domain/index.js';
+import type { GuildSyncPayload } from '../../src/queue/guild-sync.js';
+import type { Queues } from '../../src/queue/queues.js';
+import { rankName } from '../../src/sim/catalog.js';
+import { findGuild, type SimCharacter, type Simulator } from '../../src/sim/index.js';
+import { renderEquipment } from '../../src/sim/render-blizzard.js';
+import { toEquippedItems } from '../../src/upstream/blizzard/map.js';
+import { equipmentSchema } from '../../src/upstream/blizzard/schemas.js';
+import { testDatabaseUrl } from './test-env.js';
+
+/** Read access to the run's database for assertions; tests never write through it. */
+let pool: pg.Pool | undefined;
+export async function sql<T extends pg.QueryResultRow = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+  pool ??= new pg.Pool({ connectionString: testDatabaseUrl(), max: 4 });
+  return (await pool.query<T>(text, params)).rows;
+}
+after(async () => {
+  await pool?.end();
+  pool = undefined;
+});
+
+const BUSY_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'waiting-children'] as const;
+
+/** Jobs not yet finished in a queue. */
+export async function pendingJobs(queue: Queue): Promise<number> {
+  const counts = await queue.getJobCounts(...BUSY_STATES);
+  return BUSY_STATES.reduce((sum, state) => sum + (counts[state] ?? 0), 0);
+}
+
+/** Resolves once every queue has been empty on two reads in a row; a sync enqueues its refreshes before it completes. */
+export async function waitForIdle(queues: Queues, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let idleReads = 0;
+  while (idleReads < 2) {
+    if (Date.now() > deadline) throw new Error(`queues still busy after ${timeoutMs} ms`);
+    const pending = await Promise.all(Object.values(queues).map(pendingJobs));
+    idleReads = pending.every((n) => n === 0) ? idleReads + 1 : 0;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export async function waitFor<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The sync job the api enqueues for a guild, with guild-api's members (owners, ranks) as the api read them. */
+export function syncPayloadFor(sim: Simulator, guildId: number, options: { withMembers?: boolean } = {}): GuildSyncPayload {
+  const guild = findGuild(sim.world, guildId);
+  if (!guild) throw new Error(`no simulated guild ${guildId}`);
+  return {
+    guild: { id: guild.id, name: guild.name, realm: guild.realm.slug, region: guild.region },
+    members:
+      options.withMembers === false
+        ? undefined
+        : guild.members.map((m) => ({
+            characterName: m.characterName,
+            realm: m.realmSlug === guild.realm.slug ? null : m.realmSlug,
+            bnetId: m.bnetId,
+            rankId: m.rankId,
+            rankName: rankName(m.rankId),
+          })),
+    reason: 'manual',
+  };
+}
+
+/** The item level the domain rules give for what the simulator has the character wear right now. */
+export function expectedItemLevel(character: SimCharacter): number {
+  return itemLevel(toEquippedItems(equipmentSchema.parse(renderEquipment(character))));
+}
+
+export interface MemberRow {
+  character_name: string;
+  realm_slug: string;
+  left_at: Date | null;
+  item_level: number | null;
+  rank_id: number | null;
+  rank_name: string | null;
+  owner_bnet_id: string | null;
+  status: string;
+}
+
+export function membersOf(guildId: number): Promise<MemberRow[]> {
+  return sql<MemberRow>(
+    `select character_name, realm_slug, left_at, item_level, rank_id, rank_name, owner_bnet_id, status
+     from guild_memberships where guild_id = $1 order by realm_slug, lower(character_name)`,
+    [guildId],
+  );
+}
+
+/**
+ * Everything a guild's sync and refreshes wrote, as comparable text. Timestamps that record when a fetch
+ * happened (fetched_at and its copies) are left out; everything else, updated_at included, must match.
+ */
+export async function guildFingerprint(guildId: number, options: { withUpdatedAt?: boolean } = {}): Promise<string[]> {
+  const stamps = options.withUpdatedAt ? ', c.updated_at as c_updated, p.updated_at as p_updated, gm.updated_at as gm_updated' : '';
+  const rows = await sql(
+    `select c.region, c.realm_slug, c.name_key, c.name, c.blizzard_id, c.class_name, c.spec_name, c.role, c.level, c.owner_bnet_id,
+            gm.owner_bnet_id as gm_owner, gm.rank_id, gm.rank_name, gm.left_at is null as is_current, gm.class_name as gm_class,
+            gm.spec_name as gm_spec, gm.role as gm_role, gm.item_level as gm_ilvl, gm.target_ilvl as gm_target, gm.gap as gm_gap,
+            gm.status as gm_status, p.fetch_status, p.item_level, p.equipped_items, p.gear_priorities, p.audit, p.target_ilvl,
+            p.current_week, p.gap, p.status, p.last_modified, p.profile_last_modified, p.last_error,
+            (select count(*) from item_level_history h where h.character_id = c.id) as history_points${stamps}
+     from guild_memberships gm
+     join characters c on c.id = gm.character_id
+     left join character_progress p on p.character_id = c.id
+     where gm.guild_id = $1
+     order by c.realm_slug, c.name_key`,
+    [guildId],
+  );
+  return rows.map((r) => JSON.stringify(r));
+}

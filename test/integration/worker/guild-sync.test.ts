@@ -1,0 +1,76 @@
+import { expect } from 'chai';
+import { enqueueGuildSync } from '../../../src/queue/guild-sync.js';
+import { findGuild, type SimGuild } from '../../../src/sim/index.js';
+import { startStack, type Stack } from '../../helpers/stack.js';
+import { uniqueId } from '../../helpers/test-env.js';
+import { expectedItemLevel, guildFingerprint, membersOf, sql, syncPayloadFor, waitForIdle } from '../../helpers/worker.js';
+
+describe('worker: guild sync', function () {
+  this.timeout(60_000);
+  const guildId = uniqueId();
+  let stack: Stack;
+  let guild: SimGuild;
+
+  before(async () => {
+    stack = await startStack({
+      simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Sync Test Raiders', realm: 'area-52', region: 'us', members: 200 }] } },
+      // A one-second freshness window lets the re-run below refresh everyone again.
+      env: { CHARACTER_CACHE_TTL: '1', BLIZZARD_QUOTA_PER_SECOND: '2000' },
+    });
+    guild = findGuild(stack.sim.world, guildId) as SimGuild;
+  });
+  after(async () => {
+    await stack?.close();
+  });
+
+  it('makes a 200-member guild 200 memberships and 200 progress rows with the item levels the rules give', async () => {
+    await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, guildId));
+    await waitForIdle(stack.queues);
+
+    const members = await membersOf(guildId);
+    expect(members).to.have.length(200);
+    expect(members.every((m) => m.left_at === null)).to.equal(true);
+    const [progress] = await sql<{ n: string; ok: string }>(
+      `select count(*) as n, count(*) filter (where p.fetch_status = 'ok') as ok
+       from guild_memberships gm join character_progress p on p.character_id = gm.character_id where gm.guild_id = $1`,
+      [guildId],
+    );
+    expect(progress).to.deep.equal({ n: '200', ok: '200' });
+
+    const stored = new Map(members.map((m) => [`${m.realm_slug}/${m.character_name.toLowerCase()}`, m]));
+    for (const character of guild.roster) {
+      const row = stored.get(`${character.realm.slug}/${character.name.toLowerCase()}`);
+      expect(row, character.name).to.not.equal(undefined);
+      expect(row?.item_level, character.name).to.equal(expectedItemLevel(character));
+    }
+    const owners = new Map(guild.members.map((m) => [m.characterName.toLowerCase(), m]));
+    for (const m of members) {
+      const source = owners.get(m.character_name.toLowerCase());
+      expect(Number(m.owner_bnet_id)).to.equal(source?.bnetId);
+      expect(m.rank_id).to.equal(source?.rankId);
+    }
+  });
+
+  it('changes nothing but fetch times when the same sync runs again', async () => {
+    const before = await guildFingerprint(guildId, { withUpdatedAt: true });
+    const [{ count: rowsBefore }] = (await sql<{ count: string }>('select count(*) from guild_memberships')) as [{ count: string }];
+    stack.sim.resetCounters();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+
+    await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, guildId));
+    await waitForIdle(stack.queues);
+
+    expect(await guildFingerprint(guildId, { withUpdatedAt: true })).to.deep.equal(before);
+    const [{ count: rowsAfter }] = (await sql<{ count: string }>('select count(*) from guild_memberships')) as [{ count: string }];
+    expect(rowsAfter).to.equal(rowsBefore);
+    // Every member was refreshed again, and Battle.net could answer each with 304.
+    const counters = stack.sim.counters().blizzard;
+    expect(counters.notModified).to.equal(400);
+    const [fresh] = await sql<{ n: string }>(
+      `select count(*) as n from guild_memberships gm join character_progress p on p.character_id = gm.character_id
+       where gm.guild_id = $1 and p.fetched_at > now() - interval '30 seconds'`,
+      [guildId],
+    );
+    expect(fresh?.n).to.equal('200');
+  });
+});
