@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { got, type OptionsInit } from 'got';
+import { got } from 'got';
 import { startSimulator, type Simulator } from '../../../src/sim/index.js';
 import { JWT_SECRET } from '../upstream/support/configs.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const noRetry: OptionsInit = { retry: { limit: 0 }, throwHttpErrors: false };
+const noRetry = { retry: { limit: 0 }, throwHttpErrors: false };
 
 describe('simulated Battle.net', () => {
   let sim: Simulator;
