@@ -82,7 +82,11 @@ export const characterDetailSchema = z
 
 export const pendingSchema = z.object({ status: z.literal('pending') }).meta({ id: 'Pending' });
 
-export const characterParams = z.object({ guild_id: guildIdSchema, character_name: characterNameSchema });
+export const characterParams = z.object({
+  guild_id: guildIdSchema,
+  // The generator renders a Unicode regex with its flag glued on; the documented pattern is spelled out instead.
+  character_name: characterNameSchema.meta({ pattern: '^\\p{L}{2,24}$', description: 'Letters only, any case', example: 'Thrall' }),
+});
 export const characterQuery = z.object({ realm: realmSlugSchema.meta({ description: 'Realm slug, e.g. area-52' }) });
 
 export type CharacterProgressJson = z.infer<typeof characterProgressSchema>;

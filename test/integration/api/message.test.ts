@@ -1,0 +1,83 @@
+import { expect } from 'chai';
+import { findGuild, type SimGuild } from '../../../src/sim/index.js';
+import { startStack, type Stack } from '../../helpers/stack.js';
+import { bearer, call, expectError, isolatedGuild } from './helpers.js';
+
+describe("the GM's message: PUT/GET /guilds/:id/progress/message and its history", function () {
+  let stack: Stack;
+  let url: string;
+  let guild: SimGuild;
+  const spec = isolatedGuild(12);
+  const byRank = (test: (rank: number) => boolean) => guild.members.find((m) => test(m.rankId))!.bnetId;
+  let gm: number;
+  let officer: number;
+  let member: number;
+
+  const put = (bnetId: number, body: string, contentType = 'application/json') =>
+    call(`${url}/guilds/${guild.id}/progress/message`, {
+      method: 'PUT',
+      headers: { ...bearer(stack.sim.tokenFor(bnetId)), 'content-type': contentType },
+      body,
+    });
+  const get = (bnetId: number, path = 'message') => call(`${url}/guilds/${guild.id}/progress/${path}`, { headers: bearer(stack.sim.tokenFor(bnetId)) });
+
+  before(async () => {
+    stack = await startStack({ api: true, worker: false, simulator: { seed: 77, world: { demo: false, guilds: [spec] } } });
+    url = stack.api!.url;
+    guild = findGuild(stack.sim.world, spec.id)!;
+    gm = byRank((r) => r === 0);
+    // A user's rank is their best character's, so the officer and member are picked by their best rank.
+    const best = (bnetId: number) => Math.min(...guild.members.filter((m) => m.bnetId === bnetId).map((m) => m.rankId));
+    officer = guild.members.find((m) => best(m.bnetId) === 1)!.bnetId;
+    member = guild.members.find((m) => best(m.bnetId) >= 3)!.bnetId;
+  });
+  after(async () => {
+    await stack?.close();
+  });
+
+  it('answers gm_message null before any message was set', async () => {
+    const reply = await get(member);
+    expect(reply.status).to.equal(200);
+    expect(reply.body).to.deep.equal({ guild_id: guild.id, gm_message: null, created_by: null, updated_at: null });
+  });
+
+  it('lets the Guild Master write it (200) and any member read it back exactly as written', async () => {
+    const text = '  Focus on DPS! <b>not html</b> & "quotes" 🐉  ';
+    const written = await put(gm, JSON.stringify({ message: text }));
+    expect(written.status).to.equal(200);
+    expect(written.body).to.include({ guild_id: guild.id, gm_message: text, created_by: gm });
+    expect(Date.parse(written.body.updated_at)).to.be.closeTo(Date.now(), 60_000);
+    const read = await get(member);
+    expect(read.body).to.deep.equal(written.body);
+  });
+
+  it('refuses a write from anyone but the Guild Master with the original message', async () => {
+    expectError(await put(officer, JSON.stringify({ message: 'officers rule' })), 403, 'insufficient_rank', 'Access denied - Guild Master only');
+    expectError(await put(member, JSON.stringify({ message: 'members rule' })), 403, 'insufficient_rank', 'Access denied - Guild Master only');
+  });
+
+  it('keeps every version, newest first, for officers only', async () => {
+    await put(gm, JSON.stringify({ message: 'second' }));
+    await put(gm, JSON.stringify({ message: 'third' }));
+    const history = await get(officer, 'message/history');
+    expect(history.status).to.equal(200);
+    expect(history.body.total).to.equal(3);
+    expect(history.body.history.map((h: { gm_message: string }) => h.gm_message.trim())).to.deep.equal(['third', 'second', 'Focus on DPS! <b>not html</b> & "quotes" 🐉']);
+    expect((await get(member)).body.gm_message).to.equal('third');
+    expectError(await get(member, 'message/history'), 403, 'insufficient_rank', 'Access denied - Officer rank required');
+  });
+
+  it('checks the text: 1 to 2000 characters after trimming (422), the field present (400), JSON only (415)', async () => {
+    expectError(await put(gm, JSON.stringify({ message: '' })), 422, 'validation_failed');
+    expectError(await put(gm, JSON.stringify({ message: '   \n\t ' })), 422, 'validation_failed');
+    expectError(await put(gm, JSON.stringify({ message: 'x'.repeat(2001) })), 422, 'validation_failed');
+    expect((await put(gm, JSON.stringify({ message: `  ${'y'.repeat(2000)}  ` }))).status).to.equal(200);
+    const missing = await put(gm, JSON.stringify({ text: 'wrong field' }));
+    expectError(missing, 400, 'invalid_parameter');
+    expect(missing.body.details[0]).to.include({ field: 'message', in: 'body' });
+    expectError(await put(gm, JSON.stringify({ message: 42 })), 400, 'invalid_parameter');
+    expectError(await put(gm, '{"message": "unterminated'), 400, 'malformed_json');
+    expectError(await put(gm, 'message=hello', 'text/plain'), 415, 'unsupported_media_type');
+    expectError(await put(gm, JSON.stringify({ message: 'x'.repeat(17 * 1024) })), 413, 'payload_too_large');
+  });
+});
