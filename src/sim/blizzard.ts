@@ -4,7 +4,7 @@ import { HOURLY_OVERAGE_DELAY_MS } from './faults.js';
 import { basicCredentials, bearerToken, delay, segments, sendJson, sendText, type SimRequest } from './http.js';
 import { renderEquipment, renderProfile, renderRoster, renderSpecializations, renderStatus } from './render-blizzard.js';
 import { SIM_CREDENTIALS, randomToken, type SimState } from './state.js';
-import { findCharacter, findGuild, type SimCharacter, type SimGuild } from './world.js';
+import { findCharacter, findGuild, guildSlugOf, type SimCharacter, type SimGuild } from './world.js';
 import notFoundBody from './templates/character-404.json' with { type: 'json' };
 import tooManyBody from './templates/blizzard-429.json' with { type: 'json' };
 
@@ -106,7 +106,7 @@ function findResource(state: SimState, region: string, path: string): Resource |
     return characterResource(state, character, sub);
   }
   if (a === 'data' && b === 'wow' && c === 'guild' && realm && name && sub === 'roster' && extra === undefined) {
-    const guild = state.world.guilds.find((g) => g.region === region && g.realm.slug === realm && slugOf(g) === name.toLowerCase());
+    const guild = state.world.guilds.find((g) => g.region === region && g.realm.slug === realm && guildSlugOf(g) === name.normalize('NFC').toLowerCase());
     return guild ? { lastModified: guild.rosterLastModified, render: () => renderRoster(guild) } : null;
   }
   return null;
@@ -122,10 +122,6 @@ function characterResource(state: SimState, character: SimCharacter, sub: string
   };
   const render = renderers[sub ?? ''];
   return render ? { lastModified: character.lastModified, render } : null;
-}
-
-function slugOf(guild: SimGuild): string {
-  return guild.name.normalize('NFC').toLowerCase().replace(/\s+/g, '-');
 }
 
 /** Well-formed JSON in the wrong shape, as a gateway error page or an API change would produce. */

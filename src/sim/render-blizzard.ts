@@ -1,6 +1,6 @@
 import { ENCHANTS, GEMS, classById } from './catalog.js';
 import { equippedItemLevel, trackLabel, type SimItem } from './gear.js';
-import type { SimCharacter, SimGuild } from './world.js';
+import { guildSlugOf, type SimCharacter, type SimGuild } from './world.js';
 import profileTemplate from './templates/profile.json' with { type: 'json' };
 import armorItemTemplate from './templates/equipment-armor-item.json' with { type: 'json' };
 import weaponItemTemplate from './templates/equipment-weapon-item.json' with { type: 'json' };
@@ -27,7 +27,7 @@ export function characterHref(c: SimCharacter, suffix = ''): string {
 }
 
 function guildHref(guild: SimGuild, suffix = ''): string {
-  const slug = encodeURIComponent(guild.name.toLowerCase().replace(/\s+/g, '-'));
+  const slug = encodeURIComponent(guildSlugOf(guild));
   return `${host(guild.region)}/data/wow/guild/${guild.realm.slug}/${slug}${suffix}?namespace=profile-${guild.region}`;
 }
 

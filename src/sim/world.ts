@@ -98,6 +98,11 @@ export function findCharacter(world: SimWorld, region: string, realmSlug: string
   return world.characters.get(characterKey(region, realmSlug, name));
 }
 
+/** Battle.net's slug of a guild name, as its roster URL uses it. */
+export function guildSlugOf(guild: SimGuild): string {
+  return guild.name.normalize('NFC').toLowerCase().replace(/\s+/g, '-');
+}
+
 export function findGuild(world: SimWorld, guildId: number): SimGuild | undefined {
   return world.guilds.find((g) => g.id === guildId);
 }
