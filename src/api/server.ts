@@ -29,6 +29,8 @@ export interface RunningApi {
 export async function buildApiDeps(config: Config, logger: Logger): Promise<ApiDeps> {
   const orm = await openOrm({ databaseUrl: config.databaseUrl, poolMax: 20 });
   const redis = createRedis(config.redisUrl, 'request');
+  // Requests arriving before the connection is up would be served as if Redis were down; a short wait avoids that.
+  await untilReady(redis, 2000);
   // Producers must also fail fast while Redis is down, so a read falls back instead of hanging.
   const queueConnection = createRedis(config.redisUrl, 'request');
   const queues = createQueues(queueConnection, config.redisPrefix);
@@ -64,6 +66,19 @@ export async function buildApiDeps(config: Config, logger: Logger): Promise<ApiD
     season: new SeasonCalendar(orm, logger),
     onClose: [],
   };
+}
+
+function untilReady(redis: ApiDeps['redis'], timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    function done() {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    }
+    redis.once('ready', done);
+  });
 }
 
 export async function closeApiDeps(deps: ApiDeps): Promise<void> {
