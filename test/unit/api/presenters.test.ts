@@ -1,0 +1,44 @@
+import { expect } from 'chai';
+import { membersCsv, presentOverview } from '../../../src/api/presenters/members.js';
+import { presentMyCharacters, presentProgress } from '../../../src/api/presenters/character.js';
+import type { MemberRecord } from '../../../src/db/queries/members.js';
+import type { SeasonNow } from '../../../src/api/services/season.js';
+
+const season: SeasonNow = { expansion: 'Midnight', season: 'Season 1', region: 'us', week: { week: 5, targetIlvl: 265, startDate: '2026-04-14', description: '' } };
+const member = (over: Partial<MemberRecord>): MemberRecord => ({
+  characterName: 'Thrall', realm: 'area-52', className: 'Shaman', specName: 'Enhancement', role: 'DPS', rankId: 3, rankName: 'Raider',
+  itemLevel: 260.4, gap: -4.6, status: 'behind', lastUpdated: '2026-11-25T10:00:00.000Z', ...over,
+});
+
+describe('presenters', () => {
+  it("prints the SPEC's progress object for a character behind, ahead and not yet fetched", () => {
+    expect(presentProgress(260.4, season.week)).to.deep.equal({
+      target_ilvl: 265, current_week: 5, gap: -4.6, status: 'behind', status_label: 'Behind', message: '4.6 iLvl behind. Target: 265, Current: 260.4',
+    });
+    expect(presentProgress(285, season.week).message).to.equal('Ahead of schedule! Target: 265, Current: 285');
+    expect(presentProgress(null, season.week)).to.include({ status: 'unknown', gap: null });
+  });
+
+  it('tells a user with no characters in the guild so', () => {
+    expect(presentMyCharacters(7, season, [])).to.deep.include({ characters: [], message: 'You have no characters in this guild' });
+  });
+
+  it('puts the summary before the rows and leaves it out when asked', () => {
+    const counts = { matching: 1, total: 3, onTrack: 1, behind: 1, unknown: 1, averageIlvl: 262.2 };
+    const body = presentOverview(7, season, counts, [member({})], true);
+    expect(Object.keys(body)).to.deep.equal(['guild_id', 'expansion', 'season', 'current_week', 'target_ilvl', 'summary', 'total', 'members']);
+    expect(body.members[0]).to.include({ target_ilvl: 265, status_label: 'Behind' });
+    expect(presentOverview(7, season, counts, [], false)).to.not.have.property('summary');
+  });
+
+  it('writes CSV that quotes commas and defuses spreadsheet formulas in text cells', () => {
+    const csv = membersCsv(presentOverview(1, season, { matching: 2, total: 2, onTrack: 0, behind: 2, unknown: 0, averageIlvl: null }, [
+      member({}),
+      member({ characterName: 'Aggra', rankName: '=HYPERLINK("x"), "Raider"', gap: -1.5 }),
+    ], false).members);
+    const lines = csv.split('\r\n');
+    expect(lines[1]).to.equal('Thrall,area-52,Shaman,Enhancement,DPS,3,Raider,260.4,265,-4.6,behind,Behind,2026-11-25T10:00:00.000Z');
+    expect(lines[2]).to.contain(`"'=HYPERLINK(""x""), ""Raider"""`);
+    expect(lines[2]).to.contain(',-1.5,');
+  });
+});
