@@ -2,6 +2,7 @@ import type { Region } from '../config.js';
 import { DEFAULT_SEASON_PLAN } from '../domain/season-plan.js';
 import { weekFor } from '../domain/season.js';
 import { ALT_RANK, CLASSES, DRACTHYR, classById, racesOf, realmInfo, type Faction, type RealmInfo } from './catalog.js';
+import { DEMO_GUILDS, DEMO_USERS, type FixedCharacter } from './demo.js';
 import { generateGear, type SimItem } from './gear.js';
 import { uniqueName } from './names.js';
 import { Random } from './random.js';
@@ -87,7 +88,6 @@ export interface SimWorld {
   demoUsers: { guildMaster: number; officer: number; member: number; otherGuildMember: number };
 }
 
-export const DEMO_USERS = { guildMaster: 1001, officer: 1002, member: 1003, otherGuildMember: 1004 } as const;
 const FIRST_GENERATED_BNET_ID = 2000;
 
 export function characterKey(region: string, realmSlug: string, name: string): string {
@@ -106,49 +106,6 @@ export function guildSlugOf(guild: SimGuild): string {
 export function findGuild(world: SimWorld, guildId: number): SimGuild | undefined {
   return world.guilds.find((g) => g.id === guildId);
 }
-
-interface FixedCharacter {
-  name: string;
-  owner: number;
-  rank: number;
-  classId: number;
-  specName: string;
-  /** Item-level offset from the world's centre, so the demo users are predictably ahead or behind. */
-  levelOffset?: number;
-}
-
-interface DemoGuild extends WorldGuildSpec {
-  connectedRealm?: string;
-  fixed: FixedCharacter[];
-  killsByDifficulty: Record<number, number>;
-}
-
-const DEMO_GUILDS: readonly DemoGuild[] = [
-  {
-    id: 1, name: 'Gallywix Dive Team', realm: 'bleeding-hollow', region: 'us', members: 30, faction: 'ALLIANCE', connectedRealm: 'kilrogg',
-    killsByDifficulty: { 3: 9, 4: 9, 5: 4 },
-    fixed: [
-      { name: 'Gallyboss', owner: DEMO_USERS.guildMaster, rank: 0, classId: 1, specName: 'Protection', levelOffset: 8 },
-      { name: 'Gallybank', owner: DEMO_USERS.guildMaster, rank: ALT_RANK, classId: 5, specName: 'Holy', levelOffset: -12 },
-      { name: 'Sprocketta', owner: DEMO_USERS.officer, rank: 1, classId: 8, specName: 'Fire', levelOffset: 3 },
-      { name: 'Zúljín', owner: DEMO_USERS.member, rank: 3, classId: 3, specName: 'Beast Mastery', levelOffset: -9 },
-    ],
-  },
-  {
-    id: 2, name: 'Goblin Cartel', realm: 'area-52', region: 'us', members: 20, faction: 'HORDE',
-    killsByDifficulty: { 3: 9, 4: 6 },
-    fixed: [
-      { name: 'Voljin', owner: DEMO_USERS.member, rank: ALT_RANK, classId: 7, specName: 'Restoration', levelOffset: -15 },
-      { name: 'Thrall', owner: DEMO_USERS.otherGuildMember, rank: 3, classId: 7, specName: 'Enhancement', levelOffset: -4 },
-      { name: 'Aggra', owner: DEMO_USERS.otherGuildMember, rank: ALT_RANK, classId: 11, specName: 'Restoration', levelOffset: 2 },
-    ],
-  },
-  {
-    id: 3, name: 'Argent Vigil', realm: 'argent-dawn', region: 'eu', members: 25, faction: 'ALLIANCE',
-    killsByDifficulty: { 3: 9, 4: 9, 5: 9 },
-    fixed: [],
-  },
-];
 
 /** Builds the whole world from a seed: the same seed and spec always give the same guilds, names and gear. */
 export function generateWorld(seed: number, spec: WorldSpec = {}): SimWorld {
