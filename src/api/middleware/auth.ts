@@ -65,6 +65,8 @@ export function identify(ctx: Context, secret: string): AuthenticatedUser | unde
 export function auth(secret: string): Middleware {
   return async (ctx, next) => {
     if (!identify(ctx, secret)) throw notAuthenticated();
+    // Answers depend on who asks: no shared cache may keep them.
+    ctx.set('Cache-Control', 'private, no-store');
     await next();
   };
 }
