@@ -3,7 +3,10 @@ import type { Redis } from 'ioredis';
 import { dropGuildApiSnapshot, dropGuildResponses, dropPermissions } from '../../cache/invalidate.js';
 import { forgetWebhookEvent, recordWebhookEvent } from '../../db/queries/webhook-events.js';
 import { AppError, serviceUnavailable, unprocessable } from '../../errors.js';
-import { enqueueMembershipEvent, webhookEnvelopeSchema, webhookEventSchema, type WebhookEvent } from '../../queue/membership-event.js';
+import type { Queue } from 'bullmq';
+import {
+  enqueueMembershipEvent, membershipEventOptions, webhookEnvelopeSchema, webhookEventSchema, type WebhookEvent,
+} from '../../queue/membership-event.js';
 import type { Keys } from '../../redis.js';
 import type { ApiDeps } from '../deps.js';
 import { readRawBody } from '../middleware/body.js';
@@ -14,6 +17,22 @@ import { fromDatabase } from '../services/read-model.js';
 const WEBHOOK_BODY_LIMIT = 64 * 1024;
 
 const accepted = () => ({ accepted: true });
+
+/**
+ * guild-api sends a roster change per edit, so a bulk edit arrives as a burst. Each would become a full guild
+ * sync once the previous one finished; held back this long and deduplicated per guild, a burst becomes one.
+ * The resync reads the whole roster, so the changes folded into it are not lost.
+ */
+const ROSTER_SETTLE_MS = 2000;
+
+function enqueueEvent(queue: Queue, event: WebhookEvent) {
+  if (event.type !== 'guild.roster_changed') return enqueueMembershipEvent(queue, event);
+  return queue.add(event.type, event, {
+    ...membershipEventOptions,
+    delay: ROSTER_SETTLE_MS,
+    deduplication: { id: `roster_${event.guild_id}` },
+  });
+}
 
 function parseEvent(raw: Buffer): WebhookEvent {
   let json: unknown;
@@ -98,7 +117,7 @@ export function webhookRoutes(deps: ApiDeps): Router {
     }
     await forgetCachedViews(deps.redis, deps.keys, event);
     try {
-      await enqueueMembershipEvent(deps.queues.membershipEvents, event);
+      await enqueueEvent(deps.queues.membershipEvents, event);
     } catch {
       // Not handed on: forget the id so guild-api's retry is processed instead of taken for a replay.
       await forgetWebhookEvent(deps.orm, event.id).catch(() => undefined);
