@@ -7,6 +7,8 @@ import type { Logger } from '../../logger.js';
 
 /** The plan changes only when an operator seeds a new one; a minute's delay in noticing is fine. */
 const PLAN_TTL_MS = 60_000;
+/** After a failed read, the next attempt waits this long, so requests do not each wait on a dead database. */
+const RETRY_AFTER_FAILURE_MS = 5_000;
 
 export interface SeasonNow {
   expansion: string;
@@ -22,7 +24,7 @@ export interface SeasonNow {
  */
 export class SeasonCalendar {
   private plans: SeasonPlan[] | undefined;
-  private loadedAt = 0;
+  private loadedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly orm: MikroORM,
@@ -42,11 +44,12 @@ export class SeasonCalendar {
   }
 
   private async plan(): Promise<SeasonPlan> {
-    if (!this.plans || Date.now() - this.loadedAt > PLAN_TTL_MS) {
+    if (Date.now() - this.loadedAt > PLAN_TTL_MS) {
       try {
         this.plans = await loadSeasonPlans(this.orm.em.fork());
         this.loadedAt = Date.now();
       } catch (err) {
+        this.loadedAt = Date.now() - PLAN_TTL_MS + RETRY_AFTER_FAILURE_MS;
         this.logger.warn({ err: (err as Error).message }, 'could not read the season plan; using the last one read');
       }
     }

@@ -13,7 +13,8 @@ describe('character view freshness: stale data, refreshes and Battle.net outages
   let url: string;
   let calm: SimGuild;
   let stormy: SimGuild;
-  const guildSpecs = [isolatedGuild(4), isolatedGuild(4)];
+  let slow: SimGuild;
+  const guildSpecs = [isolatedGuild(4), isolatedGuild(4), isolatedGuild(3)];
 
   before(async () => {
     stack = await startStack({
@@ -24,6 +25,7 @@ describe('character view freshness: stale data, refreshes and Battle.net outages
     url = stack.api!.url;
     calm = findGuild(stack.sim.world, guildSpecs[0]!.id)!;
     stormy = findGuild(stack.sim.world, guildSpecs[1]!.id)!;
+    slow = findGuild(stack.sim.world, guildSpecs[2]!.id)!;
   });
   after(async () => {
     await stack?.close();
@@ -85,5 +87,23 @@ describe('character view freshness: stale data, refreshes and Battle.net outages
       return reply.status === 200 ? reply : undefined;
     }, 20_000, 'the character to be fetched once Battle.net is back');
     expect(recovered.body.character.current_ilvl).to.equal(expectedItemLevel(findCharacter(stack.sim.world, 'us', stormy.realm.slug, name)!));
+  });
+
+  it('answers 202 pending with Retry-After when the first fetch outlasts the wait, then 200 once it is done', async () => {
+    const name = slow.members[2]!.characterName;
+    stack.sim.setFaults({ latencyMs: 2500 });
+    try {
+      const pending = await view(slow, name);
+      expect(pending.status).to.equal(202);
+      expect(pending.body).to.deep.equal({ status: 'pending' });
+      expect(Number(pending.headers.get('retry-after'))).to.be.greaterThan(0);
+    } finally {
+      stack.sim.resetFaults();
+    }
+    const done = await waitFor(async () => {
+      const reply = await view(slow, name);
+      return reply.status === 200 ? reply : undefined;
+    }, 15_000, 'the slow fetch to finish');
+    expect(done.body.character.character_name).to.equal(name);
   });
 });
