@@ -24,13 +24,53 @@ export interface LoadOptions {
 
 /**
  * One autocannon run. Latencies are taken from every response (not autocannon's summary, which has no p95 and
- * whose fixed-rate correction uses a 1 ms interval): measured from send to last byte. At a fixed rate we spread
- * the load over enough connections that each one's interval is far longer than a response, so a slow answer
- * does not silently postpone the next request (coordinated omission).
+ * whose fixed-rate correction uses a 1 ms interval): measured from send to last byte.
  */
 export async function load(options: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
-  let non2xx = 0;
+  const counts = { non2xx: 0 };
+  const result = await run(options, latencies, counts);
+  return summarise(latencies, counts.non2xx, result.duration, result.errors + result.timeouts);
+}
+
+/**
+ * A steady offered load. autocannon's `overallRate` gives each connection a budget per one-second tick and spends
+ * it back to back, and all connections tick together: 500 req/s over 50 connections arrives as a burst of 50
+ * concurrent requests at the top of every second. So the load is split into one-connection runs, each with its
+ * share of the rate, started 1/connections of a second apart: each connection's short burst falls in its own
+ * slot and the arrivals spread evenly over the second. Each connection's burst (rate/connections requests in
+ * sequence) is kept far shorter than its second, so a slow answer does not quietly delay the rest (coordinated
+ * omission).
+ */
+export async function steady(options: LoadOptions & { rate: number; seconds: number }): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const counts = { non2xx: 0 };
+  const slot = 1000 / options.connections;
+  const started = Date.now();
+  const runs = await Promise.all(
+    Array.from({ length: options.connections }, async (_, i) => {
+      await new Promise((r) => setTimeout(r, i * slot));
+      return run({ ...options, connections: 1, rate: Math.max(1, Math.round(options.rate / options.connections)) }, latencies, counts);
+    }),
+  );
+  const seconds = (Date.now() - started) / 1000 - (options.connections - 1) * slot / 1000;
+  const errors = runs.reduce((n, r) => n + r.errors + r.timeouts, 0);
+  return summarise(latencies, counts.non2xx, seconds, errors);
+}
+
+function summarise(latencies: number[], non2xx: number, seconds: number, errors: number): LoadResult {
+  return {
+    requests: latencies.length + non2xx,
+    rps: round(latencies.length / seconds, 1),
+    p50_ms: round(percentile(latencies, 50)),
+    p95_ms: round(percentile(latencies, 95)),
+    p99_ms: round(percentile(latencies, 99)),
+    non2xx,
+    errors,
+  };
+}
+
+async function run(options: LoadOptions, latencies: number[], counts: { non2xx: number }): Promise<autocannon.Result> {
   let next = 0;
   const script = options.script;
   const instance = autocannon({
@@ -54,17 +94,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   });
   (instance as unknown as NodeJS.EventEmitter).on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
     if (status >= 200 && status < 300) latencies.push(ms);
-    else non2xx += 1;
+    else counts.non2xx += 1;
   });
-  const result = await instance;
-  const requests = latencies.length + non2xx;
-  return {
-    requests,
-    rps: round(latencies.length / result.duration, 1),
-    p50_ms: round(percentile(latencies, 50)),
-    p95_ms: round(percentile(latencies, 95)),
-    p99_ms: round(percentile(latencies, 99)),
-    non2xx,
-    errors: result.errors + result.timeouts,
-  };
+  return instance;
 }

@@ -88,9 +88,14 @@ export async function cpuMs(pid: number): Promise<number | undefined> {
   return Number.isFinite(utime) && Number.isFinite(stime) ? (utime + stime) * 10 : undefined;
 }
 
-/** Peak RSS of several processes, sampled on a timer for the whole run (pids are asked each time: children restart). */
+/**
+ * Peak RSS of several processes, sampled on a timer for the whole run (pids are asked each time: children
+ * restart), overall and per phase.
+ */
 export class RssSampler {
   private readonly peaks = new Map<string, number>();
+  private readonly byPhase: Record<string, Record<string, number>> = {};
+  private phase = 'start';
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly pids: () => Record<string, number>) {}
@@ -99,7 +104,10 @@ export class RssSampler {
     const sample = async () => {
       for (const [name, pid] of Object.entries(this.pids())) {
         const mb = await rssMb(pid);
-        if (mb !== undefined) this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, mb));
+        if (mb === undefined) continue;
+        this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, mb));
+        const phase = (this.byPhase[this.phase] ??= {});
+        phase[name] = Math.max(phase[name] ?? 0, Math.round(mb));
       }
     };
     void sample();
@@ -107,8 +115,16 @@ export class RssSampler {
     this.timer.unref();
   }
 
+  enter(phase: string): void {
+    this.phase = phase;
+  }
+
   stop(): Record<string, number> {
     clearInterval(this.timer);
     return Object.fromEntries(this.peaks);
+  }
+
+  phases(): Record<string, Record<string, number>> {
+    return this.byPhase;
   }
 }

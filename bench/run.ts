@@ -53,12 +53,14 @@ try {
   let seed: SyncRun | undefined;
   if (plan.phases.has('reads') || plan.phases.has('cache')) {
     const guild = guildOf(stack, READ_GUILD);
+    rss.enter('seed');
     say(`seeding the read models: sync of ${guild.members.length} members`);
     seed = await syncGuild(stack, guild, syncOptions(guild.members.length));
     say(`seeded in ${seed.wall_s} s`);
   }
   if (plan.phases.has('reads')) {
     const guild = guildOf(stack, READ_GUILD);
+    rss.enter('reads');
     await stack.startBaseline();
     const bnetId = guildMaster(guild);
     for (const t of readTargets(guild, plan)) {
@@ -74,6 +76,7 @@ try {
   let pipeline: SyncRun | undefined;
   if (plan.phases.has('pipeline') || plan.phases.has('scaling')) {
     const guild = guildOf(stack, PIPELINE_GUILD);
+    rss.enter('pipeline');
     say(`pipeline: resync of ${guild.members.length} members (${plan.pipeline.latencyMs} ms latency, ${quota} req/s quota)`);
     pipeline = await syncGuild(stack, guild, syncOptions(guild.members.length));
     say(`pipeline: ${pipeline.wall_s} s, ${pipeline.achieved_rps} req/s (${round(pipeline.utilisation * 100, 1)} %), over quota ${pipeline.over_quota}, ${pipeline.cpu_ms_per_character} ms CPU/character`);
@@ -82,6 +85,7 @@ try {
   let hourly: HourlyFigures | undefined;
   if (plan.phases.has('hourly')) {
     const guild = guildOf(stack, HOURLY_GUILD);
+    rss.enter('hourly');
     const requestsPerMember = pipeline ? pipeline.upstream_requests / pipeline.members : 2;
     say(`hourly: resync of ${guild.members.length} members with the hourly quota at ${plan.hourly.ratePerSecond}/s`);
     hourly = await measureHourly(stack, guild, { ratePerSecond: plan.hourly.ratePerSecond, requestsPerMember, perSecondQuota: quota });
@@ -91,6 +95,7 @@ try {
   let cache: CacheFigures | undefined;
   if (plan.phases.has('cache')) {
     const guild = guildOf(stack, READ_GUILD);
+    rss.enter('cache');
     say(`cache: ${plan.cache.requests} reads in ${plan.cache.seconds} s (Zipf over ${guild.members.length} characters)`);
     cache = await measureCache(stack, guild, plan);
     say(`cache: hit rate ${round(cache.hit_rate * 100, 2)} %`);
@@ -102,6 +107,7 @@ try {
       const id = scalingIds.get(size) as number;
       let run = id === PIPELINE_GUILD ? pipeline : undefined;
       if (!run) {
+        rss.enter(`scaling-${size}`);
         say(`scaling: resync of ${size} members`);
         run = await syncGuild(stack, guildOf(stack, id), syncOptions(size));
       }
@@ -137,8 +143,17 @@ try {
     pipeline: pipelineOut,
     hourly,
     cache: cache && { hit_rate: cache.hit_rate, by_kind: cache.by_kind, requests: cache.requests, distinct_characters: cache.distinct_characters, rps: cache.load.rps, p95_ms: cache.load.p95_ms, non2xx: cache.load.non2xx },
-    rss_mb: { api: round(peaks.api ?? Number.NaN, 1), worker: round(peaks.worker ?? Number.NaN, 1) },
-    scaling: scaling.map((s) => ({ members: s.members, wall_s: s.wall_s, wall_ms_per_member: s.wall_ms_per_member, cpu_ms_per_character: s.cpu_ms_per_character, utilisation: s.utilisation, over_quota: s.over_quota })),
+    rss_mb: { api: round(peaks.api ?? Number.NaN, 1), worker: round(peaks.worker ?? Number.NaN, 1), by_phase: rss.phases() },
+    scaling: scaling.map((s) => ({
+      members: s.members,
+      wall_s: s.wall_s,
+      wall_ms_per_member: s.wall_ms_per_member,
+      cpu_ms_per_character: s.cpu_ms_per_character,
+      utilisation: s.utilisation,
+      achieved_rps: s.achieved_rps,
+      over_quota: s.over_quota,
+      per_second: s.per_second,
+    })),
     seed: seed && { members: seed.members, wall_s: seed.wall_s },
     machine,
     duration_s: round((Date.now() - began) / 1000, 1),

@@ -24,6 +24,8 @@ export interface SyncRun {
   cpu_ms_per_character: number;
   /** Per-second arrivals at the simulated Battle.net during the run, for plots and the hourly check. */
   per_second: number[];
+  /** Unix second of `per_second[0]`. */
+  first_second: number;
 }
 
 export interface SyncOptions {
@@ -67,7 +69,7 @@ export async function syncGuild(stack: Stack, guild: SimGuild, options: SyncOpti
     await new Promise((r) => setTimeout(r, 300));
     const cpuAfter = await workerCpuMs(stack);
     const after = stack.sim.counters().blizzard;
-    const perSecond = arrivalsSince(before.perSecond, after.perSecond, Math.floor(startedAt / 1000));
+    const { first, series: perSecond } = arrivalsSince(before.perSecond, after.perSecond, Math.floor(startedAt / 1000));
     const busy = busyRate(perSecond);
     return {
       members,
@@ -80,6 +82,7 @@ export async function syncGuild(stack: Stack, guild: SimGuild, options: SyncOpti
       rate_limited: after.rateLimited - before.rateLimited,
       cpu_ms_per_character: round((cpuAfter - cpuBefore) / Math.max(1, done), 2),
       per_second: perSecond,
+      first_second: first,
     };
   } finally {
     await closeQueues(queues);
@@ -108,16 +111,19 @@ async function workerCpuMs(stack: Stack): Promise<number> {
 }
 
 /** Arrivals per second from `fromSecond` on, trimmed of idle seconds at either end. */
-function arrivalsSince(before: Record<number, number>, after: Record<number, number>, fromSecond: number): number[] {
+function arrivalsSince(before: Record<number, number>, after: Record<number, number>, fromSecond: number): { first: number; series: number[] } {
   const seconds = Object.keys(after).map(Number).filter((s) => s >= fromSecond);
-  if (seconds.length === 0) return [];
-  const first = Math.min(...seconds);
+  if (seconds.length === 0) return { first: fromSecond, series: [] };
+  let first = Math.min(...seconds);
   const last = Math.max(...seconds);
   const series: number[] = [];
   for (let s = first; s <= last; s += 1) series.push((after[s] ?? 0) - (before[s] ?? 0));
-  while (series.length && series[0] === 0) series.shift();
+  while (series.length && series[0] === 0) {
+    series.shift();
+    first += 1;
+  }
   while (series.length && series[series.length - 1] === 0) series.pop();
-  return series;
+  return { first, series };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { SimGuild } from '../../src/sim/index.js';
-import { load, type LoadResult } from '../load.js';
+import { load, steady, type LoadResult } from '../load.js';
 import { round } from '../stats.js';
 import type { Stack } from '../stack.js';
 import type { BenchPlan } from '../options.js';
@@ -26,7 +26,7 @@ export interface ReadTarget {
   path: string;
   baselinePath: string;
   rate: number;
-  /** Enough connections that each one's interval (connections / rate) is far above a response time. */
+  /** Connections of the steady load: each sends rate/connections requests per second, in its own slot. */
   rateConnections: number;
 }
 
@@ -66,7 +66,7 @@ export async function measureRead(stack: Stack, target: ReadTarget, bnetId: numb
   const saturation = await load({ url: apiUrl, headers, connections, seconds: saturationSeconds });
   await load({ url: baseUrl, connections, seconds: warmupSeconds });
   const base = await load({ url: baseUrl, connections, seconds: saturationSeconds });
-  const fixed = await load({ url: apiUrl, headers, connections: target.rateConnections, seconds: latencySeconds, rate: target.rate });
+  const fixed = await steady({ url: apiUrl, headers, connections: target.rateConnections, seconds: latencySeconds, rate: target.rate });
   return {
     ratio: round(saturation.rps / Math.max(base.rps, 1e-9), 3),
     rps: saturation.rps,

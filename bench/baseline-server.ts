@@ -1,0 +1,63 @@
+import { createServer } from 'node:http';
+import Koa from 'koa';
+import Router from '@koa/router';
+import { openOrm } from '../src/db/orm.js';
+import { createLogger } from '../src/logger.js';
+import { findCharacterForGuild } from '../src/db/queries/characters.js';
+import { countGuildMembers, findGuildMembers, type MemberSortKey } from '../src/db/queries/members.js';
+import { nameKey } from '../src/queue/schemas.js';
+import { presentCharacterDetail } from '../src/api/presenters/character.js';
+import { presentOverview } from '../src/api/presenters/members.js';
+import { freshnessOf } from '../src/api/services/freshness.js';
+import { SeasonCalendar } from '../src/api/services/season.js';
+import type { RegionCode } from '../src/domain/types.js';
+
+/*
+ * The floor the service is measured against: the same two reads as the api (same query functions, so the same
+ * SQL on the same tables, over the same pool size) and the same presenters (same JSON), in a bare Koa handler
+ * with no auth, permission check, rate limit, validation, response cache, logging or metrics.
+ */
+const NATURAL_ORDER: Record<MemberSortKey, 'asc' | 'desc'> = { ilvl: 'desc', gap: 'asc', name: 'asc', class: 'asc', rank: 'asc' };
+const REGION: RegionCode = 'us';
+const CHARACTER_CACHE_TTL = 3600;
+
+const logger = createLogger({ level: 'silent' });
+const orm = await openOrm({ databaseUrl: process.env.DATABASE_URL as string, poolMax: 20 });
+const season = new SeasonCalendar(orm, logger);
+const app = new Koa();
+const router = new Router();
+
+router.get('/health', (ctx) => {
+  ctx.body = { status: 'healthy' };
+});
+
+router.get('/guilds/:guild_id/progress/character/:name', async (ctx) => {
+  const guildId = Number(ctx.params.guild_id);
+  const realm = String(ctx.query.realm);
+  const record = await findCharacterForGuild(orm, guildId, realm, nameKey(String(ctx.params.name)));
+  if (!record) {
+    ctx.status = 404;
+    return;
+  }
+  const now = await season.now(record.region as RegionCode);
+  ctx.body = presentCharacterDetail(record, now.week, freshnessOf(record, CHARACTER_CACHE_TTL, 'Battle.net', true));
+});
+
+router.get('/guilds/:guild_id/progress/members', async (ctx) => {
+  const guildId = Number(ctx.params.guild_id);
+  const sort = (ctx.query.sort as MemberSortKey | undefined) ?? 'ilvl';
+  const now = await season.now(REGION);
+  const filters = { guildId, targetIlvl: now.week.targetIlvl };
+  const [members, counts] = await Promise.all([
+    findGuildMembers(orm, { ...filters, sort, order: NATURAL_ORDER[sort], limit: Number(ctx.query.limit ?? 100), offset: 0 }),
+    countGuildMembers(orm, filters),
+  ]);
+  ctx.body = presentOverview(guildId, now, counts, members, true);
+});
+
+app.use(router.routes());
+const server = createServer(app.callback());
+server.listen(Number(process.env.PORT), '127.0.0.1');
+const stop = () => server.close(() => void orm.close(true).then(() => process.exit(0)));
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
