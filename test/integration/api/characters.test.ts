@@ -3,7 +3,7 @@ import { findCharacter, findGuild } from '../../../src/sim/index.js';
 import { formatNumber } from '../../../src/domain/format.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { expectedItemLevel, waitForIdle } from '../../helpers/worker.js';
-import { bearer, call, expectError, metric, targetToday } from './helpers.js';
+import { bearer, call, expectError, isolatedGuild, metric, targetToday } from './helpers.js';
 
 /** The SPEC's progress message, spelled out here rather than taken from the code under test. */
 function expectedMessage(current: number, target: number): string {
@@ -18,9 +18,10 @@ describe('character progress endpoints', function () {
   let url: string;
   const week = targetToday('us');
   const as = (bnetId: number) => ({ headers: bearer(stack.sim.tokenFor(bnetId)) });
+  const ghostGuild = isolatedGuild(3);
 
   before(async () => {
-    stack = await startStack({ api: true });
+    stack = await startStack({ api: true, simulator: { world: { guilds: [ghostGuild] } } });
     url = stack.api!.url;
   });
   after(async () => {
@@ -100,6 +101,15 @@ describe('character progress endpoints', function () {
       for (const path of ['Nosuchperson?realm=bleeding-hollow', 'Thrall?realm=area-52', 'Gallyboss?realm=area-52']) {
         expectError(await call(`${url}/guilds/1/progress/character/${path}`, as(user)), 404, 'character_not_found');
       }
+    });
+
+    it('answers 404 for a member guild-api lists but Battle.net does not know', async () => {
+      const guild = findGuild(stack.sim.world, ghostGuild.id)!;
+      const owner = guild.members[0]!.bnetId;
+      guild.members.push({ characterName: 'Nobodyhome', realmSlug: guild.realm.slug, bnetId: owner, rankId: 6 });
+      const reply = await call(`${url}/guilds/${guild.id}/progress/character/Nobodyhome?realm=${guild.realm.slug}`, as(owner));
+      expectError(reply, 404, 'character_not_found');
+      expectError(await call(`${url}/guilds/${guild.id}/progress/character/nobodyhome?realm=${guild.realm.slug}`, as(owner)), 404, 'character_not_found');
     });
 
     it('serves the second read from the cache (the hit counter moves)', async () => {
