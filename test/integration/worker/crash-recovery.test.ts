@@ -1,0 +1,82 @@
+import { expect } from 'chai';
+import pg from 'pg';
+import { enqueueGuildSync } from '../../../src/queue/guild-sync.js';
+import { startChild, type ChildService } from '../../helpers/processes.js';
+import { startStack, type Stack } from '../../helpers/stack.js';
+import { testDatabaseUrl, uniqueId } from '../../helpers/test-env.js';
+import { guildFingerprint, sql, syncPayloadFor, waitFor, waitForIdle } from '../../helpers/worker.js';
+
+const MEMBERS = 500;
+const REALM = 'kel-thuzad';
+
+const progressRows = async (guildId: number) =>
+  Number(
+    (
+      await sql<{ n: string }>(
+        `select count(*) as n from guild_memberships gm join character_progress p on p.character_id = gm.character_id
+         where gm.guild_id = $1 and p.fetch_status = 'ok'`,
+        [guildId],
+      )
+    )[0]?.n,
+  );
+
+/** Removes everything the guild's sync wrote (the realm is this test's own), for a second run from scratch. */
+async function forgetGuild(guildId: number): Promise<void> {
+  const client = new pg.Client({ connectionString: testDatabaseUrl() });
+  await client.connect();
+  try {
+    await client.query('delete from guilds where id = $1', [guildId]);
+    await client.query('delete from characters where region = $1 and realm_slug = $2', ['us', REALM]);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('worker: SIGKILL in the middle of a sync', function () {
+  this.timeout(90_000);
+  const guildId = uniqueId();
+  let stack: Stack;
+  let child: ChildService | undefined;
+
+  before(async () => {
+    stack = await startStack({
+      worker: false,
+      simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Hard Stop', realm: REALM, region: 'us', members: MEMBERS }] }, faults: { latencyMs: 20 } },
+      env: { BLIZZARD_QUOTA_PER_SECOND: '2000', LOG_LEVEL: 'warn' },
+    });
+  });
+  after(async () => {
+    await child?.stop();
+    await stack?.close();
+  });
+
+  it('ends with the same rows as an uninterrupted run', async () => {
+    child = await startChild('worker', stack.env);
+    await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, guildId));
+    await waitFor(async () => (await progressRows(guildId)) >= MEMBERS / 3 || undefined, 30_000, 'a third of the refreshes');
+    child.signal('SIGKILL');
+    await child.exited;
+    const atKill = await progressRows(guildId);
+    expect(atKill).to.be.below(MEMBERS);
+
+    child = await startChild('worker', stack.env);
+    await waitForIdle(stack.queues, 45_000).catch(async (err) => {
+      for (const q of Object.values(stack.queues)) console.log(q.name, await q.getJobCounts());
+      const active = await stack.queues.characterRefresh.getJobs(['active', 'waiting', 'prioritized'], 0, 3);
+      console.log(active.map((j) => ({ id: j.id, ts: j.timestamp, processedOn: j.processedOn, attempts: j.attemptsMade, stalled: j.stalledCounter })));
+      console.log(child?.logs.lines().slice(-30).join('\n'));
+      throw err;
+    });
+    await child.stop();
+    const recovered = await guildFingerprint(guildId);
+    expect(recovered).to.have.length(MEMBERS);
+    expect(await progressRows(guildId)).to.equal(MEMBERS);
+
+    await forgetGuild(guildId);
+    child = await startChild('worker', stack.env);
+    await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, guildId));
+    await waitForIdle(stack.queues, 45_000);
+    expect(await guildFingerprint(guildId)).to.deep.equal(recovered);
+    console.log(`      killed with ${atKill}/${MEMBERS} members refreshed; recovered to the same ${MEMBERS} rows as a clean run`);
+  });
+});

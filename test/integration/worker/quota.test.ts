@@ -1,0 +1,77 @@
+import { expect } from 'chai';
+import { enqueueGuildSync } from '../../../src/queue/guild-sync.js';
+import { startStack, type Stack } from '../../helpers/stack.js';
+import { uniqueId } from '../../helpers/test-env.js';
+import { sql, syncPayloadFor, waitFor, waitForIdle } from '../../helpers/worker.js';
+
+const CONCURRENCY = 8;
+
+const fetchedMembers = async (guildId: number) =>
+  (
+    await sql<{ n: string }>(
+      `select count(*) as n from guild_memberships gm join character_progress p on p.character_id = gm.character_id
+       where gm.guild_id = $1 and p.fetch_status = 'ok'`,
+      [guildId],
+    )
+  )[0]?.n;
+
+describe('worker: Battle.net quota', function () {
+  this.timeout(90_000);
+  const bigGuild = uniqueId();
+  const smallGuild = uniqueId();
+  let stack: Stack;
+
+  before(async () => {
+    stack = await startStack({
+      simulator: {
+        seed: bigGuild,
+        world: {
+          demo: false,
+          guilds: [
+            { id: bigGuild, name: 'Thousand Strong', realm: 'sargeras', region: 'us', members: 1000 },
+            { id: smallGuild, name: 'Pause Button', realm: 'sargeras', region: 'us', members: 60 },
+          ],
+        },
+        faults: { perSecondQuota: 100, latencyMs: 50 },
+      },
+      env: { WORKER_CONCURRENCY: String(CONCURRENCY) },
+    });
+  });
+  after(async () => {
+    await stack?.close();
+  });
+
+  it('resyncs 1,000 members at 100 requests/s and 50 ms latency without one request over the quota', async () => {
+    const started = Date.now();
+    await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, bigGuild));
+    await waitForIdle(stack.queues, 80_000);
+    const seconds = (Date.now() - started) / 1000;
+
+    const counters = stack.sim.counters().blizzard;
+    expect(await fetchedMembers(bigGuild)).to.equal('1000');
+    expect(counters.overQuota).to.equal(0);
+    expect(counters.rateLimited).to.equal(0);
+    const peak = Math.max(...Object.values(counters.perSecond));
+    expect(peak).to.be.at.most(100);
+    console.log(`      1,000-member resync: ${counters.requests} Battle.net requests in ${seconds.toFixed(1)} s, peak ${peak}/s, 0 over quota`);
+  });
+
+  it('sends nothing to Battle.net while a forced 429 with Retry-After 2 s lasts', async () => {
+    stack.sim.resetCounters();
+    await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, smallGuild));
+    await waitFor(async () => stack.sim.counters().blizzard.requests > 20, 10_000, 'the refreshes to start');
+    // Start the pause just after a second begins, so the next wall-clock second lies wholly inside it.
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20));
+    const pausedAt = Date.now();
+    stack.sim.setFaults({ forceRateLimitMs: 2000 });
+    await waitForIdle(stack.queues, 30_000);
+
+    const counters = stack.sim.counters().blizzard;
+    const secondInside = Math.floor(pausedAt / 1000) + 1;
+    expect(counters.perSecond[secondInside] ?? 0, 'requests in the second wholly inside the pause').to.equal(0);
+    // Only requests already on their way when the first 429 came back can have reached it.
+    expect(counters.rateLimited).to.be.at.least(1).and.at.most(CONCURRENCY * 2 + 1);
+    expect(counters.overQuota).to.equal(0);
+    expect(await fetchedMembers(smallGuild)).to.equal('60');
+  });
+});
