@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { Server as NetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { createMetrics, upstreamMetricsOf } from '../metrics.js';
@@ -14,9 +14,6 @@ import { ResponseCache } from '../cache/response-cache.js';
 import { GuildAccess } from './services/guild-access.js';
 import { GuildTracker } from './services/guild-tracker.js';
 import { SeasonCalendar } from './services/season.js';
-
-/** How long idle keep-alive connections stay open after SIGTERM, for requests already sent over them. */
-const IDLE_CONNECTION_GRACE_MS = 1000;
 
 export interface RunningApi {
   server: Server;
@@ -110,11 +107,8 @@ export async function startApi(config: Config, logger: Logger, port = config.por
     closing ??= (async () => {
       deps.shuttingDown = true;
       await new Promise<void>((resolve) => {
-        // net.Server's close stops accepting but, unlike http.Server's, does not drop idle keep-alive
-        // connections at once: a request may already be on its way over one. It is answered (with
-        // Connection: close); connections still idle after a short grace are closed.
-        NetServer.prototype.close.call(server, () => resolve());
-        setTimeout(() => server.closeIdleConnections(), IDLE_CONNECTION_GRACE_MS).unref();
+        server.close(() => resolve());
+        server.closeIdleConnections();
       });
       await closeApiDeps(deps);
     })();

@@ -14,6 +14,7 @@ import {
 import type { CharacterDetailJson, CharacterProgressJson, MyCharactersJson } from '../schemas/characters.js';
 import { freshnessOf } from './freshness.js';
 import { guildRegion } from './guild-context.js';
+import type { SeasonNow } from './season.js';
 import { fromDatabase } from './read-model.js';
 import { refreshAndWait, type WaitOutcome } from './refresh-wait.js';
 import { SingleFlight } from './single-flight.js';
@@ -60,7 +61,7 @@ export class CharacterViews {
     const region = await guildRegion(this.deps, access);
     const season = await this.deps.season.now(region);
     const records = await fromDatabase(logger, () => findOwnedCharacters(orm, access.guildId, bnetId));
-    if (records.length === 0) return presentMyCharacters(access.guildId, season, await this.fromSnapshot(access, bnetId, region));
+    if (records.length === 0) return presentMyCharacters(access.guildId, season, await this.fromSnapshot(access, bnetId, season));
 
     const canRefresh = isRedisUp(this.deps.redis);
     let cacheSeconds = MY_CHARACTERS_SECONDS;
@@ -80,13 +81,12 @@ export class CharacterViews {
   }
 
   /** The projection has no membership for the caller yet: guild-api's roster says which characters are theirs. */
-  private async fromSnapshot(access: GuildAccessState, bnetId: number, region: RegionCode): Promise<CharacterProgressJson[]> {
+  private async fromSnapshot(access: GuildAccessState, bnetId: number, season: SeasonNow): Promise<CharacterProgressJson[]> {
     const guild = access.guild;
     if (!guild) return [];
     const members = (await this.deps.guildTracker.membersOf(access.guildId, bnetId)) ?? [];
-    const season = await this.deps.season.now(region);
     for (const m of members) {
-      this.refreshInBackground(region, m.realm ?? guild.realm, m.characterName, access.guildId, 'miss', PRIORITY.background);
+      this.refreshInBackground(season.region, m.realm ?? guild.realm, m.characterName, access.guildId, 'miss', PRIORITY.background);
     }
     return members.map((m) => presentUnfetchedMember(m, guild, season.week));
   }
