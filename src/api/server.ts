@@ -15,6 +15,12 @@ import { GuildAccess } from './services/guild-access.js';
 import { GuildTracker } from './services/guild-tracker.js';
 import { SeasonCalendar } from './services/season.js';
 
+/**
+ * Above Node's 16 KiB default, so an oversized credential (a forged 100 KB token) reaches the auth middleware and
+ * gets the SPEC's 401 body instead of a bare 431; the middleware refuses any token over 8 KB unread.
+ */
+const MAX_HEADER_BYTES = 128 * 1024;
+
 export interface RunningApi {
   server: Server;
   url: string;
@@ -93,7 +99,7 @@ export async function startApi(config: Config, logger: Logger, port = config.por
   const handle = app.callback();
   // Once shutting down, every response closes its connection: a keep-alive client that keeps sending would
   // otherwise hold server.close() open for as long as its load lasts.
-  const server = createServer((req, res) => {
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
     if (deps.shuttingDown) res.setHeader('Connection', 'close');
     void handle(req, res);
   });

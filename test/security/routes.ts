@@ -1,0 +1,112 @@
+import type { Simulator } from '../../src/sim/index.js';
+
+/** Who may call a guild route, by rank (SPEC §2): everyone with permission, Officer+ or the Guild Master. */
+export type Level = 'member' | 'officer' | 'gm';
+
+export interface GuildRoute {
+  /** The OpenAPI path, as the document names it. */
+  template: string;
+  method: 'GET' | 'PUT';
+  level: Level;
+  /** The 403 message the frontend shows for this route (SPEC §3). */
+  deniedMessage: string;
+  /** A concrete, valid URL path (with query) for a guild of the simulated world. */
+  path(sim: Simulator, guildId: number): string;
+  body?: unknown;
+}
+
+/** A character of the guild in the simulated world, so a refusal can never be a 404 or a 400 in disguise. */
+function someCharacter(sim: Simulator, guildId: number): { name: string; realm: string } {
+  const guild = sim.world.guilds.find((g) => g.id === guildId);
+  const member = guild?.members[0];
+  return member ? { name: member.characterName, realm: member.realmSlug } : { name: 'Thrall', realm: 'area-52' };
+}
+
+/** Every route that reads or writes a guild's data, each with valid input. */
+export const GUILD_ROUTES: GuildRoute[] = [
+  {
+    template: '/guilds/{guild_id}/progress/characters',
+    method: 'GET',
+    level: 'member',
+    deniedMessage: 'Access denied',
+    path: (_sim, id) => `/guilds/${id}/progress/characters`,
+  },
+  {
+    template: '/guilds/{guild_id}/progress/character/{character_name}',
+    method: 'GET',
+    level: 'member',
+    deniedMessage: 'Access denied',
+    path: (sim, id) => {
+      const c = someCharacter(sim, id);
+      return `/guilds/${id}/progress/character/${encodeURIComponent(c.name)}?realm=${c.realm}`;
+    },
+  },
+  {
+    template: '/guilds/{guild_id}/progress/members',
+    method: 'GET',
+    level: 'officer',
+    deniedMessage: 'Access denied - Officer rank required',
+    path: (_sim, id) => `/guilds/${id}/progress/members?sort=name&limit=5`,
+  },
+  {
+    template: '/guilds/{guild_id}/progress/members',
+    method: 'GET',
+    level: 'officer',
+    deniedMessage: 'Access denied - Officer rank required',
+    path: (_sim, id) => `/guilds/${id}/progress/members?format=csv`,
+  },
+  {
+    template: '/guilds/{guild_id}/progress/message',
+    method: 'GET',
+    level: 'member',
+    deniedMessage: 'Access denied',
+    path: (_sim, id) => `/guilds/${id}/progress/message`,
+  },
+  {
+    template: '/guilds/{guild_id}/progress/message',
+    method: 'PUT',
+    level: 'gm',
+    deniedMessage: 'Access denied - Guild Master only',
+    path: (_sim, id) => `/guilds/${id}/progress/message`,
+    body: { message: 'Focus on DPS!' },
+  },
+  {
+    template: '/guilds/{guild_id}/progress/message/history',
+    method: 'GET',
+    level: 'officer',
+    deniedMessage: 'Access denied - Officer rank required',
+    path: (_sim, id) => `/guilds/${id}/progress/message/history`,
+  },
+  {
+    template: '/guilds/{guild_id}/progress/roadmap',
+    method: 'GET',
+    level: 'member',
+    deniedMessage: 'Access denied',
+    path: (_sim, id) => `/guilds/${id}/progress/roadmap`,
+  },
+  {
+    template: '/guilds/{guild_id}/progress/comparisons',
+    method: 'GET',
+    level: 'member',
+    deniedMessage: 'Access denied',
+    path: (_sim, id) => `/guilds/${id}/progress/comparisons`,
+  },
+];
+
+export function requestInit(route: GuildRoute, headers: Record<string, string>): RequestInit {
+  if (route.body === undefined) return { method: route.method, headers };
+  return { method: route.method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(route.body) };
+}
+
+/** The method+path pairs of the OpenAPI document, to prove the catalogue above walks every route. */
+export async function documentedOperations(apiUrl: string): Promise<string[]> {
+  const document = (await (await fetch(`${apiUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+  return Object.entries(document.paths).flatMap(([path, operations]) =>
+    Object.keys(operations)
+      .filter((m) => ['get', 'put', 'post', 'patch', 'delete'].includes(m))
+      .map((m) => `${m.toUpperCase()} ${path}`),
+  );
+}
+
+/** Operations that are not guild routes and have their own guard (HMAC signature). */
+export const NOT_GUILD_ROUTES = new Set(['POST /webhooks/guild-api']);
