@@ -132,4 +132,13 @@ describe('worker: upstream failures and duplicates', function () {
     ]);
     expect(rows[1]?.bosses_total).to.be.greaterThan(0);
   });
+
+  it("exports queue depth, failed jobs and Battle.net calls on the worker's /metrics", async () => {
+    const text = await waitFor(async () => {
+      const body = await (await fetch(`${stack.worker?.url}/metrics`)).text();
+      return /progress_queue_jobs\{[^}]*queue="character-refresh"[^}]*state="failed"[^}]*\} [1-9]/.test(body) ? body : undefined;
+    }, 10_000, 'the queue-depth sample');
+    expect(text).to.match(/progress_upstream_requests_total\{[^}]*upstream="blizzard"[^}]*outcome="ok"[^}]*\} [1-9]/);
+    expect(text).to.match(/progress_jobs_total\{[^}]*queue="character-refresh"[^}]*outcome="failed"[^}]*\} [1-9]/);
+  });
 });

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { enqueueCharacterRefresh, PRIORITY } from '../../../src/queue/character-refresh.js';
-import { enqueueGuildSync } from '../../../src/queue/guild-sync.js';
+import { enqueueGuildSync, SYNC_ALL_JOB } from '../../../src/queue/guild-sync.js';
 import { findGuild, type SimGuild } from '../../../src/sim/index.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { uniqueId } from '../../helpers/test-env.js';
-import { expectedItemLevel, membersOf, sql, syncPayloadFor, waitForIdle } from '../../helpers/worker.js';
+import { expectedItemLevel, membersOf, sql, syncPayloadFor, waitFor, waitForIdle } from '../../helpers/worker.js';
 
 describe('worker: roster and gear changes', function () {
   this.timeout(30_000);
@@ -78,5 +78,35 @@ describe('worker: roster and gear changes', function () {
       const item = worn.get(entry.slot);
       if (item) expect(entry.ilvl, entry.slot).to.equal(item.itemLevel);
     }
+  });
+
+  it("syncs from guild-api's members alone while Battle.net's roster is down, dropping only guild-api's leavers", async () => {
+    stack.sim.addMember(guildId, { characterName: 'Latecomer', bnetId: 88001, rankId: 4 });
+    const departed = guild.members[9]?.characterName as string;
+    stack.sim.removeMember(guildId, departed);
+    stack.sim.setFaults({ outage: true });
+    try {
+      const job = await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, guildId));
+      await waitFor(async () => (await job.getState()) === 'completed', 10_000, 'the sync');
+    } finally {
+      stack.sim.setFaults({ outage: false });
+    }
+    // The newcomer's first refresh failed during the outage and is retried after its backoff.
+    await waitForIdle(stack.queues);
+    const members = await membersOf(guildId);
+    expect(members.find((m) => m.character_name === 'Latecomer')).to.include({ left_at: null, rank_id: 4, owner_bnet_id: '88001' });
+    expect(members.find((m) => m.character_name === departed)?.left_at).to.be.instanceOf(Date);
+    expect(members.filter((m) => m.left_at === null)).to.have.length(guild.members.length);
+    const [row] = await sql<{ sync_status: string }>('select sync_status from guilds where id = $1', [guildId]);
+    expect(row?.sync_status).to.equal('partial');
+  });
+
+  it('runs a sync of every tracked guild from the scheduler job', async () => {
+    const [before] = await sql<{ last_synced_at: Date }>('select last_synced_at from guilds where id = $1', [guildId]);
+    await stack.queues.guildSync.add(SYNC_ALL_JOB, {});
+    await waitForIdle(stack.queues);
+    const [after] = await sql<{ last_synced_at: Date; sync_status: string }>('select last_synced_at, sync_status from guilds where id = $1', [guildId]);
+    expect(after?.last_synced_at.getTime()).to.be.greaterThan(before?.last_synced_at.getTime() ?? 0);
+    expect(after?.sync_status).to.equal('ok');
   });
 });
