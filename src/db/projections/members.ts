@@ -22,6 +22,14 @@ export interface MemberRank {
 export const memberKey = (realm: string, nameKey: string): string => `${realm}/${nameKey}`;
 
 /**
+ * Rows are written (and locked) in a stable order, so two syncs that share characters, or a sync and a
+ * webhook, wait for each other instead of deadlocking.
+ */
+function byLockOrder<T>(rows: readonly T[], key: (row: T) => string): T[] {
+  return [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/**
  * Upserts character identities and returns their ids by `memberKey`. A sync never changes a stored display
  * name (the character refresh writes Battle.net's spelling), and a source that does not know the class,
  * level or owner keeps what is stored. Callers pass each character once.
@@ -30,7 +38,7 @@ export async function upsertCharacters(em: EntityManager, region: string, member
   const ids = new Map<string, number>();
   if (members.length === 0) return ids;
   const rows = JSON.stringify(
-    members.map((m) => ({ realm: m.realm, name_key: m.nameKey, name: m.name, class_name: m.className, level: m.level, owner_bnet_id: m.ownerBnetId })),
+    byLockOrder(members, (m) => memberKey(m.realm, m.nameKey)).map((m) => ({ realm: m.realm, name_key: m.nameKey, name: m.name, class_name: m.className, level: m.level, owner_bnet_id: m.ownerBnetId })),
   );
   await query(
     em,
@@ -70,7 +78,7 @@ export async function upsertMemberships(
 ): Promise<void> {
   if (members.length === 0) return;
   const rows = JSON.stringify(
-    members.map((m) => ({ character_id: m.characterId, owner_bnet_id: m.ownerBnetId, rank_id: m.rankId, rank_name: m.rankName })),
+    byLockOrder(members, (m) => String(m.characterId).padStart(20, '0')).map((m) => ({ character_id: m.characterId, owner_bnet_id: m.ownerBnetId, rank_id: m.rankId, rank_name: m.rankName })),
   );
   const ranksFromThisSource = 'excluded.owner_bnet_id is not null or gm.owner_bnet_id is null';
   const guard = options.unlessLeftAfter ? ' and not (gm.left_at is not null and gm.left_at >= ?)' : '';
