@@ -2,28 +2,33 @@ import type { Job, JobsOptions, Queue } from 'bullmq';
 import { z } from 'zod';
 import { realmSlugSchema } from './schemas.js';
 
+/** Text that ends up in PostgreSQL, which cannot store U+0000: refused with the webhook instead of failing its job. */
+const storable = (min: number, max: number) =>
+  z.string().min(min).max(max).refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
+
 const member = {
-  character_name: z.string().min(1).max(64),
+  character_name: storable(1, 64),
   realm: realmSlugSchema.optional(),
   bnet_id: z.number().int().nonnegative(),
 };
 
 /** The webhook event types of guild-api, each with its own data shape. */
 export const webhookEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('member.joined'), data: z.object({ ...member, rank_id: z.number().int().min(0), rank_name: z.string().max(100) }) }),
+  z.object({ type: z.literal('member.joined'), data: z.object({ ...member, rank_id: z.number().int().min(0), rank_name: storable(0, 100) }) }),
   z.object({ type: z.literal('member.left'), data: z.object(member) }),
   z.object({
     type: z.literal('member.rank_changed'),
-    data: z.object({ ...member, old_rank_id: z.number().int().min(0).nullable().optional(), rank_id: z.number().int().min(0), rank_name: z.string().max(100) }),
+    data: z.object({ ...member, old_rank_id: z.number().int().min(0).nullable().optional(), rank_id: z.number().int().min(0), rank_name: storable(0, 100) }),
   }),
   z.object({ type: z.literal('guild.roster_changed'), data: z.object({}).passthrough() }),
   z.object({ type: z.literal('user.characters_changed'), data: z.object({ bnet_id: z.number().int().nonnegative() }) }),
 ]);
 
 export const webhookEnvelopeSchema = z.object({
-  id: z.string().min(1).max(200),
+  id: storable(1, 200),
   type: z.string().min(1).max(100),
-  guild_id: z.number().int().positive(),
+  // guild-api's ids fit PostgreSQL's integer, as on the api's routes.
+  guild_id: z.number().int().positive().max(2_147_483_647),
   occurred_at: z.iso.datetime({ offset: true }),
   data: z.unknown(),
 });

@@ -4,7 +4,7 @@ import { realmSlugSchema } from '../../queue/schemas.js';
 import { freshness } from './common.js';
 
 export const comparisonsQuery = z.object({
-  guild_name: z.string().trim().min(1).max(100).optional().meta({ description: "Defaults to the guild's own name" }),
+  guild_name: z.string().trim().min(1).max(100).regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters').optional().meta({ description: "Defaults to the guild's own name" }),
   realm: realmSlugSchema.optional().meta({ description: "Realm slug; defaults to the guild's realm" }),
   region: comparisonRegionSchema.optional().meta({ description: "Defaults to the guild's region" }),
 });

@@ -9,7 +9,10 @@ export const MESSAGE_MAX_LENGTH = 2000;
  */
 const messageText = z.string().superRefine((value, ctx) => {
   const length = [...value.trim()].length;
-  if (length === 0) {
+  // PostgreSQL text cannot hold U+0000; refused here rather than failing the insert.
+  if (value.includes('\u0000')) {
+    ctx.addIssue({ code: 'custom', input: value, message: 'must not contain NUL characters' });
+  } else if (length === 0) {
     ctx.addIssue({ code: 'too_small', origin: 'string', minimum: 1, inclusive: true, input: value, message: 'must not be empty' });
   } else if (length > MESSAGE_MAX_LENGTH) {
     ctx.addIssue({
