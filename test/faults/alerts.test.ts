@@ -80,7 +80,7 @@ describe('deploy/prometheus/alerts.yml', () => {
   let worker: RunningWorker;
   before(async () => {
     api = await startTestApi();
-    worker = await startWorker(testConfig({}, 'worker'), testLogger(), { port: 0, processors: [] });
+    worker = await startWorker(testConfig({}, 'worker'), testLogger(), { port: 0 });
   });
   after(async () => {
     await Promise.allSettled([api?.close(), worker?.close()]);

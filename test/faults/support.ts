@@ -1,0 +1,60 @@
+import type { Queue } from 'bullmq';
+import type { WorldGuildSpec } from '../../src/sim/index.js';
+import { uniqueId } from '../helpers/test-env.js';
+
+export interface Reply<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  ms: number;
+}
+
+/** One HTTP call with its duration; JSON bodies parsed. */
+export async function call<T = any>(url: string, init: RequestInit = {}): Promise<Reply<T>> {
+  const started = performance.now();
+  const res = await fetch(url, { signal: AbortSignal.timeout(15000), ...init });
+  const text = await res.text();
+  let body: unknown = text;
+  if ((res.headers.get('content-type') ?? '').includes('json')) body = JSON.parse(text);
+  return { status: res.status, headers: res.headers, body: body as T, ms: performance.now() - started };
+}
+
+export const bearer = (token: string): RequestInit => ({ headers: { authorization: `Bearer ${token}` } });
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until the probe's value passes, returning the last value either way (the caller asserts on it). */
+export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (accept(value) || Date.now() > deadline) return value;
+    await sleep(everyMs);
+  }
+}
+
+/** A guild only this test file touches: its own id and realm, so shared-database tests never collide. */
+export function ownGuild(members: number, name = 'Fault Line'): WorldGuildSpec {
+  const id = uniqueId();
+  return { id, name: `${name} ${id}`, realm: `fault-realm-${id}`, region: 'us', members };
+}
+
+/** Jobs of a queue in every state, by state. */
+export async function jobStates(queue: Queue): Promise<Record<string, number>> {
+  return queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed', 'waiting-children');
+}
+
+/** The sum of a Prometheus metric's samples whose labels include the given ones (0 when absent). */
+export function sample(text: string, name: string, labels: Record<string, string> = {}): number {
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (!Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) continue;
+    total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}
+
+export async function metricsOf(baseUrl: string): Promise<string> {
+  return (await fetch(`${baseUrl}/metrics`)).text();
+}
