@@ -80,7 +80,7 @@ describe('deploy/prometheus/alerts.yml', () => {
   let worker: RunningWorker;
   before(async () => {
     api = await startTestApi();
-    worker = await startWorker(testConfig({}, 'worker'), testLogger(), { port: 0 });
+    worker = await startWorker(testConfig({}, 'worker'), testLogger(), { port: 0, schedule: false });
   });
   after(async () => {
     await Promise.allSettled([api?.close(), worker?.close()]);
