@@ -1,5 +1,6 @@
 import { startApi, type RunningApi } from '../../src/api/server.js';
 import type { Config } from '../../src/config.js';
+import type { Logger } from '../../src/logger.js';
 import { closeQueues, createQueues, type Queues } from '../../src/queue/queues.js';
 import { createRedis } from '../../src/redis.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
@@ -28,6 +29,8 @@ export interface StackOptions {
   env?: Record<string, string | undefined>;
   /** Register the worker's periodic sync of all tracked guilds (default false). */
   schedule?: boolean;
+  /** Logger of the worker and the api (default: silent unless TEST_LOG_LEVEL), e.g. a LogCapture's. */
+  logger?: Logger;
 }
 
 export interface Stack {
@@ -57,8 +60,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const config = testConfig(env, 'worker');
   const connection = createRedis(config.redisUrl, 'worker');
   const queues = createQueues(connection, config.redisPrefix);
-  const worker = options.worker === false ? undefined : await startWorker(config, testLogger(), { port: 0, schedule: options.schedule ?? false });
-  const api = options.api ? await startApi(testConfig(env, 'api'), testLogger(), 0, '127.0.0.1') : undefined;
+  const logger = options.logger ?? testLogger();
+  const worker = options.worker === false ? undefined : await startWorker(config, logger, { port: 0, schedule: options.schedule ?? false });
+  const api = options.api ? await startApi(testConfig(env, 'api'), logger, 0, '127.0.0.1') : undefined;
 
   let closing: Promise<void> | undefined;
   const close = () => {
