@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-/** A Node child running a TypeScript entry under tsx, its output kept in a log file for post-mortems. */
+/** A Node child running a TypeScript entry (under tsx, or its compiled twin in dist/), its output kept in a log file. */
 export interface Child {
   name: string;
   pid: number;
@@ -13,13 +13,21 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-export function spawnTs(name: string, entry: string, env: Record<string, string | undefined>, logDir: string, nodeArgs: string[] = []): Child {
+export function spawnTs(
+  name: string,
+  entry: string,
+  env: Record<string, string | undefined>,
+  logDir: string,
+  nodeArgs: string[] = [],
+  compiled = false,
+): Child {
   const logFile = join(logDir, `${name}.log`);
   // Output goes straight to a file: piping it through this process would put the children's logging on the
   // same CPU as the load generator.
   const fd = openSync(logFile, 'a');
   // The node binary itself, not npm: its pid is the one whose /proc we sample.
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
+  const args = compiled ? [`dist/${entry.replace(/\.ts$/, '.js')}`] : ['--import', 'tsx', entry];
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
     env: env as NodeJS.ProcessEnv,
     stdio: ['ignore', fd, fd],
   });

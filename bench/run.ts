@@ -1,4 +1,4 @@
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { parsePlan } from './options.js';
 import { RssSampler } from './procs.js';
 import { startStack, type Stack } from './stack.js';
@@ -12,6 +12,8 @@ import type { SimGuild, WorldGuildSpec } from '../src/sim/index.js';
 
 const plan = parsePlan(process.argv.slice(2));
 const began = Date.now();
+// Other work on the machine skews every figure here; recorded so a noisy run can be recognised.
+const loadBefore = loadavg();
 const say = (line: string) => process.stdout.write(`[${((Date.now() - began) / 1000).toFixed(0).padStart(3)}s] ${line}\n`);
 
 // One guild per purpose, so no phase reads what another wrote. Ids are far from anything the demo world uses.
@@ -34,8 +36,9 @@ const guildOf = (stack: Stack, id: number): SimGuild => {
   return guild;
 };
 
-say(`starting stack (${plan.quick ? 'quick' : 'full'} run; phases: ${[...plan.phases].join(', ')})`);
-const stack = await startStack(specs);
+if (loadBefore[0] !== undefined && loadBefore[0] > 0.5) say(`warning: load average ${loadBefore[0].toFixed(2)} before the run; other work will skew the figures`);
+say(`starting stack (${plan.quick ? 'quick' : 'full'} run${plan.compiled ? ', compiled' : ''}; phases: ${[...plan.phases].join(', ')})`);
+const stack = await startStack(specs, plan.compiled);
 say(`api ${stack.api.url}, worker ${stack.worker.url}, simulator ${stack.sim.url}; logs in ${stack.logDir}`);
 const rss = new RssSampler(() => ({ api: stack.api.child.pid, worker: stack.worker.child.pid }));
 rss.start();
@@ -69,6 +72,8 @@ try {
       read[t.label] = await measureRead(stack, t, bnetId, plan);
       const r = read[t.label] as ReadFigures;
       say(`read.${t.label}: ${r.rps} req/s vs baseline ${r.baseline_rps} (×${r.ratio}); p50/p95/p99 ${r.p50_ms}/${r.p95_ms}/${r.p99_ms} ms; same JSON: ${r.same_json}`);
+      const d = r.fixed_load;
+      say(`  in the api ${d.server_p50_ms}/${d.server_p95_ms}/${d.server_p99_ms} ms, event loop p99 ${d.event_loop_p99_ms} ms; api ${d.api_core_share}, load generator ${d.loadgen_core_share} of a core, machine ${round(d.machine_busy * 100, 0)} % busy (${d.other_cores} cores used by everything else)`);
     }
     await stack.baseline?.child.stop();
   }
@@ -124,6 +129,8 @@ try {
     node: process.version,
     date: new Date().toISOString(),
     note: 'load generator, simulator, api, worker, PostgreSQL and Redis share these cores',
+    loadavg_before: loadBefore.map((l) => round(l, 2)),
+    loadavg_after: loadavg().map((l) => round(l, 2)),
   };
   const pipelineOut = pipeline && {
     members: pipeline.members,
@@ -139,6 +146,7 @@ try {
   };
   Object.assign(results, {
     mode: plan.quick ? 'quick' : 'full',
+    children: plan.compiled ? 'node dist/src/…/main.js' : 'node --import tsx src/…/main.ts',
     read: Object.keys(read).length ? read : undefined,
     pipeline: pipelineOut,
     hourly,

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
@@ -37,7 +37,9 @@ export interface Stack {
 const JWT_SECRET = `bench-${randomBytes(16).toString('hex')}`;
 const SIM_CLIENT_ID = 'simulated-client';
 
-export async function startStack(guilds: WorldGuildSpec[]): Promise<Stack> {
+/** `compiled` runs dist/ (what the Dockerfiles run, after `npm run build`) instead of the sources under tsx. */
+export async function startStack(guilds: WorldGuildSpec[], compiled = false): Promise<Stack> {
+  if (compiled && !existsSync('dist/src/api/main.js')) throw new Error('--compiled needs a build: run `npm run build` first');
   const runId = `${process.pid}_${randomBytes(3).toString('hex')}`;
   const databaseName = `progress_bench_${runId}`;
   const redisPrefix = `pbench_${runId}`;
@@ -73,7 +75,7 @@ export async function startStack(guilds: WorldGuildSpec[]): Promise<Stack> {
   };
 
   const start = async (name: string, entry: string, url: string, env: Record<string, string | undefined>): Promise<Service> => {
-    const child = spawnTs(name, entry, env, logDir, cpuProfileArgs(name, logDir));
+    const child = spawnTs(name, entry, env, logDir, cpuProfileArgs(name, logDir), compiled && entry.startsWith('src/'));
     await waitHealthy(child, `${url}/health`);
     return { child, url };
   };
@@ -118,8 +120,12 @@ export function quotaBucketKey(redisPrefix: string): string {
   return `${redisPrefix}:quota:{${clientKey}}:bucket`;
 }
 
-/** BENCH_CPU_PROF=api,worker writes .cpuprofile files of those children into the log directory. */
+/**
+ * BENCH_CPU_PROF=api,worker writes .cpuprofile files of those children into the log directory;
+ * BENCH_API_NODE_ARGS / BENCH_WORKER_NODE_ARGS pass anything else (e.g. --trace-gc) to one child.
+ */
 function cpuProfileArgs(name: string, logDir: string): string[] {
   const wanted = (process.env.BENCH_CPU_PROF ?? '').split(',');
-  return wanted.includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${logDir}`] : [];
+  const extra = (process.env[`BENCH_${name.toUpperCase()}_NODE_ARGS`] ?? '').split(' ').filter(Boolean);
+  return [...(wanted.includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${logDir}`] : []), ...extra];
 }

@@ -1,6 +1,7 @@
 import type { SimGuild } from '../../src/sim/index.js';
 import { load, steady, type LoadResult } from '../load.js';
 import { round } from '../stats.js';
+import { diagnose, type WindowDiagnosis } from '../diagnose.js';
 import type { Stack } from '../stack.js';
 import type { BenchPlan } from '../options.js';
 
@@ -16,6 +17,8 @@ export interface ReadFigures {
   achieved_rps: number;
   saturation: LoadResult;
   baseline: LoadResult;
+  /** Where the time went during the fixed-load window. */
+  fixed_load: WindowDiagnosis;
   /** The baseline's body equals the service's, so both do the same work. */
   same_json: boolean;
   non2xx: number;
@@ -23,6 +26,8 @@ export interface ReadFigures {
 
 export interface ReadTarget {
   label: 'character' | 'overview';
+  /** Route template as the access log names it. */
+  route: string;
   path: string;
   baselinePath: string;
   rate: number;
@@ -44,8 +49,8 @@ export function readTargets(guild: SimGuild, plan: BenchPlan): ReadTarget[] {
   // The whole roster on one page, as an officer reviewing the guild sees it.
   const overview = `/guilds/${guild.id}/progress/members?limit=${Math.max(guild.members.length, 1)}`;
   return [
-    { label: 'character', path: character, baselinePath: character, rate: plan.reads.characterRate, rateConnections: 50 },
-    { label: 'overview', path: overview, baselinePath: overview, rate: plan.reads.overviewRate, rateConnections: 10 },
+    { label: 'character', route: '/guilds/:guild_id/progress/character/:character_name', path: character, baselinePath: character, rate: plan.reads.characterRate, rateConnections: 50 },
+    { label: 'overview', route: '/guilds/:guild_id/progress/members', path: overview, baselinePath: overview, rate: plan.reads.overviewRate, rateConnections: 10 },
   ];
 }
 
@@ -66,7 +71,10 @@ export async function measureRead(stack: Stack, target: ReadTarget, bnetId: numb
   const saturation = await load({ url: apiUrl, headers, connections, seconds: saturationSeconds });
   await load({ url: baseUrl, connections, seconds: warmupSeconds });
   const base = await load({ url: baseUrl, connections, seconds: saturationSeconds });
-  const fixed = await steady({ url: apiUrl, headers, connections: target.rateConnections, seconds: latencySeconds, rate: target.rate });
+  const api = { url: stack.api.url, pid: stack.api.child.pid, logFile: stack.api.child.logFile };
+  const { result: fixed, diagnosis } = await diagnose(api, target.route, () =>
+    steady({ url: apiUrl, headers, connections: target.rateConnections, seconds: latencySeconds, rate: target.rate }),
+  );
   return {
     ratio: round(saturation.rps / Math.max(base.rps, 1e-9), 3),
     rps: saturation.rps,
@@ -78,6 +86,7 @@ export async function measureRead(stack: Stack, target: ReadTarget, bnetId: numb
     achieved_rps: fixed.rps,
     saturation,
     baseline: base,
+    fixed_load: diagnosis,
     same_json: sameJson,
     non2xx: saturation.non2xx + fixed.non2xx + base.non2xx,
   };
