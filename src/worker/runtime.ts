@@ -43,6 +43,8 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
   const redis = createRedis(config.redisUrl, 'worker');
   const producerConnection = createRedis(config.redisUrl, 'worker');
   const queues = createQueues(producerConnection, config.redisPrefix);
+  // Without a listener BullMQ prints each reconnect error as a raw stack trace; a failed add() still rejects.
+  for (const queue of Object.values(queues)) queue.on('error', () => undefined);
   const metrics = createMetrics('worker');
   const ctx: WorkerContext = {
     config,
