@@ -1,0 +1,74 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { openOrm, type MikroORM } from '../../../src/db/orm.js';
+import { countGuildMembers, findGuildMembers } from '../../../src/db/queries/members.js';
+import { progressFor } from '../../../src/domain/progress.js';
+import { testDatabaseUrl, uniqueId } from '../../helpers/test-env.js';
+
+/**
+ * The overview derives gap and status in SQL so it can filter and sort by them in one query; the character
+ * views use the domain's progressFor. Both must always agree.
+ */
+describe('overview gap and status in SQL', () => {
+  let orm: MikroORM;
+  before(async () => {
+    orm = await openOrm({ databaseUrl: testDatabaseUrl(), poolMax: 2 });
+  });
+  after(async () => {
+    await orm.close(true);
+  });
+
+  async function guildWith(itemLevels: Array<number | null>): Promise<number> {
+    const guildId = uniqueId();
+    const conn = orm.em.getConnection();
+    await conn.execute(`insert into guilds (id, name, realm_slug, region) values (?, 'Rule Check', 'area-52', 'us')`, [guildId]);
+    for (const [i, itemLevel] of itemLevels.entries()) {
+      const [character] = await conn.execute<{ id: number }[]>(
+        `insert into characters (region, realm_slug, name_key, name) values ('us', 'area-52', ?, ?) returning id`,
+        [`rule${guildId}n${i}`, `Rule${guildId}n${i}`],
+      );
+      await conn.execute(
+        `insert into guild_memberships (guild_id, character_id, character_name, realm_slug, item_level, rank_id) values (?, ?, ?, 'area-52', ?, 3)`,
+        [guildId, character!.id, `Rule${guildId}n${i}`, itemLevel],
+      );
+    }
+    return guildId;
+  }
+
+  it('gives every member the gap and status progressFor gives', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.option(fc.integer({ min: 1000, max: 3200 }).map((n) => n / 10), { nil: null }), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 100, max: 320 }),
+        async (itemLevels, target) => {
+          const guildId = await guildWith(itemLevels);
+          const members = await findGuildMembers(orm, { guildId, targetIlvl: target, sort: 'ilvl', order: 'desc', limit: 1000, offset: 0 });
+          expect(members).to.have.length(itemLevels.length);
+          for (const m of members) {
+            const expected = progressFor(m.itemLevel, target);
+            expect({ gap: m.gap, status: m.status }).to.deep.equal({ gap: expected.gap, status: expected.status });
+          }
+          const counts = await countGuildMembers(orm, { guildId, targetIlvl: target });
+          const statuses = itemLevels.map((l) => progressFor(l, target).status);
+          expect(counts.onTrack).to.equal(statuses.filter((s) => s === 'on_track').length);
+          expect(counts.behind).to.equal(statuses.filter((s) => s === 'behind').length);
+          expect(counts.unknown).to.equal(statuses.filter((s) => s === 'unknown').length);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('agrees on the edges: exactly on target and a hair below it', async () => {
+    const guildId = await guildWith([265, 264.9, 265.1, null]);
+    const members = await findGuildMembers(orm, { guildId, targetIlvl: 265, sort: 'ilvl', order: 'desc', limit: 10, offset: 0 });
+    expect(members.map((m) => [m.itemLevel, m.gap, m.status])).to.deep.equal([
+      [265.1, 0.1, 'on_track'],
+      [265, 0, 'on_track'],
+      [264.9, -0.1, 'behind'],
+      [null, null, 'unknown'],
+    ]);
+    const behind = await findGuildMembers(orm, { guildId, targetIlvl: 265, status: 'behind', sort: 'ilvl', order: 'desc', limit: 10, offset: 0 });
+    expect(behind.map((m) => m.itemLevel)).to.deep.equal([264.9]);
+  });
+});
