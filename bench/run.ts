@@ -40,7 +40,11 @@ if (loadBefore[0] !== undefined && loadBefore[0] > 0.5) say(`warning: load avera
 say(`starting stack (${plan.quick ? 'quick' : 'full'} run${plan.compiled ? ', compiled' : ''}; phases: ${[...plan.phases].join(', ')})`);
 const stack = await startStack(specs, plan.compiled);
 say(`api ${stack.api.url}, worker ${stack.worker.url}, simulator ${stack.sim.url}; logs in ${stack.logDir}`);
-const rss = new RssSampler(() => ({ api: stack.api.child.pid, worker: stack.worker.child.pid }));
+const rss = new RssSampler(() => ({
+  api: stack.api.child.pid,
+  worker: stack.worker.child.pid,
+  ...(stack.baseline ? { baseline: stack.baseline.child.pid } : {}),
+}));
 rss.start();
 const stop = () => void stack.close().finally(() => process.exit(130));
 process.once('SIGINT', stop);
@@ -68,6 +72,7 @@ try {
     const bnetId = guildMaster(guild);
     for (const t of readTargets(guild, plan)) {
       await waitForOk(`${stack.api.url}${t.path}`, { authorization: `Bearer ${stack.token(bnetId)}` });
+      rss.enter(`read.${t.label}`);
       say(`read.${t.label}: saturation (${plan.reads.connections} connections, ${plan.reads.saturationSeconds} s each) and ${t.rate} req/s fixed`);
       read[t.label] = await measureRead(stack, t, bnetId, plan);
       const r = read[t.label] as ReadFigures;
@@ -76,6 +81,7 @@ try {
       say(`  in the api ${d.server_p50_ms}/${d.server_p95_ms}/${d.server_p99_ms} ms, event loop p99 ${d.event_loop_p99_ms} ms; api ${d.api_core_share}, load generator ${d.loadgen_core_share} of a core, machine ${round(d.machine_busy * 100, 0)} % busy (${d.other_cores} cores used by everything else)`);
     }
     await stack.baseline?.child.stop();
+    stack.baseline = undefined;
   }
 
   let pipeline: SyncRun | undefined;
@@ -103,7 +109,7 @@ try {
     rss.enter('cache');
     say(`cache: ${plan.cache.requests} reads in ${plan.cache.seconds} s (Zipf over ${guild.members.length} characters)`);
     cache = await measureCache(stack, guild, plan);
-    say(`cache: hit rate ${round(cache.hit_rate * 100, 2)} %`);
+    say(`cache: hit rate ${round(cache.hit_rate * 100, 2)} % from cold, ${round(cache.warm.hit_rate * 100, 2)} % for the next ten minutes`);
   }
 
   const scaling: Array<SyncRun & { wall_ms_per_member: number }> = [];
@@ -150,7 +156,15 @@ try {
     read: Object.keys(read).length ? read : undefined,
     pipeline: pipelineOut,
     hourly,
-    cache: cache && { hit_rate: cache.hit_rate, by_kind: cache.by_kind, requests: cache.requests, distinct_characters: cache.distinct_characters, rps: cache.load.rps, p95_ms: cache.load.p95_ms, non2xx: cache.load.non2xx },
+    cache: cache && {
+      hit_rate: cache.hit_rate,
+      by_kind: cache.by_kind,
+      requests: cache.requests,
+      distinct_characters: cache.distinct_characters,
+      rps: cache.load.rps,
+      non2xx: cache.load.non2xx,
+      warm: cache.warm,
+    },
     rss_mb: { api: round(peaks.api ?? Number.NaN, 1), worker: round(peaks.worker ?? Number.NaN, 1), by_phase: rss.phases() },
     scaling: scaling.map((s) => ({
       members: s.members,
