@@ -29,7 +29,7 @@ describe('worker: Battle.net quota', function () {
           demo: false,
           guilds: [
             { id: bigGuild, name: 'Thousand Strong', realm: 'sargeras', region: 'us', members: 1000 },
-            { id: smallGuild, name: 'Pause Button', realm: 'sargeras', region: 'us', members: 150 },
+            { id: smallGuild, name: 'Pause Button', realm: 'sargeras', region: 'us', members: 100 },
           ],
         },
         faults: { perSecondQuota: 100, latencyMs: 50 },
@@ -72,6 +72,6 @@ describe('worker: Battle.net quota', function () {
     // Only requests already on their way when the first 429 came back can have reached it.
     expect(counters.rateLimited, '429s answered').to.be.at.least(1).and.at.most(CONCURRENCY * 2 + 1);
     expect(counters.overQuota).to.equal(0);
-    expect(await fetchedMembers(smallGuild)).to.equal('150');
+    expect(await fetchedMembers(smallGuild)).to.equal('100');
   });
 });
