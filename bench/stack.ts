@@ -53,6 +53,8 @@ export async function startStack(guilds: WorldGuildSpec[], compiled = false): Pr
   const baseEnv: Record<string, string | undefined> = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
+    // Under `npm test` (c8) the children's coverage counts too.
+    NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE,
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
     REDIS_URL,
