@@ -61,8 +61,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const connection = createRedis(config.redisUrl, 'worker');
   const queues = createQueues(connection, config.redisPrefix);
   const logger = options.logger ?? testLogger();
-  const worker = options.worker === false ? undefined : await startWorker(config, logger, { port: 0, schedule: options.schedule ?? false });
-  const api = options.api ? await startApi(testConfig(env, 'api'), logger, 0, '127.0.0.1') : undefined;
+  let worker: RunningWorker | undefined;
+  let api: RunningApi | undefined;
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -76,5 +76,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     })();
     return closing;
   };
+  try {
+    if (options.worker !== false) worker = await startWorker(config, logger, { port: 0, schedule: options.schedule ?? false });
+    if (options.api) api = await startApi(testConfig(env, 'api'), logger, 0, '127.0.0.1');
+  } catch (err) {
+    await close();
+    throw err;
+  }
   return { sim, env, config, worker, api, queues, close };
 }

@@ -8,7 +8,6 @@ import { testDatabaseUrl, testLogger, uniqueId } from '../../helpers/test-env.js
 import { guildFingerprint, sql, syncPayloadFor, waitFor, waitForIdle } from '../../helpers/worker.js';
 
 const MEMBERS = 500;
-const REALM = 'kel-thuzad';
 
 const progressRows = async (guildId: number) =>
   Number(
@@ -22,12 +21,12 @@ const progressRows = async (guildId: number) =>
   );
 
 /** Removes everything the guild's sync wrote (the realm is this test's own), for a second run from scratch. */
-async function forgetGuild(guildId: number): Promise<void> {
+async function forgetGuild(guildId: number, realm: string): Promise<void> {
   const client = new pg.Client({ connectionString: testDatabaseUrl() });
   await client.connect();
   try {
     await client.query('delete from guilds where id = $1', [guildId]);
-    await client.query('delete from characters where region = $1 and realm_slug = $2', ['us', REALM]);
+    await client.query('delete from characters where region = $1 and realm_slug = $2', ['us', realm]);
   } finally {
     await client.end();
   }
@@ -36,13 +35,14 @@ async function forgetGuild(guildId: number): Promise<void> {
 describe('worker: SIGKILL in the middle of a sync', function () {
   this.timeout(90_000);
   const guildId = uniqueId();
+  const realm = `hard-stop-${guildId}`;
   let stack: Stack;
   let child: ChildService | undefined;
 
   before(async () => {
     stack = await startStack({
       worker: false,
-      simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Hard Stop', realm: REALM, region: 'us', members: MEMBERS }] }, faults: { latencyMs: 20 } },
+      simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Hard Stop', realm, region: 'us', members: MEMBERS }] }, faults: { latencyMs: 20 } },
       env: { BLIZZARD_QUOTA_PER_SECOND: '2000', LOG_LEVEL: 'warn' },
     });
   });
@@ -69,7 +69,7 @@ describe('worker: SIGKILL in the middle of a sync', function () {
       expect(recovered).to.have.length(MEMBERS);
       expect(await progressRows(guildId)).to.equal(MEMBERS);
 
-      await forgetGuild(guildId);
+      await forgetGuild(guildId, realm);
       await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, guildId));
       await waitForIdle(stack.queues, 45_000);
     } finally {

@@ -30,6 +30,8 @@ const progressOf = async (realm: string, name: string) =>
 describe('worker: upstream failures and duplicates', function () {
   this.timeout(30_000);
   const guildId = uniqueId();
+  // A realm of its own: characters are shared by natural key across every test of the run.
+  const realm = `unlucky-${guildId}`;
   let stack: Stack;
   let guild: SimGuild;
   let events: QueueEvents;
@@ -39,7 +41,7 @@ describe('worker: upstream failures and duplicates', function () {
 
   before(async () => {
     stack = await startStack({
-      simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Unlucky Few', realm: 'tichondrius', region: 'us', members: 8 }] } },
+      simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Unlucky Few', realm, region: 'us', members: 8 }] } },
     });
     guild = findGuild(stack.sim.world, guildId) as SimGuild;
     events = new QueueEvents(QUEUE_NAMES.characterRefresh, { connection: createRedis(stack.config.redisUrl, 'worker'), prefix: stack.config.redisPrefix });
@@ -89,10 +91,10 @@ describe('worker: upstream failures and duplicates', function () {
   });
 
   it('answers an unknown character with not_found, stored and cached negatively', async () => {
-    const job = await refresh({ realm: 'tichondrius', name: 'Nobodyhome' });
+    const job = await refresh({ realm, name: 'Nobodyhome' });
     expect(await job.waitUntilFinished(events, 10_000)).to.deep.equal({ status: 'not_found' });
-    expect(await progressOf('tichondrius', 'Nobodyhome')).to.include({ fetch_status: 'not_found' });
-    const key = new Keys(stack.config.redisPrefix).notFound('us', 'tichondrius', 'nobodyhome');
+    expect(await progressOf(realm, 'Nobodyhome')).to.include({ fetch_status: 'not_found' });
+    const key = new Keys(stack.config.redisPrefix).notFound('us', realm, 'nobodyhome');
     const ttl = await stack.worker?.ctx.redis.ttl(key);
     expect(ttl).to.be.within(1, stack.config.notFoundCacheTtl);
   });

@@ -13,7 +13,7 @@ describe('worker: guild sync', function () {
 
   before(async () => {
     stack = await startStack({
-      simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Sync Test Raiders', realm: 'area-52', region: 'us', members: 200 }] } },
+      simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Sync Test Raiders', realm: `sync-${guildId}`, region: 'us', members: 200 }] } },
       // A one-second freshness window lets the re-run below refresh everyone again.
       env: { CHARACTER_CACHE_TTL: '1', BLIZZARD_QUOTA_PER_SECOND: '2000' },
     });

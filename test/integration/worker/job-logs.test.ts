@@ -18,7 +18,7 @@ describe('worker: job log lines', function () {
   before(async () => {
     stack = await startStack({
       logger: logs.logger('debug'),
-      simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Loud Talkers', realm: 'mal-ganis', region: 'us', members: 5 }] } },
+      simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Loud Talkers', realm: `loud-${guildId}`, region: 'us', members: 5 }] } },
     });
     guild = findGuild(stack.sim.world, guildId) as SimGuild;
     await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, guildId));

@@ -29,7 +29,7 @@ describe('worker: guild-api membership events', function () {
 
   before(async () => {
     stack = await startStack({
-      simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Event Horizon', realm: 'illidan', region: 'us', members: 12 }] } },
+      simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Event Horizon', realm: `events-${guildId}`, region: 'us', members: 12 }] } },
     });
     guild = findGuild(stack.sim.world, guildId) as SimGuild;
     await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, guildId));

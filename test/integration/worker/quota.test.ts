@@ -28,8 +28,8 @@ describe('worker: Battle.net quota', function () {
         world: {
           demo: false,
           guilds: [
-            { id: bigGuild, name: 'Thousand Strong', realm: 'sargeras', region: 'us', members: 1000 },
-            { id: smallGuild, name: 'Pause Button', realm: 'sargeras', region: 'us', members: 100 },
+            { id: bigGuild, name: 'Thousand Strong', realm: `quota-${bigGuild}`, region: 'us', members: 1000 },
+            { id: smallGuild, name: 'Pause Button', realm: `quota-${bigGuild}`, region: 'us', members: 100 },
           ],
         },
         faults: { perSecondQuota: 100, latencyMs: 50 },

@@ -26,7 +26,7 @@ describe('npm run resync -- --guild <id>', function () {
 
   before(async () => {
     stack = await startStack({
-      simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Cli Crew', realm: 'zuljin', region: 'us', members: 15 }] } },
+      simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Cli Crew', realm: `cli-${guildId}`, region: 'us', members: 15 }] } },
       env: { CHARACTER_CACHE_TTL: '1' },
     });
     await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, guildId));

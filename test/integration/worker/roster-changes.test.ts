@@ -14,7 +14,7 @@ describe('worker: roster and gear changes', function () {
 
   before(async () => {
     stack = await startStack({
-      simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Changing Roster', realm: 'stormrage', region: 'us', members: 30 }] } },
+      simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Changing Roster', realm: `roster-${guildId}`, region: 'us', members: 30 }] } },
     });
     guild = findGuild(stack.sim.world, guildId) as SimGuild;
     await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, guildId));
