@@ -55,8 +55,9 @@ export function readTargets(guild: SimGuild, plan: BenchPlan): ReadTarget[] {
 }
 
 /**
- * Saturation of the service and of the bare baseline, one after the other under the same conditions, then
- * latency at a fixed offered load. Tokens are valid, permissions and responses cached by the warm-up.
+ * Saturation of the service and of the bare baseline, alternating in two halves so that background load that
+ * drifts during the run weighs on both alike, then latency at a fixed offered load. Tokens are valid,
+ * permissions and responses cached by the warm-up.
  */
 export async function measureRead(stack: Stack, target: ReadTarget, bnetId: number, plan: BenchPlan): Promise<ReadFigures> {
   const baseline = stack.baseline;
@@ -68,9 +69,15 @@ export async function measureRead(stack: Stack, target: ReadTarget, bnetId: numb
 
   const { connections, saturationSeconds, warmupSeconds, latencySeconds } = plan.reads;
   await load({ url: apiUrl, headers, connections, seconds: warmupSeconds });
-  const saturation = await load({ url: apiUrl, headers, connections, seconds: saturationSeconds });
   await load({ url: baseUrl, connections, seconds: warmupSeconds });
-  const base = await load({ url: baseUrl, connections, seconds: saturationSeconds });
+  const half = Math.max(1, saturationSeconds / 2);
+  const rounds: Array<[LoadResult, LoadResult]> = [];
+  for (let i = 0; i < 2; i += 1) {
+    const ours = await load({ url: apiUrl, headers, connections, seconds: half });
+    rounds.push([ours, await load({ url: baseUrl, connections, seconds: half })]);
+  }
+  const saturation = combine(rounds.map((r) => r[0]));
+  const base = combine(rounds.map((r) => r[1]));
   const api = { url: stack.api.url, pid: stack.api.child.pid, logFile: stack.api.child.logFile };
   const { result: fixed, diagnosis } = await diagnose(api, target.route, () =>
     steady({ url: apiUrl, headers, connections: target.rateConnections, seconds: latencySeconds, rate: target.rate }),
@@ -89,6 +96,20 @@ export async function measureRead(stack: Stack, target: ReadTarget, bnetId: numb
     fixed_load: diagnosis,
     same_json: sameJson,
     non2xx: saturation.non2xx + fixed.non2xx + base.non2xx,
+  };
+}
+
+/** Two equal-length runs as one: throughput averaged, percentiles of the worse half (conservative). */
+function combine(runs: LoadResult[]): LoadResult {
+  const worst = (key: 'p50_ms' | 'p95_ms' | 'p99_ms') => Math.max(...runs.map((r) => r[key]));
+  return {
+    requests: runs.reduce((n, r) => n + r.requests, 0),
+    rps: round(runs.reduce((n, r) => n + r.rps, 0) / runs.length, 1),
+    p50_ms: worst('p50_ms'),
+    p95_ms: worst('p95_ms'),
+    p99_ms: worst('p99_ms'),
+    non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+    errors: runs.reduce((n, r) => n + r.errors, 0),
   };
 }
 
