@@ -110,15 +110,21 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
 async function serveHealth(ctx: WorkerContext, port: number): Promise<Server> {
   const server = createServer((req, res) => {
     void (async () => {
+      const probe = async () => {
+        const [database, redis] = await Promise.all([isDatabaseUp(ctx.orm), pingRedis(ctx.redis)]);
+        ctx.metrics.databaseUp.set(database ? 1 : 0);
+        ctx.metrics.redisUp.set(redis ? 1 : 0);
+        return { database, redis };
+      };
       if (req.url === '/metrics') {
+        // The up gauges are measured at scrape time: a scrape alone must not report a dependency as down.
+        await probe();
         res.writeHead(200, { 'Content-Type': ctx.metrics.registry.contentType });
         res.end(await ctx.metrics.registry.metrics());
         return;
       }
       if (req.url === '/health' || req.url === '/ready') {
-        const [database, redis] = await Promise.all([isDatabaseUp(ctx.orm), pingRedis(ctx.redis)]);
-        ctx.metrics.databaseUp.set(database ? 1 : 0);
-        ctx.metrics.redisUp.set(redis ? 1 : 0);
+        const { database, redis } = await probe();
         const healthy = database && redis;
         res.writeHead(healthy ? 200 : 503, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({

@@ -36,6 +36,8 @@ export function healthRoutes(deps: ApiDeps): Router {
   });
 
   router.get('/metrics', async (ctx) => {
+    // The up gauges are measured at scrape time: a scrape alone must not report a dependency as down.
+    await check();
     const pool = poolStats(deps);
     deps.metrics.dbPoolInUse.set(pool.inUse);
     deps.metrics.dbPoolWaiting.set(pool.waiting);
