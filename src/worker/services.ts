@@ -7,7 +7,6 @@ import { BlizzardClient } from '../upstream/blizzard/client.js';
 import { RedisQuotaGate } from '../upstream/blizzard/quota.js';
 import { WarcraftLogsClient } from '../upstream/warcraftlogs/client.js';
 import type { UpstreamServices } from './context.js';
-import { SecondEdgeGuard } from './quota-edge-guard.js';
 
 /**
  * The upstream clients every worker process uses by default. The quota gate lives in Redis so that all
@@ -24,7 +23,7 @@ export function createUpstreamServices(config: Config, logger: Logger, metrics: 
     clientKey: createHash('sha256').update(config.blizzard.clientId).digest('hex').slice(0, 16),
     metrics: upstreamMetrics,
   });
-  const blizzard = new BlizzardClient({ config: config.blizzard, logger, quota: new SecondEdgeGuard(quota), metrics: upstreamMetrics });
+  const blizzard = new BlizzardClient({ config: config.blizzard, logger, quota, metrics: upstreamMetrics });
   const warcraftlogs = new WarcraftLogsClient({
     config: config.warcraftlogs,
     logger,

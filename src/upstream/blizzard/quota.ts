@@ -36,6 +36,12 @@ export interface RedisQuotaOptions {
   clientKey: string;
   /** Length of the "hour" in seconds. Only tests shorten it, to watch the bucket refill. */
   hourSeconds?: number;
+  /**
+   * Nothing is admitted in the last `edgeMs` of a second. Battle.net counts a request in the second it
+   * arrives, and one admitted in the last milliseconds of a second (network, a busy event loop) routinely
+   * lands in the next, already full, one. The budget is unchanged; it is spent earlier in the second.
+   */
+  edgeMs?: number;
   metrics?: UpstreamMetrics;
 }
 
@@ -44,7 +50,8 @@ export interface RedisQuotaOptions {
  * Returns {0, tokensLeft} when admitted, else {msToWait, -1}.
  * - a shared "blocked until" set after a 429 holds everyone;
  * - Battle.net refuses requests over 100 in a wall-clock second for the rest of that second, so admissions
- *   are counted in aligned one-second windows (a key per second, INCR + expiry);
+ *   are counted in aligned one-second windows (a key per second, INCR + expiry), and none is admitted in the
+ *   last edge_ms of a window;
  * - the hourly quota is a token bucket: a full bucket allows a burst at the per-second rate, then admission
  *   settles at the refill rate.
  * Keys share a hash tag, so the script stays within one slot on Redis Cluster.
@@ -54,6 +61,7 @@ local base = KEYS[1]
 local budget = tonumber(ARGV[1])
 local capacity = tonumber(ARGV[2])
 local refill_per_ms = tonumber(ARGV[3])
+local edge_ms = tonumber(ARGV[4])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 
@@ -61,6 +69,7 @@ local blocked = tonumber(redis.call('GET', base .. ':blocked') or '0')
 if blocked > now then return {blocked - now, -1} end
 
 local second = math.floor(now / 1000)
+if now - second * 1000 >= 1000 - edge_ms then return {(second + 1) * 1000 - now + 1, -1} end
 local window = base .. ':sec:' .. second
 if tonumber(redis.call('GET', window) or '0') >= budget then return {(second + 1) * 1000 - now, -1} end
 
@@ -113,6 +122,7 @@ export class RedisQuotaGate implements QuotaGate {
         this.budgetPerSecond,
         this.capacity,
         this.refillPerMs,
+        this.options.edgeMs ?? 50,
       ])) as [number, number];
       if (waitMs <= 0) {
         this.options.metrics?.quotaRemaining?.('blizzard', remaining);

@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { enqueueCharacterRefresh, PRIORITY } from '../../../src/queue/character-refresh.js';
 import { enqueueGuildSync } from '../../../src/queue/guild-sync.js';
 import { SIM_CREDENTIALS, findGuild, type SimGuild } from '../../../src/sim/index.js';
-import { SecondEdgeGuard } from '../../../src/worker/quota-edge-guard.js';
 import { leaksOf, LogCapture } from '../../helpers/log-capture.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { uniqueId } from '../../helpers/test-env.js';
@@ -47,17 +46,5 @@ describe('worker: job log lines', function () {
     const lines = logs.lines();
     expect(leaksOf(lines, { clientSecret: SIM_CREDENTIALS.clientSecret })).to.deep.equal([]);
     expect(lines.filter((l) => /bearer|authorization/i.test(l))).to.deep.equal([]);
-  });
-});
-
-describe('SecondEdgeGuard', () => {
-  it('holds a request that comes in the last 50 ms of a second until the next second starts', async () => {
-    let admittedAt = 0;
-    const guard = new SecondEdgeGuard({ acquire: async () => void (admittedAt = Date.now()), block: async () => undefined });
-    await new Promise((resolve) => setTimeout(resolve, (1960 - (Date.now() % 1000)) % 1000));
-    const calledAt = Date.now();
-    await guard.acquire();
-    if (calledAt % 1000 >= 950) expect(Math.floor(admittedAt / 1000)).to.equal(Math.floor(calledAt / 1000) + 1);
-    expect(admittedAt % 1000).to.be.below(950);
   });
 });
