@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { RunningApi } from '../../src/api/server.js';
 import { startTestApi } from '../helpers/api.js';
+import { deleteRedisKeys, testRun } from '../helpers/test-env.js';
 
 const ALLOWED = 'https://app.hool.gg';
 const ALSO_ALLOWED = 'http://localhost:3000';
@@ -157,5 +158,40 @@ describe('HTTPS behind a proxy (FORCE_HTTPS, TRUST_PROXY)', () => {
       expect(res.status).to.equal(200);
       expect(res.headers.get('strict-transport-security')).to.equal(null);
     });
+  });
+});
+
+describe('forwarded client addresses (X-Forwarded-For)', () => {
+  const burst = async (url: string, addresses: string[]) => {
+    const statuses: number[] = [];
+    for (const address of addresses) {
+      const res = await fetch(`${url}/guilds/1/progress/roadmap`, { headers: { 'x-forwarded-for': address } });
+      await res.body?.cancel();
+      statuses.push(res.status);
+    }
+    return statuses;
+  };
+  const addresses = ['203.0.113.1', '203.0.113.2', '203.0.113.3', '203.0.113.4', '203.0.113.5'];
+
+  it('ignores X-Forwarded-For without TRUST_PROXY: a client cannot buy a fresh rate-limit budget by spoofing it', async () => {
+    const api = await startTestApi({ TRUST_PROXY: 'false', RATE_LIMIT_PER_MINUTE: '3', REDIS_PREFIX: `${testRun.redisPrefix}_xff_off` });
+    try {
+      const statuses = await burst(api.url, addresses);
+      expect(statuses.slice(0, 3)).to.deep.equal([401, 401, 401]);
+      expect(statuses.slice(3)).to.deep.equal([429, 429]);
+    } finally {
+      await api.close();
+      await deleteRedisKeys(`${testRun.redisPrefix}_xff_off`);
+    }
+  });
+
+  it('believes X-Forwarded-For behind a trusted proxy: each client address has its own budget', async () => {
+    const api = await startTestApi({ TRUST_PROXY: 'true', RATE_LIMIT_PER_MINUTE: '3', REDIS_PREFIX: `${testRun.redisPrefix}_xff_on` });
+    try {
+      expect(await burst(api.url, addresses)).to.deep.equal([401, 401, 401, 401, 401]);
+    } finally {
+      await api.close();
+      await deleteRedisKeys(`${testRun.redisPrefix}_xff_on`);
+    }
   });
 });
