@@ -78,6 +78,7 @@ try {
       const r = read[t.label] as ReadFigures;
       say(`read.${t.label}: ${r.rps} req/s vs baseline ${r.baseline_rps} (×${r.ratio}); p50/p95/p99 ${r.p50_ms}/${r.p95_ms}/${r.p99_ms} ms; same JSON: ${r.same_json}`);
       const d = r.fixed_load;
+      say(`  api memory after saturation: ${JSON.stringify(r.api_memory_mb)} MB`);
       say(`  in the api ${d.server_p50_ms}/${d.server_p95_ms}/${d.server_p99_ms} ms, event loop p99 ${d.event_loop_p99_ms} ms; api ${d.api_core_share}, load generator ${d.loadgen_core_share} of a core, machine ${round(d.machine_busy * 100, 0)} % busy (${d.other_cores} cores used by everything else)`);
     }
     await stack.baseline?.child.stop();

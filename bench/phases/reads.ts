@@ -2,6 +2,7 @@ import type { SimGuild } from '../../src/sim/index.js';
 import { load, steady, type LoadResult } from '../load.js';
 import { round } from '../stats.js';
 import { diagnose, type WindowDiagnosis } from '../diagnose.js';
+import { scrape, sum } from '../prom.js';
 import type { Stack } from '../stack.js';
 import type { BenchPlan } from '../options.js';
 
@@ -17,6 +18,8 @@ export interface ReadFigures {
   achieved_rps: number;
   saturation: LoadResult;
   baseline: LoadResult;
+  /** The api's memory right after saturation: resident, V8 heap (total and used) and external. */
+  api_memory_mb: Record<string, number>;
   /** Where the time went during the fixed-load window. */
   fixed_load: WindowDiagnosis;
   /** The baseline's body equals the service's, so both do the same work. */
@@ -76,6 +79,7 @@ export async function measureRead(stack: Stack, target: ReadTarget, bnetId: numb
     const ours = await load({ url: apiUrl, headers, connections, seconds: half });
     rounds.push([ours, await load({ url: baseUrl, connections, seconds: half })]);
   }
+  const memory = await memoryOf(stack.api.url);
   const saturation = combine(rounds.map((r) => r[0]));
   const base = combine(rounds.map((r) => r[1]));
   const api = { url: stack.api.url, pid: stack.api.child.pid, logFile: stack.api.child.logFile };
@@ -94,8 +98,20 @@ export async function measureRead(stack: Stack, target: ReadTarget, bnetId: numb
     saturation,
     baseline: base,
     fixed_load: diagnosis,
+    api_memory_mb: memory,
     same_json: sameJson,
     non2xx: saturation.non2xx + fixed.non2xx + base.non2xx,
+  };
+}
+
+async function memoryOf(url: string): Promise<Record<string, number>> {
+  const samples = await scrape(`${url}/metrics`);
+  const mb = (name: string) => round(sum(samples, name) / 2 ** 20, 1);
+  return {
+    rss: mb('process_resident_memory_bytes'),
+    heap_total: mb('nodejs_heap_size_total_bytes'),
+    heap_used: mb('nodejs_heap_size_used_bytes'),
+    external: mb('nodejs_external_memory_bytes'),
   };
 }
 
