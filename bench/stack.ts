@@ -82,7 +82,25 @@ export async function startStack(guilds: WorldGuildSpec[], compiled = false): Pr
     return { child, url };
   };
 
-  const api = await start('api', 'src/api/main.ts', `http://127.0.0.1:${apiPort}`, baseEnv);
+  const started: Service[] = [];
+  const removeAll = async () => {
+    await Promise.allSettled(started.map((s) => s.child.stop()));
+    await sim.close();
+    redis.disconnect();
+    await dropDatabase(databaseName).catch(() => undefined);
+    await deleteRedisKeys(redisPrefix).catch(() => undefined);
+  };
+  let api: Service;
+  let worker: Service;
+  try {
+    api = await start('api', 'src/api/main.ts', `http://127.0.0.1:${apiPort}`, baseEnv);
+    started.push(api);
+    worker = await start('worker', 'src/worker/main.ts', `http://127.0.0.1:${workerPort}`, baseEnv);
+  } catch (error) {
+    // A child that did not come up must not leave its database, keys or siblings behind.
+    await removeAll();
+    throw error;
+  }
   const stack: Stack = {
     sim,
     databaseUrl,
@@ -90,7 +108,7 @@ export async function startStack(guilds: WorldGuildSpec[], compiled = false): Pr
     redis,
     logDir,
     api,
-    worker: await start('worker', 'src/worker/main.ts', `http://127.0.0.1:${workerPort}`, baseEnv),
+    worker,
     token: (bnetId) => jwt.sign({ bnet_id: bnetId, type: 'access' }, JWT_SECRET, { algorithm: 'HS256', expiresIn: 3600 }),
     async startWorker(extraEnv = {}) {
       await stack.worker.child.stop();
@@ -106,11 +124,8 @@ export async function startStack(guilds: WorldGuildSpec[], compiled = false): Pr
       return stack.baseline;
     },
     async close() {
-      await Promise.allSettled([stack.api.child.stop(), stack.worker.child.stop(), stack.baseline?.child.stop()]);
-      await sim.close();
-      redis.disconnect();
-      await dropDatabase(databaseName).catch(() => undefined);
-      await deleteRedisKeys(redisPrefix).catch(() => undefined);
+      started.splice(0, started.length, stack.api, stack.worker, ...(stack.baseline ? [stack.baseline] : []));
+      await removeAll();
     },
   };
   return stack;
