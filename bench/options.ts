@@ -7,6 +7,8 @@ export interface BenchPlan {
   out: string;
   /** Children run the compiled dist/ instead of the sources under tsx. */
   compiled: boolean;
+  /** Keep the children's logs (and profiles) after a successful run; a failed run always keeps them. */
+  keepLogs: boolean;
   /** Phases to run; all by default. `--only reads,cache` skips the rest while iterating on one number. */
   phases: Set<PhaseName>;
   reads: {
@@ -35,11 +37,13 @@ export function parsePlan(argv: string[]): BenchPlan {
       out: { type: 'string' },
       only: { type: 'string' },
       compiled: { type: 'boolean', default: false },
+      'keep-logs': { type: 'boolean', default: false },
     },
     strict: true,
   });
   const quick = values.quick ?? false;
   const compiled = values.compiled ?? false;
+  const keepLogs = (values['keep-logs'] ?? false) || Boolean(process.env.BENCH_CPU_PROF);
   const out = resolve(values.out ?? 'bench/results/latest.json');
   const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
   for (const name of only ?? []) {
@@ -48,7 +52,7 @@ export function parsePlan(argv: string[]): BenchPlan {
   const phases = new Set<PhaseName>((only as PhaseName[] | undefined) ?? PHASES);
   if (quick) {
     return {
-      quick, out, compiled, phases,
+      quick, out, compiled, keepLogs, phases,
       reads: { guildMembers: 40, saturationSeconds: 2, connections: 20, latencySeconds: 2, characterRate: 200, overviewRate: 20, warmupSeconds: 1 },
       pipeline: { members: 60, latencyMs: 50, quotaPerSecond: 100 },
       hourly: { members: 30, ratePerSecond: 20 },
@@ -57,7 +61,7 @@ export function parsePlan(argv: string[]): BenchPlan {
     };
   }
   return {
-    quick, out, compiled, phases,
+    quick, out, compiled, keepLogs, phases,
     reads: { guildMembers: 500, saturationSeconds: 10, connections: 50, latencySeconds: 10, characterRate: 500, overviewRate: 50, warmupSeconds: 3 },
     pipeline: { members: 1000, latencyMs: 50, quotaPerSecond: 100 },
     // ~40 s at the hourly rate: long enough to see it hold, short enough for the ten-minute budget.

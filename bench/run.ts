@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parsePlan } from './options.js';
 import { RssSampler } from './procs.js';
@@ -39,7 +40,7 @@ const guildOf = (stack: Stack, id: number): SimGuild => {
 if (loadBefore[0] !== undefined && loadBefore[0] > 0.5) say(`warning: load average ${loadBefore[0].toFixed(2)} before the run; other work will skew the figures`);
 say(`starting stack (${plan.quick ? 'quick' : 'full'} run${plan.compiled ? ', compiled' : ''}; phases: ${[...plan.phases].join(', ')})`);
 const stack = await startStack(specs, plan.compiled);
-say(`api ${stack.api.url}, worker ${stack.worker.url}, simulator ${stack.sim.url}; logs in ${stack.logDir}`);
+say(`api ${stack.api.url}, worker ${stack.worker.url}, simulator ${stack.sim.url}; logs in ${stack.logDir}${plan.keepLogs ? '' : ' (removed after a successful run)'}`);
 const rss = new RssSampler(() => ({
   api: stack.api.child.pid,
   worker: stack.worker.child.pid,
@@ -216,5 +217,6 @@ try {
 } finally {
   rss.stop();
   await stack.close();
+  if (exitCode === 0 && !plan.keepLogs) rmSync(stack.logDir, { recursive: true, force: true });
 }
 process.exit(exitCode);
