@@ -30,7 +30,7 @@ export interface RunningApi {
 }
 
 export async function buildApiDeps(config: Config, logger: Logger): Promise<ApiDeps> {
-  const orm = await openOrm({ databaseUrl: config.databaseUrl, poolMax: 20 });
+  const orm = await openOrm({ databaseUrl: config.databaseUrl, poolMax: 20, logger });
   const redis = createRedis(config.redisUrl, 'request');
   // Requests arriving before the connection is up would be served as if Redis were down; a short wait avoids that.
   await untilReady(redis, 2000);

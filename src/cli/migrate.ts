@@ -4,7 +4,7 @@ import { runCli } from './run-cli.js';
 
 // `npm run migrate` applies every pending migration; `npm run migrate:down` (--down) reverts the last one.
 await runCli('migrate', async (config, logger, args) => {
-  const orm = await openOrm({ databaseUrl: config.databaseUrl, poolMax: 1 });
+  const orm = await openOrm({ databaseUrl: config.databaseUrl, poolMax: 1, logger });
   try {
     const down = args.includes('--down');
     const names = down ? await migrateDown(orm) : await migrateUp(orm);

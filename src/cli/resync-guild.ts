@@ -15,7 +15,7 @@ await runCli('resync-guild', async (config, logger, args) => {
   const guildId = Number(argValue(args, 'guild'));
   if (!Number.isInteger(guildId) || guildId <= 0) throw new Error('usage: npm run resync -- --guild <guild id>');
 
-  const orm = await openOrm({ databaseUrl: config.databaseUrl, poolMax: 2 });
+  const orm = await openOrm({ databaseUrl: config.databaseUrl, poolMax: 2, logger });
   const connection = createRedis(config.redisUrl, 'worker');
   const queues = createQueues(connection, config.redisPrefix);
   const events = createQueueEvents(createRedis(config.redisUrl, 'worker'), config.redisPrefix, QUEUE_NAMES.guildSync);

@@ -8,7 +8,7 @@ import { argValue, runCli } from './run-cli.js';
 await runCli('seed-targets', async (config, logger, args) => {
   const file = argValue(args, 'file');
   const plan = file ? planFromFile(JSON.parse(await readFile(file, 'utf8'))) : DEFAULT_SEASON_PLAN;
-  const orm = await openOrm({ databaseUrl: config.databaseUrl, poolMax: 1 });
+  const orm = await openOrm({ databaseUrl: config.databaseUrl, poolMax: 1, logger });
   try {
     const changed = await saveSeasonPlan(orm.em.fork(), plan);
     logger.info({ expansion: plan.expansion, season: plan.season, weeks: plan.weeks.length, changed }, `season plan ${plan.expansion} ${plan.season}: ${changed} week(s) written`);

@@ -11,7 +11,7 @@ export interface OrmOptions {
 }
 
 /** Options shared by the api, the worker and the CLI. Waits for a connection are short so a dead database fails fast. */
-export function ormOptions({ databaseUrl, poolMax = 10 }: OrmOptions): Options {
+export function ormOptions({ databaseUrl, poolMax = 10, logger }: OrmOptions): Options {
   return {
     clientUrl: databaseUrl,
     entities: ALL_ENTITIES,
@@ -21,7 +21,11 @@ export function ormOptions({ databaseUrl, poolMax = 10 }: OrmOptions): Options {
     ensureDatabase: false,
     debug: false,
     pool: { min: 0, max: poolMax, acquireTimeoutMillis: 3000, createTimeoutMillis: 2000, idleTimeoutMillis: 30000 },
-    driverOptions: { connection: { connectionTimeoutMillis: 2000, statement_timeout: 10000 } },
+    driverOptions: {
+      connection: { connectionTimeoutMillis: 2000, statement_timeout: 10000 },
+      // knex reports dropped connections itself; route that through our JSON logger instead of the console.
+      ...(logger ? { log: knexLog(logger) } : {}),
+    },
     migrations: {
       tableName: 'mikro_orm_migrations',
       migrationsList: MIGRATIONS,
@@ -30,6 +34,16 @@ export function ormOptions({ databaseUrl, poolMax = 10 }: OrmOptions): Options {
       snapshot: false,
       silent: true,
     },
+  };
+}
+
+function knexLog(logger: Logger) {
+  const db = logger.child({ component: 'database' });
+  return {
+    warn: (message: unknown) => db.warn({ detail: String(message) }, 'database warning'),
+    error: (message: unknown) => db.error({ detail: String(message) }, 'database error'),
+    deprecate: (message: unknown) => db.debug({ detail: String(message) }, 'database deprecation'),
+    debug: (message: unknown) => db.debug({ detail: String(message) }, 'database debug'),
   };
 }
 

@@ -39,7 +39,7 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
     const missing = ALL_QUEUE_NAMES.filter((name) => !processors.some((p) => p.queue === name));
     if (missing.length) throw new Error(`no processor for queue(s): ${missing.join(', ')}`);
   }
-  const orm = await openOrm({ databaseUrl: config.databaseUrl, poolMax: Math.max(10, config.workerConcurrency) });
+  const orm = await openOrm({ databaseUrl: config.databaseUrl, poolMax: Math.max(10, config.workerConcurrency), logger });
   const redis = createRedis(config.redisUrl, 'worker');
   const producerConnection = createRedis(config.redisUrl, 'worker');
   const queues = createQueues(producerConnection, config.redisPrefix);

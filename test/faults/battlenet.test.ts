@@ -158,10 +158,14 @@ describe('fault: Battle.net errors, timeouts, 429s and malformed bodies', functi
     expect(duringPause, 'requests sent while paused').to.be.at.most(guild.members.length * 2);
     const states = await jobStates(stack.queues.characterRefresh);
     expect((states.waiting ?? 0) + (states.prioritized ?? 0) + (states.delayed ?? 0) + (states.active ?? 0), JSON.stringify(states)).to.be.greaterThan(0);
-    // The api keeps serving the last data meanwhile, stale.
-    const during = await view((guild.members[0] as SimGuild['members'][number]).characterName);
+    // The api keeps serving the last data meanwhile, stale, and says why for a character that was refused.
+    const limited: SimGuild['members'] = [];
+    for (const m of guild.members) if (/rate limited/.test((await stored(m.characterName)).last_error ?? '')) limited.push(m);
+    expect(limited.length, 'characters whose refresh was refused').to.be.greaterThan(0);
+    const during = await view(limited[0]!.characterName);
     expect(during.status).to.equal(200);
     expect(during.body.character.stale).to.equal(true);
+    expect(during.body.character.notice).to.match(/could not be refreshed/).and.match(/limiting requests/);
 
     await waitForIdle(stack.queues, 30_000);
     expect(Date.now() - started, 'nothing finished before the pause was over').to.be.at.least(pauseSeconds * 1000 - 500);

@@ -28,7 +28,7 @@ export function freshnessOf(
   const refreshFailed = lastErrorAt !== null && (fetchedAt === null || lastErrorAt > fetchedAt);
   const fresh: Freshness = { stale: isExpired || refreshFailed || !canRefresh, isExpired, refreshFailed, secondsLeft };
   if (refreshFailed) {
-    fresh.notice = `The data could not be refreshed: ${source} is not answering. Showing the last data fetched${row.fetchedAt ? ` at ${row.fetchedAt}` : ''}.`;
+    fresh.notice = `The data could not be refreshed: ${source} is unavailable or limiting requests. Showing the last data fetched${row.fetchedAt ? ` at ${row.fetchedAt}` : ''}.`;
   } else if (!canRefresh) {
     fresh.notice = 'The data cannot be refreshed right now; showing the last data stored.';
   }

@@ -100,6 +100,9 @@ async function handleFailure(
   const now = new Date();
   switch (failure.kind) {
     case 'rate_limited':
+      // Readers are told the data could not be refreshed while Battle.net holds us back.
+      await recordCharacterError(em, key, payload.name, `rate limited by Battle.net for ${failure.retryAfterMs} ms`, now);
+      await dropCaches(ctx, key, [], payload.guildId);
       // The client has already paused the shared quota gate; this pauses the whole queue as well, and the
       // job goes back to waiting without using an attempt.
       await ctx.queues.characterRefresh.rateLimit(Math.max(1, Math.ceil(failure.retryAfterMs)));
