@@ -20,20 +20,15 @@ export function maxLevelMembers(roster: readonly GuildRosterMember[]): GuildRost
 }
 
 /**
- * One list of members from both sources. A character in either list is a member. Battle.net says who the
- * character is (spelling, class, level, realm); guild-api says who owns it and its rank and rank name.
- * Battle.net knows rank numbers only, so a member guild-api does not list gets the name guild-api uses for
- * that rank number, when any listed member has it.
+ * One list of members from both sources. When guild-api's list is given it decides who is a member: guild-api
+ * owns memberships (SPEC §7), and Battle.net's roster lags behind joins and leaves, so a character guild-api
+ * no longer lists must not come back through a stale roster. Battle.net then only says who each character is
+ * (spelling, class, level). Without guild-api's list, the Battle.net roster is the list, with rank numbers only.
  */
 export function mergeRosters(guild: GuildRef, battleNet: readonly GuildRosterMember[] | null, guildApi: readonly GuildMember[] | undefined): MergedMember[] {
-  const merged = new Map<string, MergedMember>();
-  const rankNames = new Map<number, string>();
-  for (const m of guildApi ?? []) {
-    if (m.rankId != null && m.rankName) rankNames.set(m.rankId, m.rankName);
-  }
+  const fromBattleNet = new Map<string, MergedMember>();
   for (const m of battleNet ?? []) {
-    const key = memberKey(m.realmSlug, nameKey(m.name));
-    merged.set(key, {
+    fromBattleNet.set(memberKey(m.realmSlug, nameKey(m.name)), {
       realm: m.realmSlug,
       nameKey: nameKey(m.name),
       name: m.name,
@@ -41,22 +36,25 @@ export function mergeRosters(guild: GuildRef, battleNet: readonly GuildRosterMem
       level: m.level,
       ownerBnetId: null,
       rankId: m.rank,
-      rankName: rankNames.get(m.rank) ?? null,
+      rankName: null,
     });
   }
-  for (const m of guildApi ?? []) {
+  if (!guildApi) return [...fromBattleNet.values()];
+
+  const merged = new Map<string, MergedMember>();
+  for (const m of guildApi) {
     const realm = m.realm ?? guild.realm;
     const key = memberKey(realm, nameKey(m.characterName));
-    const fromBattleNet = merged.get(key);
+    const known = fromBattleNet.get(key);
     merged.set(key, {
       realm,
       nameKey: nameKey(m.characterName),
-      name: fromBattleNet?.name ?? m.characterName,
-      className: fromBattleNet?.className ?? null,
-      level: fromBattleNet?.level ?? null,
+      name: known?.name ?? m.characterName,
+      className: known?.className ?? null,
+      level: known?.level ?? null,
       ownerBnetId: m.bnetId ?? null,
-      rankId: m.rankId ?? fromBattleNet?.rankId ?? null,
-      rankName: m.rankName ?? (m.rankId != null ? rankNames.get(m.rankId) : undefined) ?? fromBattleNet?.rankName ?? null,
+      rankId: m.rankId ?? known?.rankId ?? null,
+      rankName: m.rankName ?? null,
     });
   }
   return [...merged.values()];

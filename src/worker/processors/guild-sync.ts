@@ -72,7 +72,9 @@ async function syncGuild(ctx: WorkerContext, payload: GuildSyncPayload, job: Job
       return characterId === undefined ? [] : [{ characterId, ownerBnetId: m.ownerBnetId, rankId: m.rankId, rankName: m.rankName }];
     });
     await upsertMemberships(tx, guild.id, ranks);
-    const leavers = await markLeavers(tx, guild.id, ranks.map((r) => r.characterId), sources);
+    // guild-api's list, when given, is the whole membership; a roster alone only vouches for unowned members.
+    const authority = { guildApi: sources.guildApi, battleNet: sources.battleNet || sources.guildApi };
+    const leavers = await markLeavers(tx, guild.id, ranks.map((r) => r.characterId), authority);
     await recordGuildSynced(tx, guild.id, status);
     return leavers.length;
   });
