@@ -60,6 +60,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const config = testConfig(env, 'worker');
   const connection = createRedis(config.redisUrl, 'worker');
   const queues = createQueues(connection, config.redisPrefix);
+  // Tests that cut Redis would otherwise print every reconnect attempt of these producers.
+  for (const queue of Object.values(queues)) queue.on('error', () => undefined);
   const logger = options.logger ?? testLogger();
   let worker: RunningWorker | undefined;
   let api: RunningApi | undefined;
