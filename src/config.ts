@@ -40,6 +40,7 @@ const envSchema = z.object({
   BLIZZARD_QUOTA_PER_SECOND: positiveInt(100),
   BLIZZARD_QUOTA_PER_HOUR: positiveInt(36000),
   BLIZZARD_QUOTA_HEADROOM: z.preprocess(empty, z.coerce.number().min(0).max(0.5).default(0.05)),
+  BLIZZARD_QUOTA_BURST_SHARE: z.preprocess(empty, z.coerce.number().min(0.05).max(0.95).default(0.5)),
   WARCRAFTLOGS_CLIENT_ID: optionalString,
   WARCRAFTLOGS_CLIENT_SECRET: optionalString,
   WARCRAFTLOGS_OAUTH_URL: url('https://www.warcraftlogs.com/oauth/token'),
@@ -89,6 +90,8 @@ export interface Config {
     quotaPerSecond: number;
     quotaPerHour: number;
     quotaHeadroom: number;
+    /** Share of the hourly budget that may be spent in one burst; the rest refills evenly over the hour. */
+    quotaBurstShare: number;
   };
   warcraftlogs: { clientId: string; clientSecret: string; oauthUrl: string; apiUrl: string };
   guildApi: { url: string; timeoutMs: number };
@@ -183,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       quotaPerSecond: e.BLIZZARD_QUOTA_PER_SECOND,
       quotaPerHour: e.BLIZZARD_QUOTA_PER_HOUR,
       quotaHeadroom: e.BLIZZARD_QUOTA_HEADROOM,
+      quotaBurstShare: e.BLIZZARD_QUOTA_BURST_SHARE,
     },
     warcraftlogs: {
       clientId: e.WARCRAFTLOGS_CLIENT_ID ?? 'simulated-client',

@@ -20,6 +20,7 @@ export function createUpstreamServices(config: Config, logger: Logger, metrics: 
     perSecond: config.blizzard.quotaPerSecond,
     perHour: config.blizzard.quotaPerHour,
     headroom: config.blizzard.quotaHeadroom,
+    burstShare: config.blizzard.quotaBurstShare,
     clientKey: createHash('sha256').update(config.blizzard.clientId).digest('hex').slice(0, 16),
     metrics: upstreamMetrics,
   });

@@ -92,8 +92,8 @@ describe('RedisQuotaGate (real Redis)', function () {
   });
 
   it('lets a burst through while the hourly bucket lasts, then settles at the refill rate', async () => {
-    // An "hour" of 2 s with 20 requests: capacity 20, refilled at 10 per second.
-    const g = gate({ perSecond: 1000, perHour: 20, hourSeconds: 2 });
+    // An "hour" of 2 s with 40 requests, half of them burst: capacity 20, refilled at 10 per second.
+    const g = gate({ perSecond: 1000, perHour: 40, hourSeconds: 2, burstShare: 0.5 });
     const started = Date.now();
     const admitted: number[] = [];
     await Promise.all(
@@ -107,6 +107,24 @@ describe('RedisQuotaGate (real Redis)', function () {
     const steady = admitted.filter((t) => t >= 500 && t < 1500).length;
     expect(steady).to.be.within(8, 12);
     expect(admitted[39]).to.be.within(1700, 2600);
+  });
+
+  it('never admits more than the hourly quota in any rolling hour, even starting from a full bucket', async () => {
+    // An "hour" of 2 s with 40 requests, a quarter of them as a burst.
+    const g = gate({ perSecond: 1000, perHour: 40, hourSeconds: 2, burstShare: 0.25 });
+    const started = Date.now();
+    const admitted: number[] = [];
+    await Promise.all(
+      Array.from({ length: 80 }, async () => {
+        await g.acquire();
+        admitted.push(Date.now() - started);
+      }),
+    );
+    admitted.sort((x, y) => x - y);
+    expect(admitted.filter((t) => t < 150).length, 'the burst').to.be.within(10, 12);
+    const worstHour = Math.max(...admitted.map((from) => admitted.filter((t) => t >= from && t < from + 2000).length));
+    expect(worstHour).to.be.at.most(40);
+    expect(worstHour).to.be.at.least(36);
   });
 
   it('keeps a client of 300 burst requests under the simulated Battle.net per-second quota', async () => {

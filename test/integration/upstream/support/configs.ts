@@ -15,6 +15,7 @@ export function blizzardConfig(apiBaseUrl: string, oauthUrl: string, overrides: 
     quotaPerSecond: 100,
     quotaPerHour: 36000,
     quotaHeadroom: 0.05,
+    quotaBurstShare: 0.5,
     ...overrides,
   };
 }
