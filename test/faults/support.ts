@@ -2,22 +2,7 @@ import type { Queue } from 'bullmq';
 import type { WorldGuildSpec } from '../../src/sim/index.js';
 import { uniqueId } from '../helpers/test-env.js';
 
-export interface Reply<T = any> {
-  status: number;
-  headers: Headers;
-  body: T;
-  ms: number;
-}
-
-/** One HTTP call with its duration; JSON bodies parsed. */
-export async function call<T = any>(url: string, init: RequestInit = {}): Promise<Reply<T>> {
-  const started = performance.now();
-  const res = await fetch(url, { signal: AbortSignal.timeout(15000), ...init });
-  const text = await res.text();
-  let body: unknown = text;
-  if ((res.headers.get('content-type') ?? '').includes('json')) body = JSON.parse(text);
-  return { status: res.status, headers: res.headers, body: body as T, ms: performance.now() - started };
-}
+export { call, type Reply } from '../integration/api/helpers.js';
 
 export const bearer = (token: string): RequestInit => ({ headers: { authorization: `Bearer ${token}` } });
 

@@ -3,13 +3,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { LogCapture } from './log-capture.js';
-import {
-  REDIS_URL,
-  TEST_JWT_SECRET,
-  TEST_WEBHOOK_SECRET,
-  testDatabaseUrl,
-  testRun,
-} from './test-env.js';
+import { testEnv } from './test-env.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -29,21 +23,8 @@ export async function freePort(): Promise<number> {
 
 /** The environment a child api or worker reads: the run's database and Redis prefix, plus overrides. */
 export function childEnv(overrides: Record<string, string | undefined> = {}): Record<string, string> {
-  const env: Record<string, string | undefined> = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    NODE_ENV: 'test',
-    DATABASE_URL: testDatabaseUrl(),
-    REDIS_URL,
-    REDIS_PREFIX: testRun.redisPrefix,
-    JWT_SECRET_KEY: TEST_JWT_SECRET,
-    WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-    QUEUE_DASHBOARD_USER: 'operator',
-    QUEUE_DASHBOARD_PASSWORD: 'dashboard-password',
-    LOG_LEVEL: 'info',
-    RATE_LIMIT_PER_MINUTE: '100000',
-    ...overrides,
-  };
+  // Children log at info so tests can read their lines; the rest is the in-process tests' environment.
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...testEnv({ LOG_LEVEL: 'info', ...overrides }) };
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 

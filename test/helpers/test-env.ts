@@ -71,24 +71,26 @@ export async function deleteRedisKeys(prefix: string): Promise<void> {
   }
 }
 
-/** Config for code under test: the run's database and Redis prefix, plus any overrides. */
+/** The environment code under test reads: the run's database and Redis prefix, plus any overrides. */
+export function testEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
+    NODE_ENV: 'test',
+    DATABASE_URL: testDatabaseUrl(),
+    REDIS_URL,
+    REDIS_PREFIX: testRun.redisPrefix,
+    JWT_SECRET_KEY: TEST_JWT_SECRET,
+    WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+    QUEUE_DASHBOARD_USER: 'operator',
+    QUEUE_DASHBOARD_PASSWORD: 'dashboard-password',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    RATE_LIMIT_PER_MINUTE: '100000',
+    ...overrides,
+  };
+}
+
+/** Config for code under test, from testEnv. */
 export function testConfig(overrides: Record<string, string | undefined> = {}, role: ConfigRole = 'api'): Config {
-  return loadConfig(
-    {
-      NODE_ENV: 'test',
-      DATABASE_URL: testDatabaseUrl(),
-      REDIS_URL,
-      REDIS_PREFIX: testRun.redisPrefix,
-      JWT_SECRET_KEY: TEST_JWT_SECRET,
-      WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-      QUEUE_DASHBOARD_USER: 'operator',
-      QUEUE_DASHBOARD_PASSWORD: 'dashboard-password',
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      RATE_LIMIT_PER_MINUTE: '100000',
-      ...overrides,
-    },
-    role,
-  );
+  return loadConfig(testEnv(overrides), role);
 }
 
 export function testLogger(): Logger {

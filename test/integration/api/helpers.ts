@@ -8,15 +8,17 @@ export interface Reply<T = any> {
   headers: Headers;
   body: T;
   text: string;
+  ms: number;
 }
 
-/** One HTTP call; the body is parsed as JSON when it is JSON. */
+/** One HTTP call with its duration; the body is parsed as JSON when it is JSON. */
 export async function call<T = any>(url: string, init: RequestInit = {}): Promise<Reply<T>> {
-  const res = await fetch(url, init);
+  const started = performance.now();
+  const res = await fetch(url, { signal: AbortSignal.timeout(15000), ...init });
   const text = await res.text();
   let body: unknown = text;
   if ((res.headers.get('content-type') ?? '').includes('json')) body = JSON.parse(text);
-  return { status: res.status, headers: res.headers, body: body as T, text };
+  return { status: res.status, headers: res.headers, body: body as T, text, ms: performance.now() - started };
 }
 
 export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
