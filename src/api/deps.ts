@@ -37,6 +37,8 @@ export interface ApiDeps {
   season: SeasonCalendar;
   /** Closed last-in-first-out by closeApiDeps, before Redis and the pool. */
   onClose: Array<() => Promise<void>>;
-  /** Extra services added by the routes' own modules (guild-api client, caches, ...). */
-  [extra: string]: unknown;
+  /** The producers' own connection, closed with the queues. */
+  queueConnection: Redis;
+  /** Set once a graceful stop has begun: /ready answers 503 and responses close their connections. */
+  shuttingDown?: boolean;
 }

@@ -89,7 +89,7 @@ export async function closeApiDeps(deps: ApiDeps): Promise<void> {
   await Promise.allSettled([deps.characterEvents.close(), deps.comparisonEvents.close()]);
   for (const close of [...deps.onClose].reverse()) await close().catch(() => undefined);
   deps.redis.disconnect();
-  (deps.queueConnection as { disconnect(): void } | undefined)?.disconnect();
+  deps.queueConnection.disconnect();
   await deps.orm.close(true);
 }
 

@@ -9,7 +9,7 @@ import type { BlizzardClient } from '../upstream/blizzard/client.js';
 import type { QuotaGate } from '../upstream/blizzard/quota.js';
 import type { WarcraftLogsClient } from '../upstream/warcraftlogs/client.js';
 
-/** The upstream side of the worker: built once per process, replaceable in tests through `extend`. */
+/** The upstream side of the worker, built once per process. */
 export interface UpstreamServices {
   blizzard: BlizzardClient;
   warcraftlogs: WarcraftLogsClient;
@@ -30,6 +30,4 @@ export interface WorkerContext extends UpstreamServices {
   queues: Queues;
   /** Run on shutdown, after the workers have finished their jobs and before connections close. */
   onClose: Array<() => Promise<void> | void>;
-  /** Services added by `extend` hooks. */
-  [extra: string]: unknown;
 }

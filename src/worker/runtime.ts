@@ -27,8 +27,6 @@ export interface WorkerStartOptions {
   processors?: ProcessorModule[];
   /** Port of /health and /metrics; 0 for an ephemeral one. */
   port?: number;
-  /** Hook that adds or replaces services after the defaults are built (tests swap the upstream clients). */
-  extend?: (ctx: WorkerContext) => void | Promise<void>;
   /** Registers the periodic sync of tracked guilds; on unless false. */
   schedule?: boolean;
 }
@@ -57,7 +55,6 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
     onClose: [],
     ...createUpstreamServices(config, logger, metrics, redis),
   };
-  await options.extend?.(ctx);
   if (options.schedule !== false) await scheduleTrackedGuildSyncs(ctx);
   ctx.onClose.push(watchQueueDepth(ctx));
 
