@@ -10,3 +10,4 @@ export * from './priorities.js';
 export * from './roles.js';
 export * from './audit.js';
 export * from './trend.js';
+export * from './realm.js';

@@ -1,6 +1,6 @@
 import type { Job, JobsOptions, Queue } from 'bullmq';
 import { z } from 'zod';
-import { realmSlugSchema } from './schemas.js';
+import { realmInputSchema } from './schemas.js';
 
 /** Text that ends up in PostgreSQL, which cannot store U+0000: refused with the webhook instead of failing its job. */
 const storable = (min: number, max: number) =>
@@ -8,7 +8,7 @@ const storable = (min: number, max: number) =>
 
 const member = {
   character_name: storable(1, 64),
-  realm: realmSlugSchema.optional(),
+  realm: realmInputSchema.optional(),
   bnet_id: z.number().int().nonnegative(),
 };
 

@@ -1,11 +1,19 @@
 import { z } from 'zod';
+import { REALM_SLUG_PATTERN, realmSlug } from '../domain/realm.js';
 
 export const regionSchema = z.enum(['us', 'eu', 'kr', 'tw']);
+/** A realm already in Battle.net's slug form (job data, stored rows). */
 export const realmSlugSchema = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a realm slug such as "area-52"');
+  .regex(REALM_SLUG_PATTERN, 'must be a realm slug such as "area-52"');
+/** A realm as it comes in from outside (display name or slug), normalised to the slug. */
+export const realmInputSchema = z
+  .string()
+  .max(100)
+  .transform((value) => realmSlug(value))
+  .pipe(realmSlugSchema);
 /** Character names: letters only (any script), 2–24 of them, as the game allows. */
 export const characterNameSchema = z
   .string()

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { characterNameSchema, realmSlugSchema } from '../../queue/schemas.js';
+import { characterNameSchema, realmInputSchema } from '../../queue/schemas.js';
 import { freshness, guildIdSchema } from './common.js';
 
 export const statusSchema = z.enum(['on_track', 'behind', 'unknown']);
@@ -87,7 +87,7 @@ export const characterParams = z.object({
   // The generator renders a Unicode regex with its flag glued on; the documented pattern is spelled out instead.
   character_name: characterNameSchema.meta({ pattern: '^\\p{L}{2,24}$', description: 'Letters only, any case', example: 'Thrall' }),
 });
-export const characterQuery = z.object({ realm: realmSlugSchema.meta({ description: 'Realm slug, e.g. area-52' }) });
+export const characterQuery = z.object({ realm: realmInputSchema.meta({ description: 'Realm slug (area-52) or display name (Area 52)' }) });
 
 export type CharacterProgressJson = z.infer<typeof characterProgressSchema>;
 export type CharacterDetailJson = z.infer<typeof characterDetailSchema>;

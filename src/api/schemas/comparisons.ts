@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { comparisonRegionSchema } from '../../queue/guild-comparison.js';
-import { realmSlugSchema } from '../../queue/schemas.js';
+import { realmInputSchema } from '../../queue/schemas.js';
 import { freshness } from './common.js';
 
 export const comparisonsQuery = z.object({
   guild_name: z.string().trim().min(1).max(100).regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters').optional().meta({ description: "Defaults to the guild's own name" }),
-  realm: realmSlugSchema.optional().meta({ description: "Realm slug; defaults to the guild's realm" }),
+  realm: realmInputSchema.optional().meta({ description: "Realm slug or display name; defaults to the guild's realm" }),
   region: comparisonRegionSchema.optional().meta({ description: "Defaults to the guild's region" }),
 });
 

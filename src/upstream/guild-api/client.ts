@@ -4,7 +4,7 @@ import { attempt, parseJson, sleep, type Attempt } from '../http.js';
 import { noopMetrics, type UpstreamMetrics } from '../metrics.js';
 import { badData, notFound, ok, unavailable, type Outcome } from '../outcome.js';
 import { parseWith } from '../validate.js';
-import { realmSlug } from './realm-slug.js';
+import { realmSlug } from '../../domain/realm.js';
 import { membersSchema, permissionSchema, settingsSchema } from './schemas.js';
 
 export type PermissionDecision =

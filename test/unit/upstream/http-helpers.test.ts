@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { z } from 'zod';
-import { realmSlug } from '../../../src/upstream/guild-api/realm-slug.js';
+import { realmSlug } from '../../../src/domain/realm.js';
 import { parseJson, retryAfterMs } from '../../../src/upstream/http.js';
 import { parseWith } from '../../../src/upstream/validate.js';
 
