@@ -69,7 +69,4 @@ export class Keys {
   quota(): string {
     return `${this.prefix}:quota`;
   }
-  notFound(region: string, realm: string, nameKey: string): string {
-    return `${this.prefix}:not-found:${region}:${realm}:${nameKey}`;
-  }
 }

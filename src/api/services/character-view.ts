@@ -5,19 +5,22 @@ import {
   characterJobKey, characterRefreshPayloadSchema, enqueueCharacterRefresh, PRIORITY, type CharacterRefreshPayload,
 } from '../../queue/character-refresh.js';
 import { nameKey } from '../../queue/schemas.js';
-import { isRedisUp } from '../../redis.js';
 import type { ApiDeps } from '../deps.js';
 import type { GuildAccessState } from '../middleware/permission.js';
 import {
   presentCharacterDetail, presentCharacterProgress, presentMyCharacters, presentUnfetchedMember,
 } from '../presenters/character.js';
 import type { CharacterDetailJson, CharacterProgressJson, MyCharactersJson } from '../schemas/characters.js';
-import { freshnessOf } from './freshness.js';
 import { guildRegion } from './guild-context.js';
 import type { SeasonNow } from './season.js';
 import { fromDatabase } from './read-model.js';
-import { refreshAndWait, type WaitOutcome } from './refresh-wait.js';
-import { SingleFlight } from './single-flight.js';
+import { RefreshOnMissReader, type ReadTarget, type RefreshReason } from './refresh-on-miss.js';
+
+/** What the character views use of the api's services. */
+export type CharacterViewDeps = Pick<
+  ApiDeps,
+  'config' | 'logger' | 'orm' | 'redis' | 'queues' | 'characterEvents' | 'responseCache' | 'season' | 'guildTracker'
+>;
 
 export type CharacterViewResult = { kind: 'ok'; body: CharacterDetailJson } | { kind: 'pending' };
 
@@ -36,21 +39,38 @@ const memberField = (realm: string, key: string) => `char:${realm}:${key}`;
 const hasData = (c: CharacterRecord) => c.fetchStatus !== 'not_found' && c.itemLevel !== null && c.fetchedAt !== null;
 
 /**
- * The character view and "my characters": served from the projection, with a refresh enqueued for anything
- * missing or stale. A miss waits a bounded time for its refresh; concurrent misses for one character in this
- * process share one wait, and the queue's deduplication makes all replicas share one job.
+ * The character view and "my characters": presented bodies from the response cache, else the projection through
+ * the shared refresh-on-miss reader (a miss waits a bounded time for its refresh; concurrent misses in this
+ * process share one wait, and the queue's deduplication makes all replicas share one job).
  */
 export class CharacterViews {
-  private readonly misses = new SingleFlight<WaitOutcome>();
+  private readonly reader: RefreshOnMissReader<CharacterRecord>;
 
-  constructor(private readonly deps: ApiDeps) {}
+  constructor(private readonly deps: CharacterViewDeps) {
+    this.reader = new RefreshOnMissReader(deps, {
+      source: 'Battle.net',
+      hasData,
+      notFound: characterNotFound,
+      unavailable: upstreamUnavailable,
+      events: deps.characterEvents,
+      freshForSeconds: deps.config.characterCacheTtl,
+      notFoundForSeconds: deps.config.notFoundCacheTtl,
+      waitMs: deps.config.characterWaitMs,
+    });
+  }
 
   async detail(access: GuildAccessState, realm: string, name: string): Promise<CharacterViewResult> {
     const key = nameKey(name);
     const cached = await this.cachedDetail(access.guildId, realm, key);
     if (cached) return { kind: 'ok', body: cached };
     const { region, record } = await this.locate(access, realm, name, key);
-    return this.serveDetail(access, region, realm, name, record, true);
+    const outcome = await this.reader.read(this.target(access.guildId, region, realm, name), { row: record });
+    if (outcome.kind === 'pending') return outcome;
+    const { row, fresh } = outcome;
+    const season = await this.deps.season.now(region);
+    const body = presentCharacterDetail(row, season.week, fresh);
+    if (!fresh.stale && row.isMember) await this.remember(access.guildId, region, realm, row.nameKey, body, fresh.secondsLeft);
+    return { kind: 'ok', body };
   }
 
   async mine(access: GuildAccessState, bnetId: number): Promise<MyCharactersJson> {
@@ -63,14 +83,9 @@ export class CharacterViews {
     const records = await fromDatabase(logger, () => findOwnedCharacters(orm, access.guildId, bnetId));
     if (records.length === 0) return presentMyCharacters(access.guildId, season, await this.fromSnapshot(access, bnetId, season));
 
-    const canRefresh = isRedisUp(this.deps.redis);
     let cacheSeconds = MY_CHARACTERS_SECONDS;
     const characters = records.map((c) => {
-      const fresh = freshnessOf(c, this.deps.config.characterCacheTtl, 'Battle.net', canRefresh);
-      const known = hasData(c);
-      if ((!known || fresh.isExpired) && canRefresh) {
-        this.refreshInBackground(region, c.realm, c.name, access.guildId, known ? 'stale' : 'miss', PRIORITY.background);
-      }
+      const { known, fresh } = this.reader.glance(c, (reason) => this.enqueue(region, c.realm, c.name, access.guildId, reason, PRIORITY.background));
       // One unknown or stale character makes the whole body uncacheable: it is about to change.
       cacheSeconds = known && !fresh.stale ? Math.min(cacheSeconds, fresh.secondsLeft) : Number.NEGATIVE_INFINITY;
       return presentCharacterProgress(c, season.week, known ? fresh : { stale: fresh.refreshFailed, notice: fresh.notice });
@@ -86,7 +101,8 @@ export class CharacterViews {
     if (!guild) return [];
     const members = (await this.deps.guildTracker.membersOf(access.guildId, bnetId)) ?? [];
     for (const m of members) {
-      this.refreshInBackground(season.region, m.realm ?? guild.realm, m.characterName, access.guildId, 'miss', PRIORITY.background);
+      const realm = m.realm ?? guild.realm;
+      this.reader.glance(undefined, (reason) => this.enqueue(season.region, realm, m.characterName, access.guildId, reason, PRIORITY.background));
     }
     return members.map((m) => presentUnfetchedMember(m, guild, season.week));
   }
@@ -115,57 +131,13 @@ export class CharacterViews {
     return { region, record: record?.region === region ? record : undefined };
   }
 
-  private async serveDetail(
-    access: GuildAccessState,
-    region: RegionCode,
-    realm: string,
-    name: string,
-    record: CharacterRecord | undefined,
-    mayWait: boolean,
-  ): Promise<CharacterViewResult> {
-    const { config, redis } = this.deps;
-    const canRefresh = isRedisUp(redis);
-    if (record && this.isKnownMissing(record)) throw characterNotFound();
-    if (record && hasData(record)) {
-      const fresh = freshnessOf(record, config.characterCacheTtl, 'Battle.net', canRefresh);
-      if (fresh.isExpired && canRefresh) this.refreshInBackground(region, realm, name, access.guildId, 'stale', PRIORITY.reader);
-      const season = await this.deps.season.now(region);
-      const body = presentCharacterDetail(record, season.week, fresh);
-      if (!fresh.stale && record.isMember) await this.remember(access.guildId, region, realm, record.nameKey, body, fresh.secondsLeft);
-      return { kind: 'ok', body };
-    }
-    if (!canRefresh) throw upstreamUnavailable();
-    if (await this.isMarkedMissing(region, realm, nameKey(name))) throw characterNotFound();
-    if (record?.fetchStatus === 'error') {
-      // Nothing good stored and the last fetch failed: answer now rather than wait on an upstream that is down.
-      this.refreshInBackground(region, realm, name, access.guildId, 'miss', PRIORITY.reader);
-      throw upstreamUnavailable();
-    }
-    if (!mayWait) return { kind: 'pending' };
-
-    const payload: CharacterRefreshPayload = { region, realm, name, guildId: access.guildId, reason: 'miss' };
-    const outcome = await this.misses.run(characterJobKey(region, realm, name), () =>
-      refreshAndWait(
-        () => enqueueCharacterRefresh(this.deps.queues.characterRefresh, payload, PRIORITY.reader),
-        this.deps.characterEvents,
-        config.characterWaitMs,
-      ),
-    );
-    if (outcome === 'not_found') throw characterNotFound();
-    if (outcome === 'unavailable') throw upstreamUnavailable();
-    const again = await fromDatabase(this.deps.logger, () => findCharacterForGuild(this.deps.orm, access.guildId, realm, nameKey(name), region));
-    return this.serveDetail(access, region, realm, name, again, false);
-  }
-
-  /** Battle.net said it does not know the character, recently enough to believe it still. */
-  private isKnownMissing(record: CharacterRecord): boolean {
-    if (record.fetchStatus !== 'not_found' || record.fetchedAt === null) return false;
-    return Date.now() - Date.parse(record.fetchedAt) < this.deps.config.notFoundCacheTtl * 1000;
-  }
-
-  private async isMarkedMissing(region: string, realm: string, key: string): Promise<boolean> {
-    const { redis, keys } = this.deps;
-    return (await redis.exists(keys.notFound(region, realm, key)).catch(() => 0)) === 1;
+  /** The character's projection row as the reader reads it again after a wait. */
+  private target(guildId: number, region: RegionCode, realm: string, name: string): ReadTarget<CharacterRecord> {
+    return {
+      key: characterJobKey(region, realm, name),
+      read: () => findCharacterForGuild(this.deps.orm, guildId, realm, nameKey(name), region),
+      enqueue: (reason) => this.enqueue(region, realm, name, guildId, reason, PRIORITY.reader),
+    };
   }
 
   private async remember(guildId: number, region: string, realm: string, key: string, body: CharacterDetailJson, secondsLeft: number) {
@@ -175,11 +147,8 @@ export class CharacterViews {
     await responseCache.setGuild(guildId, memberField(realm, key), { region }, seconds);
   }
 
-  private refreshInBackground(region: string, realm: string, name: string, guildId: number, reason: 'miss' | 'stale', priority: number): void {
-    const payload = characterRefreshPayloadSchema.safeParse({ region, realm, name, guildId, reason });
-    if (!payload.success) return;
-    enqueueCharacterRefresh(this.deps.queues.characterRefresh, payload.data, priority).catch((err: Error) =>
-      this.deps.logger.warn({ err: err.message }, 'could not enqueue a character refresh'),
-    );
+  private async enqueue(region: string, realm: string, name: string, guildId: number, reason: RefreshReason, priority: number) {
+    const payload: CharacterRefreshPayload = characterRefreshPayloadSchema.parse({ region, realm, name, guildId, reason });
+    return enqueueCharacterRefresh(this.deps.queues.characterRefresh, payload, priority);
   }
 }

@@ -2,16 +2,15 @@ import { findComparison, type ComparisonRecord } from '../../db/queries/comparis
 import { invalidInput, notFound, serviceUnavailable } from '../../errors.js';
 import { comparisonJobKey, enqueueGuildComparison, guildComparisonPayloadSchema, type GuildComparisonPayload } from '../../queue/guild-comparison.js';
 import { nameKey } from '../../queue/schemas.js';
-import { isRedisUp } from '../../redis.js';
 import type { ApiDeps } from '../deps.js';
 import type { GuildAccessState } from '../middleware/permission.js';
 import { presentComparison } from '../presenters/comparison.js';
 import type { ComparisonJson } from '../schemas/comparisons.js';
-import { freshnessOf } from './freshness.js';
 import { guildIdentity } from './guild-context.js';
-import { fromDatabase } from './read-model.js';
-import { refreshAndWait, type WaitOutcome } from './refresh-wait.js';
-import { SingleFlight } from './single-flight.js';
+import { RefreshOnMissReader, type ReadTarget } from './refresh-on-miss.js';
+
+/** What the comparisons use of the api's services. */
+export type ComparisonDeps = Pick<ApiDeps, 'config' | 'logger' | 'orm' | 'redis' | 'queues' | 'comparisonEvents'>;
 
 export type ComparisonResult = { kind: 'ok'; body: ComparisonJson } | { kind: 'pending' };
 
@@ -28,19 +27,30 @@ const upstreamUnavailable = () =>
 const hasData = (c: ComparisonRecord) => c.fetchStatus !== 'not_found' && c.fetchedAt !== null && c.zoneId !== null;
 
 /**
- * A guild's WarcraftLogs ranking, served from its projection like the character view: a miss waits briefly
- * for the worker, stale data is served while a refresh runs, a failed refresh is flagged with a notice.
- * The guild asked about defaults to the caller's own guild as guild-api describes it.
+ * A guild's WarcraftLogs ranking, served from its projection through the same refresh-on-miss reader as the
+ * character view. The guild asked about defaults to the caller's own guild as guild-api describes it.
  */
 export class Comparisons {
-  private readonly misses = new SingleFlight<WaitOutcome>();
+  private readonly reader: RefreshOnMissReader<ComparisonRecord>;
 
-  constructor(private readonly deps: ApiDeps) {}
+  constructor(private readonly deps: ComparisonDeps) {
+    this.reader = new RefreshOnMissReader(deps, {
+      source: 'WarcraftLogs',
+      hasData,
+      notFound: guildNotFound,
+      unavailable: upstreamUnavailable,
+      events: deps.comparisonEvents,
+      freshForSeconds: deps.config.characterCacheTtl,
+      notFoundForSeconds: deps.config.notFoundCacheTtl,
+      waitMs: deps.config.characterWaitMs,
+    });
+  }
 
   async get(access: GuildAccessState, ask: ComparisonAsk): Promise<ComparisonResult> {
     const payload = await this.target(access, ask);
-    const record = await this.read(payload);
-    return this.serve(payload, record, true);
+    const outcome = await this.reader.read(this.readTarget(payload));
+    if (outcome.kind === 'pending') return outcome;
+    return { kind: 'ok', body: presentComparison(outcome.row, outcome.fresh) };
   }
 
   private async target(access: GuildAccessState, ask: ComparisonAsk): Promise<GuildComparisonPayload> {
@@ -58,41 +68,11 @@ export class Comparisons {
     return parsed.data;
   }
 
-  private read(p: GuildComparisonPayload): Promise<ComparisonRecord | undefined> {
-    return fromDatabase(this.deps.logger, () => findComparison(this.deps.orm, p.region, p.realm, nameKey(p.guildName)));
-  }
-
-  private async serve(p: GuildComparisonPayload, record: ComparisonRecord | undefined, mayWait: boolean): Promise<ComparisonResult> {
-    const { config, redis } = this.deps;
-    const canRefresh = isRedisUp(redis);
-    if (record && this.isKnownMissing(record)) throw guildNotFound();
-    if (record && hasData(record)) {
-      const fresh = freshnessOf(record, config.characterCacheTtl, 'WarcraftLogs', canRefresh);
-      if (fresh.isExpired && canRefresh) this.refreshInBackground(p);
-      return { kind: 'ok', body: presentComparison(record, fresh) };
-    }
-    if (!canRefresh) throw upstreamUnavailable();
-    if (record?.fetchStatus === 'error') {
-      this.refreshInBackground(p);
-      throw upstreamUnavailable();
-    }
-    if (!mayWait) return { kind: 'pending' };
-    const outcome = await this.misses.run(comparisonJobKey(p), () =>
-      refreshAndWait(() => enqueueGuildComparison(this.deps.queues.guildComparison, p), this.deps.comparisonEvents, config.characterWaitMs),
-    );
-    if (outcome === 'not_found') throw guildNotFound();
-    if (outcome === 'unavailable') throw upstreamUnavailable();
-    return this.serve(p, await this.read(p), false);
-  }
-
-  private isKnownMissing(record: ComparisonRecord): boolean {
-    if (record.fetchStatus !== 'not_found' || record.fetchedAt === null) return false;
-    return Date.now() - Date.parse(record.fetchedAt) < this.deps.config.notFoundCacheTtl * 1000;
-  }
-
-  private refreshInBackground(p: GuildComparisonPayload): void {
-    enqueueGuildComparison(this.deps.queues.guildComparison, p).catch((err: Error) =>
-      this.deps.logger.warn({ err: err.message }, 'could not enqueue a guild comparison'),
-    );
+  private readTarget(p: GuildComparisonPayload): ReadTarget<ComparisonRecord> {
+    return {
+      key: comparisonJobKey(p),
+      read: () => findComparison(this.deps.orm, p.region, p.realm, nameKey(p.guildName)),
+      enqueue: () => enqueueGuildComparison(this.deps.queues.guildComparison, p),
+    };
   }
 }

@@ -4,6 +4,9 @@ import { regionSchema } from '../../queue/schemas.js';
 import type { ApiDeps } from '../deps.js';
 import type { GuildAccessState } from '../middleware/permission.js';
 
+/** The guild's stored row and the configured default region. */
+export type GuildContextDeps = Pick<ApiDeps, 'orm' | 'config'>;
+
 export interface GuildIdentity {
   name: string;
   realm: string;
@@ -14,7 +17,7 @@ export interface GuildIdentity {
  * The guild's name, realm and region: guild-api's snapshot when held, else what the worker last synced, else
  * nothing (a guild never read from guild-api). A database failure here is not fatal; callers have defaults.
  */
-export async function guildIdentity(deps: ApiDeps, access: GuildAccessState): Promise<GuildIdentity | undefined> {
+export async function guildIdentity(deps: GuildContextDeps, access: GuildAccessState): Promise<GuildIdentity | undefined> {
   if (access.guild) return { name: access.guild.name, realm: access.guild.realm, region: access.guild.region };
   const stored = await findGuild(deps.orm, access.guildId).catch(() => undefined);
   if (!stored) return undefined;
@@ -23,6 +26,6 @@ export async function guildIdentity(deps: ApiDeps, access: GuildAccessState): Pr
 }
 
 /** The region whose reset day decides the guild's current week; BLIZZARD_REGION when the guild names none. */
-export async function guildRegion(deps: ApiDeps, access: GuildAccessState): Promise<RegionCode> {
+export async function guildRegion(deps: GuildContextDeps, access: GuildAccessState): Promise<RegionCode> {
   return (await guildIdentity(deps, access))?.region ?? deps.config.blizzard.region;
 }

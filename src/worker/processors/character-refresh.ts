@@ -86,7 +86,6 @@ async function refreshCharacter(ctx: WorkerContext, plans: SeasonPlanCache, payl
     day,
   });
   await dropCaches(ctx, key, guildIds, payload.guildId);
-  await ctx.redis.unlink(ctx.keys.notFound(key.region, key.realm, key.nameKey)).catch(() => undefined);
   return { status: profile.kind === 'not_modified' && equipment.kind === 'not_modified' ? 'not_modified' : 'ok' };
 }
 
@@ -108,10 +107,8 @@ async function handleFailure(
       await ctx.queues.characterRefresh.rateLimit(Math.max(1, Math.ceil(failure.retryAfterMs)));
       throw Worker.RateLimitError();
     case 'not_found': {
+      // The not_found row is the one record of it: readers believe it for NOT_FOUND_CACHE_TTL.
       const guildIds = await markCharacterNotFound(em, key, payload.name, now);
-      await ctx.redis
-        .set(ctx.keys.notFound(key.region, key.realm, key.nameKey), '1', 'EX', ctx.config.notFoundCacheTtl)
-        .catch(() => undefined);
       await dropCaches(ctx, key, guildIds, payload.guildId);
       return { status: 'not_found' };
     }

@@ -6,7 +6,6 @@ import { enqueueGuildSync } from '../../../src/queue/guild-sync.js';
 import { QUEUE_NAMES } from '../../../src/queue/names.js';
 import { createRedis } from '../../../src/redis.js';
 import { findGuild, type SimCharacter, type SimGuild } from '../../../src/sim/index.js';
-import { Keys } from '../../../src/redis.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { uniqueId } from '../../helpers/test-env.js';
 import { sql, syncPayloadFor, waitFor, waitForIdle } from '../../helpers/worker.js';
@@ -90,13 +89,10 @@ describe('worker: upstream failures and duplicates', function () {
     expect(await progressOf(character.realm.slug, character.name)).to.include({ fetch_status: 'ok', last_error: null });
   });
 
-  it('answers an unknown character with not_found, stored and cached negatively', async () => {
+  it('answers an unknown character with not_found, stored on its row', async () => {
     const job = await refresh({ realm, name: 'Nobodyhome' });
     expect(await job.waitUntilFinished(events, 10_000)).to.deep.equal({ status: 'not_found' });
     expect(await progressOf(realm, 'Nobodyhome')).to.include({ fetch_status: 'not_found' });
-    const key = new Keys(stack.config.redisPrefix).notFound('us', realm, 'nobodyhome');
-    const ttl = await stack.worker?.ctx.redis.ttl(key);
-    expect(ttl).to.be.within(1, stack.config.notFoundCacheTtl);
   });
 
   it('makes one upstream fetch for 1,000 simultaneous refreshes of the same character', async () => {

@@ -1,0 +1,141 @@
+import type { Job, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { AppError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import { isRedisUp } from '../../redis.js';
+import { freshnessOf, type Freshness } from './freshness.js';
+import { fromDatabase } from './read-model.js';
+import { refreshAndWait, type WaitOutcome } from './refresh-wait.js';
+import { SingleFlight } from './single-flight.js';
+
+/** What every projection row served through the reader records about its last fetch. */
+export interface ProjectionRow {
+  /** 'ok', 'not_found' (the upstream does not know it) or 'error' (nothing good stored, last fetch failed). */
+  fetchStatus: string | null;
+  fetchedAt: string | null;
+  lastErrorAt: string | null;
+}
+
+/** Why a refresh is asked for: nothing stored yet, or the stored data is past its freshness window. */
+export type RefreshReason = 'miss' | 'stale';
+
+/** One thing to read: where its projection row is, and how to ask the worker for it. */
+export interface ReadTarget<Row extends ProjectionRow> {
+  /** The refresh job's deduplication key: concurrent misses in this process share one wait on it. */
+  key: string;
+  /** The projection row; read once more after a wait. */
+  read: () => Promise<Row | undefined>;
+  /** Adds the refresh job, or joins the one already waiting or running (queue deduplication). */
+  enqueue: (reason: RefreshReason) => Promise<Job>;
+}
+
+/** What a read ends with; a not-found or unavailable upstream is thrown as the policy's typed error. */
+export type ReadOutcome<Row> =
+  | { kind: 'row'; row: Row; fresh: Freshness }
+  | { kind: 'pending' };
+
+/** How one kind of projection is served: the same steps for every kind, these are what differ. */
+export interface ReaderPolicy<Row extends ProjectionRow> {
+  /** The upstream named in notices ("Battle.net", "WarcraftLogs"). */
+  source: string;
+  /** The row holds data worth serving (not only a failure or a not-found marker). */
+  hasData: (row: Row) => boolean;
+  notFound: () => AppError;
+  unavailable: () => AppError;
+  /** Completion events of the refresh jobs' queue. */
+  events: QueueEvents;
+  /** Seconds a row counts as fresh. */
+  freshForSeconds: number;
+  /** Seconds an upstream "not found" is believed before the thing is asked for again. */
+  notFoundForSeconds: number;
+  /** Longest a reader waits for a refresh on a miss before it is told to come back (202). */
+  waitMs: number;
+}
+
+export interface ReaderDeps {
+  /** The request connection: while it is down nothing can be enqueued, so nothing is waited for. */
+  redis: Redis;
+  logger: Logger;
+  now?: () => number;
+}
+
+/**
+ * The one refresh-on-miss flow of the api: projection row → enqueue and wait a bounded time → 200 (the row,
+ * for the caller's presenter; a service may keep presented bodies in its response cache in front of this), 202 (still running), 404 (the upstream does not know it) or 503 (the upstream is
+ * down and nothing good is stored). Stale rows are served at once while a refresh runs in the background.
+ * Not-found has one mechanism: the worker stores a `not_found` row, which is believed for `notFoundForSeconds`.
+ */
+export class RefreshOnMissReader<Row extends ProjectionRow> {
+  private readonly misses = new SingleFlight<WaitOutcome>();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly deps: ReaderDeps,
+    private readonly policy: ReaderPolicy<Row>,
+  ) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  /**
+   * `preloaded` is the row when the caller had to read it already (to check who may see it), so it is not
+   * read twice.
+   */
+  async read(target: ReadTarget<Row>, preloaded?: { row: Row | undefined }): Promise<ReadOutcome<Row>> {
+    return this.serve(target, preloaded ? preloaded.row : await this.load(target), true);
+  }
+
+  /**
+   * For lists that show every row as it is (unknown rows included) and never wait: whether the row holds data,
+   * how fresh it is, and a background refresh when it is missing or expired. A known not-found is left alone.
+   */
+  glance(row: Row | undefined, enqueue: (reason: RefreshReason) => Promise<Job>): { known: boolean; fresh: Freshness } {
+    const canRefresh = this.canRefresh();
+    const known = row !== undefined && this.policy.hasData(row);
+    const fresh = freshnessOf(row ?? { fetchedAt: null, lastErrorAt: null }, this.policy.freshForSeconds, this.policy.source, canRefresh, this.now());
+    const isMissing = row !== undefined && this.isKnownMissing(row);
+    if (canRefresh && !isMissing && (!known || fresh.isExpired)) this.inBackground(enqueue, known ? 'stale' : 'miss');
+    return { known, fresh };
+  }
+
+  /** Asks for a refresh without waiting for it; a failure to enqueue is logged, never thrown at the reader. */
+  inBackground(enqueue: (reason: RefreshReason) => Promise<Job>, reason: RefreshReason): void {
+    enqueue(reason).catch((err: Error) => this.deps.logger.warn({ err: err.message, source: this.policy.source }, 'could not enqueue a refresh'));
+  }
+
+  private load(target: ReadTarget<Row>): Promise<Row | undefined> {
+    return fromDatabase(this.deps.logger, target.read);
+  }
+
+  private canRefresh(): boolean {
+    return isRedisUp(this.deps.redis);
+  }
+
+  private async serve(target: ReadTarget<Row>, row: Row | undefined, mayWait: boolean): Promise<ReadOutcome<Row>> {
+    const { policy } = this;
+    const canRefresh = this.canRefresh();
+    if (row && this.isKnownMissing(row)) throw policy.notFound();
+    if (row && policy.hasData(row)) {
+      const fresh = freshnessOf(row, policy.freshForSeconds, policy.source, canRefresh, this.now());
+      if (fresh.isExpired && canRefresh) this.inBackground(target.enqueue, 'stale');
+      return { kind: 'row', row, fresh };
+    }
+    if (!canRefresh) throw policy.unavailable();
+    if (row?.fetchStatus === 'error') {
+      // Nothing good stored and the last fetch failed: answer now rather than wait on an upstream that is down.
+      this.inBackground(target.enqueue, 'miss');
+      throw policy.unavailable();
+    }
+    if (!mayWait) return { kind: 'pending' };
+    const outcome = await this.misses.run(target.key, () => refreshAndWait(() => target.enqueue('miss'), policy.events, policy.waitMs));
+    if (outcome === 'not_found') throw policy.notFound();
+    if (outcome === 'unavailable') throw policy.unavailable();
+    // Done, failed or timed out: the row now says which (data, an error, or nothing yet → 202).
+    return this.serve(target, await this.load(target), false);
+  }
+
+  /** The upstream said it does not know this, recently enough to believe it still. */
+  private isKnownMissing(row: Row): boolean {
+    if (row.fetchStatus !== 'not_found' || row.fetchedAt === null) return false;
+    return this.now() - Date.parse(row.fetchedAt) < this.policy.notFoundForSeconds * 1000;
+  }
+}
