@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import Koa from 'koa';
 import Router from '@koa/router';
+import { systemClock } from '../src/clock.js';
 import { openOrm } from '../src/db/orm.js';
 import { createLogger } from '../src/logger.js';
 import { findCharacterForGuild } from '../src/db/queries/characters.js';
@@ -23,7 +24,7 @@ const CHARACTER_CACHE_TTL = 3600;
 
 const logger = createLogger({ level: 'silent' });
 const orm = await openOrm({ databaseUrl: process.env.DATABASE_URL as string, poolMax: 20 });
-const season = new SeasonCalendar(orm, logger);
+const season = new SeasonCalendar(orm, logger, systemClock);
 const app = new Koa();
 const router = new Router();
 
@@ -40,7 +41,7 @@ router.get('/guilds/:guild_id/progress/character/:name', async (ctx) => {
     return;
   }
   const now = await season.now(record.region as RegionCode);
-  ctx.body = presentCharacterDetail(record, now.week, freshnessOf(record, CHARACTER_CACHE_TTL, 'Battle.net', true));
+  ctx.body = presentCharacterDetail(record, now.week, freshnessOf(record, CHARACTER_CACHE_TTL, 'Battle.net', true, Date.now()));
 });
 
 router.get('/guilds/:guild_id/progress/members', async (ctx) => {

@@ -1,6 +1,7 @@
 import type { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -15,6 +16,8 @@ import type { GuildTracker } from './services/guild-tracker.js';
 /** Everything the api's middleware and routes use, built once at start-up and passed in. */
 export interface ApiDeps {
   config: Config;
+  /** Business time: the season week, freshness, cache lifetimes. */
+  clock: Clock;
   logger: Logger;
   metrics: Metrics;
   orm: MikroORM;

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { createMetrics, upstreamMetricsOf } from '../metrics.js';
@@ -29,7 +30,13 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export async function buildApiDeps(config: Config, logger: Logger): Promise<ApiDeps> {
+export interface ApiStartOptions {
+  /** Business time; the system's unless a test brings its own. */
+  clock?: Clock;
+}
+
+export async function buildApiDeps(config: Config, logger: Logger, options: ApiStartOptions = {}): Promise<ApiDeps> {
+  const clock = options.clock ?? systemClock;
   const orm = await openOrm({ databaseUrl: config.databaseUrl, poolMax: 20, logger });
   const redis = createRedis(config.redisUrl, 'request');
   // Requests arriving before the connection is up would be served as if Redis were down; a short wait avoids that.
@@ -53,6 +60,7 @@ export async function buildApiDeps(config: Config, logger: Logger): Promise<ApiD
   });
   return {
     config,
+    clock,
     logger,
     metrics,
     orm,
@@ -65,8 +73,8 @@ export async function buildApiDeps(config: Config, logger: Logger): Promise<ApiD
     guildApi,
     guildAccess: new GuildAccess({ redis, keys, guildApi, logger, ttlSeconds: config.permissionCacheTtl }),
     guildTracker: new GuildTracker({ config, redis, keys, queues, guildApi, logger }),
-    responseCache: new ResponseCache(redis, keys, metrics),
-    season: new SeasonCalendar(orm, logger),
+    responseCache: new ResponseCache(redis, keys, metrics, clock),
+    season: new SeasonCalendar(orm, logger, clock),
     onClose: [],
   };
 }
@@ -93,8 +101,14 @@ export async function closeApiDeps(deps: ApiDeps): Promise<void> {
   await deps.orm.close(true);
 }
 
-export async function startApi(config: Config, logger: Logger, port = config.port, host = '0.0.0.0'): Promise<RunningApi> {
-  const deps = await buildApiDeps(config, logger);
+export async function startApi(
+  config: Config,
+  logger: Logger,
+  port = config.port,
+  host = '0.0.0.0',
+  options: ApiStartOptions = {},
+): Promise<RunningApi> {
+  const deps = await buildApiDeps(config, logger, options);
   const app = createApp(deps, ROUTE_MODULES);
   const handle = app.callback();
   // Once shutting down, every response closes its connection: a keep-alive client that keeps sending would

@@ -1,11 +1,16 @@
 import type { Redis } from 'ioredis';
+import type { Clock } from '../clock.js';
 import type { Metrics } from '../metrics.js';
 import type { Keys } from '../redis.js';
 
 export type CacheKind = 'character' | 'overview' | 'characters';
 
-/** A cached body inside a guild hash carries its own expiry: Redis expires whole hashes, not fields. */
-interface GuildEntry {
+/**
+ * Every cached body carries its own expiry, read against the injected clock: Redis expires whole hashes, not
+ * fields, and Redis's own expiry runs on the machine's time, so a body must also be refused once business time
+ * has passed its end (a reset came). Redis's expiry is kept as well, so nothing is left behind.
+ */
+interface CacheEntry {
   expiresAt: number;
   body: unknown;
 }
@@ -24,40 +29,47 @@ export class ResponseCache {
     private readonly redis: Redis,
     private readonly keys: Keys,
     private readonly metrics: Metrics,
+    private readonly clock: Clock,
   ) {}
 
   async getCharacter<T>(region: string, realm: string, nameKey: string): Promise<T | undefined> {
     const raw = await this.redis.get(this.keys.characterView(region, realm, nameKey)).catch(() => null);
-    return this.count('character', raw === null ? undefined : (JSON.parse(raw) as T));
+    return this.count('character', this.unwrap<T>(raw));
   }
 
   async setCharacter(region: string, realm: string, nameKey: string, body: unknown, ttlSeconds: number): Promise<void> {
     const ttl = Math.floor(ttlSeconds);
     if (ttl < 1) return;
-    await this.redis.set(this.keys.characterView(region, realm, nameKey), JSON.stringify(body), 'EX', ttl).catch(() => undefined);
+    await this.redis.set(this.keys.characterView(region, realm, nameKey), this.wrap(body, ttl), 'EX', ttl).catch(() => undefined);
   }
 
   /** A guild-scoped body; `kind` labels the hit/miss metric, or leaves it alone for internal lookups. */
   async getGuild<T>(guildId: number, field: string, kind?: CacheKind): Promise<T | undefined> {
     const raw = await this.redis.hget(this.keys.guildResponses(guildId), field).catch(() => null);
-    let body: T | undefined;
-    if (raw !== null) {
-      const entry = JSON.parse(raw) as GuildEntry;
-      if (entry.expiresAt > Date.now()) body = entry.body as T;
-    }
+    const body = this.unwrap<T>(raw);
     return kind ? this.count(kind, body) : body;
   }
 
   async setGuild(guildId: number, field: string, body: unknown, ttlSeconds: number): Promise<void> {
     if (ttlSeconds <= 0) return;
     const key = this.keys.guildResponses(guildId);
-    const entry: GuildEntry = { expiresAt: Date.now() + ttlSeconds * 1000, body };
     await this.redis
       .multi()
-      .hset(key, field, JSON.stringify(entry))
+      .hset(key, field, this.wrap(body, ttlSeconds))
       .expire(key, GUILD_HASH_TTL_SECONDS)
       .exec()
       .catch(() => undefined);
+  }
+
+  private wrap(body: unknown, ttlSeconds: number): string {
+    const entry: CacheEntry = { expiresAt: this.clock.now().getTime() + ttlSeconds * 1000, body };
+    return JSON.stringify(entry);
+  }
+
+  private unwrap<T>(raw: string | null): T | undefined {
+    if (raw === null) return undefined;
+    const entry = JSON.parse(raw) as Partial<CacheEntry>;
+    return typeof entry.expiresAt === 'number' && entry.expiresAt > this.clock.now().getTime() ? (entry.body as T) : undefined;
   }
 
   /** A read that could not even look in the cache (the key was unknown) still counts as a miss. */

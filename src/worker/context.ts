@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -20,6 +21,8 @@ export interface UpstreamServices {
 /** What every processor receives: shared services built once per worker process. */
 export interface WorkerContext extends UpstreamServices {
   config: Config;
+  /** Business time: the season week and the fetched_at stamps freshness is measured from. */
+  clock: Clock;
   logger: Logger;
   metrics: Metrics;
   orm: MikroORM;

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Worker, type Job } from 'bullmq';
+import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { createMetrics } from '../metrics.js';
@@ -29,6 +30,8 @@ export interface WorkerStartOptions {
   port?: number;
   /** Registers the periodic sync of tracked guilds; on unless false. */
   schedule?: boolean;
+  /** Business time; the system's unless a test brings its own. */
+  clock?: Clock;
 }
 
 export async function startWorker(config: Config, logger: Logger, options: WorkerStartOptions = {}): Promise<RunningWorker> {
@@ -46,6 +49,7 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
   const metrics = createMetrics('worker');
   const ctx: WorkerContext = {
     config,
+    clock: options.clock ?? systemClock,
     logger,
     metrics,
     orm,

@@ -1,4 +1,5 @@
 import { startApi, type RunningApi } from '../../src/api/server.js';
+import type { Clock } from '../../src/clock.js';
 import type { Config } from '../../src/config.js';
 import type { Logger } from '../../src/logger.js';
 import { closeQueues, createQueues, type Queues } from '../../src/queue/queues.js';
@@ -31,6 +32,8 @@ export interface StackOptions {
   schedule?: boolean;
   /** Logger of the worker and the api (default: silent unless TEST_LOG_LEVEL), e.g. a LogCapture's. */
   logger?: Logger;
+  /** Business time of the worker and the api, e.g. a ManualClock the test moves (default: the system's). */
+  clock?: Clock;
 }
 
 export interface Stack {
@@ -79,8 +82,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     return closing;
   };
   try {
-    if (options.worker !== false) worker = await startWorker(config, logger, { port: 0, schedule: options.schedule ?? false });
-    if (options.api) api = await startApi(testConfig(env, 'api'), logger, 0, '127.0.0.1');
+    if (options.worker !== false) worker = await startWorker(config, logger, { port: 0, schedule: options.schedule ?? false, clock: options.clock });
+    if (options.api) api = await startApi(testConfig(env, 'api'), logger, 0, '127.0.0.1', { clock: options.clock });
   } catch (err) {
     await close();
     throw err;

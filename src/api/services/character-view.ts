@@ -19,7 +19,7 @@ import { RefreshOnMissReader, type ReadTarget, type RefreshReason } from './refr
 /** What the character views use of the api's services. */
 export type CharacterViewDeps = Pick<
   ApiDeps,
-  'config' | 'logger' | 'orm' | 'redis' | 'queues' | 'characterEvents' | 'responseCache' | 'season' | 'guildTracker'
+  'config' | 'clock' | 'logger' | 'orm' | 'redis' | 'queues' | 'characterEvents' | 'responseCache' | 'season' | 'guildTracker'
 >;
 
 export type CharacterViewResult = { kind: 'ok'; body: CharacterDetailJson } | { kind: 'pending' };

@@ -10,7 +10,7 @@ import { guildIdentity } from './guild-context.js';
 import { RefreshOnMissReader, type ReadTarget } from './refresh-on-miss.js';
 
 /** What the comparisons use of the api's services. */
-export type ComparisonDeps = Pick<ApiDeps, 'config' | 'logger' | 'orm' | 'redis' | 'queues' | 'comparisonEvents'>;
+export type ComparisonDeps = Pick<ApiDeps, 'config' | 'clock' | 'logger' | 'orm' | 'redis' | 'queues' | 'comparisonEvents'>;
 
 export type ComparisonResult = { kind: 'ok'; body: ComparisonJson } | { kind: 'pending' };
 

@@ -19,7 +19,8 @@ export function freshnessOf(
   ttlSeconds: number,
   source: string,
   canRefresh: boolean,
-  now = Date.now(),
+  /** Business time in milliseconds, from the injected clock. */
+  now: number,
 ): Freshness {
   const fetchedAt = row.fetchedAt === null ? null : Date.parse(row.fetchedAt);
   const lastErrorAt = row.lastErrorAt === null ? null : Date.parse(row.lastErrorAt);

@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock.js';
 import type { Job, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AppError } from '../../errors.js';
@@ -56,7 +57,8 @@ export interface ReaderDeps {
   /** The request connection: while it is down nothing can be enqueued, so nothing is waited for. */
   redis: Redis;
   logger: Logger;
-  now?: () => number;
+  /** Business time: how old a row is, how long a not-found is believed. */
+  clock: Clock;
 }
 
 /**
@@ -67,13 +69,14 @@ export interface ReaderDeps {
  */
 export class RefreshOnMissReader<Row extends ProjectionRow> {
   private readonly misses = new SingleFlight<WaitOutcome>();
-  private readonly now: () => number;
 
   constructor(
     private readonly deps: ReaderDeps,
     private readonly policy: ReaderPolicy<Row>,
-  ) {
-    this.now = deps.now ?? Date.now;
+  ) {}
+
+  private now(): number {
+    return this.deps.clock.now().getTime();
   }
 
   /**

@@ -3,6 +3,7 @@ import { loadSeasonPlans, planInForce } from '../../db/season-plans.js';
 import { DEFAULT_SEASON_PLAN } from '../../domain/season-plan.js';
 import { roadmap, weekFor, type CurrentWeek, type RoadmapWeek } from '../../domain/season.js';
 import type { RegionCode, SeasonPlan } from '../../domain/types.js';
+import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 
 /** The plan changes only when an operator seeds a new one; a minute's delay in noticing is fine. */
@@ -29,8 +30,12 @@ export class SeasonCalendar {
   constructor(
     private readonly orm: MikroORM,
     private readonly logger: Logger,
-    private readonly today: () => string = () => new Date().toISOString().slice(0, 10),
+    private readonly clock: Clock,
   ) {}
+
+  private today(): string {
+    return this.clock.now().toISOString().slice(0, 10);
+  }
 
   async now(region: RegionCode): Promise<SeasonNow> {
     const plan = await this.plan();

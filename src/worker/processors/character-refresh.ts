@@ -68,7 +68,7 @@ async function refreshCharacter(ctx: WorkerContext, plans: SeasonPlanCache, payl
   const failure = firstFailure(profile, equipment);
   if (failure) return handleFailure(ctx, payload, key, failure);
 
-  const fetchedAt = new Date();
+  const fetchedAt = ctx.clock.now();
   const day = fetchedAt.toISOString().slice(0, 10);
   const { plan, week } = await plans.weekOn(em, day, payload.region);
   // A 304 is only possible with validators, which are only sent for a complete stored projection.
@@ -96,7 +96,7 @@ async function handleFailure(
   failure: FailedOutcome,
 ): Promise<CharacterRefreshResult> {
   const em = ctx.orm.em.fork();
-  const now = new Date();
+  const now = ctx.clock.now();
   switch (failure.kind) {
     case 'rate_limited':
       // Readers are told the data could not be refreshed while Battle.net holds us back.

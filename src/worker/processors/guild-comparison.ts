@@ -21,10 +21,10 @@ async function compareGuild(ctx: WorkerContext, payload: GuildComparisonPayload,
   const ranking = await ctx.warcraftlogs.getGuildRanking({ name: payload.guildName, realmSlug: payload.realm, region: payload.region });
   switch (ranking.kind) {
     case 'ok':
-      await saveComparison(em, key, ranking.data, new Date());
+      await saveComparison(em, key, ranking.data, ctx.clock.now());
       return { status: 'ok' };
     case 'not_found':
-      await markComparisonNotFound(em, key, new Date());
+      await markComparisonNotFound(em, key, ctx.clock.now());
       return { status: 'not_found' };
     case 'rate_limited':
       // WarcraftLogs points reset hourly; waiting out the reset uses no attempt.
@@ -33,10 +33,10 @@ async function compareGuild(ctx: WorkerContext, payload: GuildComparisonPayload,
     case 'not_modified':
       throw new Error('WarcraftLogs answered 304 to a request sent without validators');
     case 'bad_data':
-      await recordComparisonError(em, key, ranking.reason, new Date());
+      await recordComparisonError(em, key, ranking.reason, ctx.clock.now());
       throw new UnrecoverableError(`WarcraftLogs sent unusable data for ${payload.guildName}-${payload.realm}: ${ranking.reason}`);
     case 'unavailable':
-      await recordComparisonError(em, key, ranking.reason, new Date());
+      await recordComparisonError(em, key, ranking.reason, ctx.clock.now());
       throw new Error(`WarcraftLogs unavailable for ${payload.guildName}-${payload.realm}: ${ranking.reason}`);
   }
 }
