@@ -41,6 +41,7 @@ const envSchema = z.object({
   BLIZZARD_QUOTA_PER_HOUR: positiveInt(36000),
   BLIZZARD_QUOTA_HEADROOM: z.preprocess(empty, z.coerce.number().min(0).max(0.5).default(0.05)),
   BLIZZARD_QUOTA_BURST_SHARE: z.preprocess(empty, z.coerce.number().min(0.05).max(0.95).default(0.5)),
+  BLIZZARD_QUOTA_EDGE_MS: z.preprocess(empty, z.coerce.number().int().min(0).max(500).default(50)),
   WARCRAFTLOGS_CLIENT_ID: optionalString,
   WARCRAFTLOGS_CLIENT_SECRET: optionalString,
   WARCRAFTLOGS_OAUTH_URL: url('https://www.warcraftlogs.com/oauth/token'),
@@ -92,6 +93,8 @@ export interface Config {
     quotaHeadroom: number;
     /** Share of the hourly budget that may be spent in one burst; the rest refills evenly over the hour. */
     quotaBurstShare: number;
+    /** Nothing is admitted in the last this-many ms of a second: the longest expected admission-to-arrival delay. */
+    quotaEdgeMs: number;
   };
   warcraftlogs: { clientId: string; clientSecret: string; oauthUrl: string; apiUrl: string };
   guildApi: { url: string; timeoutMs: number };
@@ -187,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       quotaPerHour: e.BLIZZARD_QUOTA_PER_HOUR,
       quotaHeadroom: e.BLIZZARD_QUOTA_HEADROOM,
       quotaBurstShare: e.BLIZZARD_QUOTA_BURST_SHARE,
+      quotaEdgeMs: e.BLIZZARD_QUOTA_EDGE_MS,
     },
     warcraftlogs: {
       clientId: e.WARCRAFTLOGS_CLIENT_ID ?? 'simulated-client',

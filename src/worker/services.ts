@@ -21,6 +21,7 @@ export function createUpstreamServices(config: Config, logger: Logger, metrics: 
     perHour: config.blizzard.quotaPerHour,
     headroom: config.blizzard.quotaHeadroom,
     burstShare: config.blizzard.quotaBurstShare,
+    edgeMs: config.blizzard.quotaEdgeMs,
     clientKey: createHash('sha256').update(config.blizzard.clientId).digest('hex').slice(0, 16),
     metrics: upstreamMetrics,
   });

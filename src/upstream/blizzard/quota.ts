@@ -8,7 +8,8 @@ import { sleep } from '../http.js';
  * a 429 calls `block(ms)` so that every process sharing the quota pauses, not just the one that was refused.
  */
 export interface QuotaGate {
-  acquire(): Promise<void>;
+  /** Resolves once admitted, with the admission instant (ms since the epoch) on the gate's own clock. */
+  acquire(): Promise<number>;
   block(ms: number): Promise<void>;
 }
 
@@ -16,9 +17,10 @@ export interface QuotaGate {
 export class UnlimitedQuota implements QuotaGate {
   private blockedUntil = 0;
 
-  async acquire(): Promise<void> {
+  async acquire(): Promise<number> {
     const wait = this.blockedUntil - Date.now();
     if (wait > 0) await sleep(wait);
+    return Date.now();
   }
 
   async block(ms: number): Promise<void> {
@@ -53,7 +55,8 @@ export interface RedisQuotaOptions {
 
 /*
  * One atomic step, timed by Redis's clock so that replicas with skewed clocks still agree on the windows.
- * Returns {0, tokensLeft} when admitted, else {msToWait, -1}.
+ * Returns {0, tokensLeft, now} when admitted, else {msToWait, -1, now}. The admission instant is Redis's:
+ * it is the one the windows were counted in, whatever the caller's event loop does afterwards.
  * - a shared "blocked until" set after a 429 holds everyone;
  * - Battle.net refuses requests over 100 in a wall-clock second for the rest of that second, so admissions
  *   are counted in aligned one-second windows (a key per second, INCR + expiry), and none is admitted in the
@@ -72,25 +75,25 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 
 local blocked = tonumber(redis.call('GET', base .. ':blocked') or '0')
-if blocked > now then return {blocked - now, -1} end
+if blocked > now then return {blocked - now, -1, now} end
 
 local second = math.floor(now / 1000)
-if now - second * 1000 >= 1000 - edge_ms then return {(second + 1) * 1000 - now + 1, -1} end
+if now - second * 1000 >= 1000 - edge_ms then return {(second + 1) * 1000 - now + 1, -1, now} end
 local window = base .. ':sec:' .. second
-if tonumber(redis.call('GET', window) or '0') >= budget then return {(second + 1) * 1000 - now, -1} end
+if tonumber(redis.call('GET', window) or '0') >= budget then return {(second + 1) * 1000 - now, -1, now} end
 
 local bucket = base .. ':bucket'
 local state = redis.call('HMGET', bucket, 'tokens', 'at')
 local tokens = tonumber(state[1]) or capacity
 local at = tonumber(state[2]) or now
 tokens = math.min(capacity, tokens + math.max(0, now - at) * refill_per_ms)
-if tokens < 1 then return {math.ceil((1 - tokens) / refill_per_ms), -1} end
+if tokens < 1 then return {math.ceil((1 - tokens) / refill_per_ms), -1, now} end
 
 redis.call('HSET', bucket, 'tokens', tostring(tokens - 1), 'at', now)
 redis.call('PEXPIRE', bucket, math.ceil(capacity / refill_per_ms) + 60000)
 redis.call('INCR', window)
 redis.call('PEXPIRE', window, 2000)
-return {0, math.floor(tokens - 1)}
+return {0, math.floor(tokens - 1), now}
 `;
 
 const BLOCK = `
@@ -128,17 +131,17 @@ export class RedisQuotaGate implements QuotaGate {
     this.refillPerMs = (hourBudget * (1 - burstShare)) / hourMs;
   }
 
-  async acquire(): Promise<void> {
+  async acquire(): Promise<number> {
     for (;;) {
-      const [waitMs, remaining] = (await runScript(this.redis, ACQUIRE, [this.base], [
+      const [waitMs, remaining, admittedAt] = (await runScript(this.redis, ACQUIRE, [this.base], [
         this.budgetPerSecond,
         this.capacity,
         this.refillPerMs,
         this.options.edgeMs ?? 50,
-      ])) as [number, number];
+      ])) as [number, number, number];
       if (waitMs <= 0) {
         this.options.metrics?.quotaRemaining?.('blizzard', remaining);
-        return;
+        return admittedAt;
       }
       // A little jitter so that waiters do not all hit Redis in the same millisecond.
       await sleep(waitMs + Math.random() * 3);

@@ -130,7 +130,7 @@ describe('BlizzardClient against recorded Battle.net responses', () => {
 
   it('gives rate_limited with Retry-After, and 1000 ms without it, and shares the pause', async () => {
     const blocks: number[] = [];
-    const quota: QuotaGate = { acquire: async () => undefined, block: async (ms) => void blocks.push(ms) };
+    const quota: QuotaGate = { acquire: async () => Date.now(), block: async (ms) => void blocks.push(ms) };
     api = () => json(429, sample('blizzard-429.json'), { 'retry-after': '2' });
     expect(await client({ quota }).getProfile('us', 'sargeras', 'Egirlbooster')).to.deep.equal({ kind: 'rate_limited', retryAfterMs: 2000 });
     api = () => json(429, sample('blizzard-429.json'));

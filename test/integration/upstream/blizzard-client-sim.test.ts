@@ -79,7 +79,7 @@ describe('BlizzardClient against the simulated Battle.net', () => {
 
   it('gives rate_limited with the Retry-After of a 429 and pauses the shared quota for that long', async () => {
     const blocks: number[] = [];
-    const quota: QuotaGate = { acquire: async () => undefined, block: async (ms) => void blocks.push(ms) };
+    const quota: QuotaGate = { acquire: async () => Date.now(), block: async (ms) => void blocks.push(ms) };
     client = new BlizzardClient({ config: blizzardConfigFor(sim), logger, quota });
     sim.setFaults({ forceRateLimitMs: 2500 });
     const outcome = await client.getProfile('us', 'bleeding-hollow', 'Gallyboss');
@@ -160,7 +160,7 @@ describe('BlizzardClient against the simulated Battle.net', () => {
 
   it('asks the quota gate before every API request, retries included', async () => {
     let acquired = 0;
-    const quota: QuotaGate = { acquire: async () => void (acquired += 1), block: async () => undefined };
+    const quota: QuotaGate = { acquire: async () => (acquired += 1, Date.now()), block: async () => undefined };
     client = new BlizzardClient({ config: blizzardConfigFor(sim), logger, quota, retryDelaysMs: [1, 1] });
     await client.getProfile('us', 'bleeding-hollow', 'Gallyboss');
     sim.setFaults({ outage: true });

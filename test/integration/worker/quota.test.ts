@@ -34,7 +34,10 @@ describe('worker: Battle.net quota', function () {
         },
         faults: { perSecondQuota: 100, latencyMs: 50 },
       },
-      env: { WORKER_CONCURRENCY: String(CONCURRENCY) },
+      // The worker, the api and the simulated Battle.net share this process's event loop, which on a busy
+      // machine can hold a request admitted late in one second until the next: a wide edge keeps what this
+      // test proves (the gate and the pipeline together stay under the quota) independent of that.
+      env: { WORKER_CONCURRENCY: String(CONCURRENCY), BLIZZARD_QUOTA_EDGE_MS: '300' },
     });
   });
   after(async () => {

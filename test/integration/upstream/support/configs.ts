@@ -16,6 +16,7 @@ export function blizzardConfig(apiBaseUrl: string, oauthUrl: string, overrides: 
     quotaPerHour: 36000,
     quotaHeadroom: 0.05,
     quotaBurstShare: 0.5,
+    quotaEdgeMs: 50,
     ...overrides,
   };
 }
