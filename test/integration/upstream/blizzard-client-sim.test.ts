@@ -120,7 +120,7 @@ describe('BlizzardClient against the simulated Battle.net', () => {
     const outcome = await client.getProfile('us', 'bleeding-hollow', 'Gallyboss');
     const elapsed = elapsedSince(started);
     expect(outcome.kind).to.equal('unavailable');
-    expect(elapsed).to.be.within(240, 700);
+    expect(elapsed, "timed out well before the 2 s answer").to.be.within(240, 1800);
     expect(sim.counters().blizzard.requests).to.equal(1);
   });
 

@@ -53,7 +53,7 @@ describe('GuildApiClient against the simulated guild-api', () => {
     sim.setFaults({ guildApiDown: false, guildApiLatencyMs: 1500 });
     const started = performance.now();
     expect((await client.checkPermission(1, guildMaster, sim.tokenFor(guildMaster))).kind).to.equal('unavailable');
-    expect(elapsedSince(started)).to.be.within(490, 1000);
+    expect(elapsedSince(started), "timed out before the 1.5 s answer").to.be.within(490, 1450);
   });
 
   it('lists members with owners and ranks, and realms only for other realms', async () => {

@@ -181,7 +181,7 @@ describe('WarcraftLogsClient against recorded WarcraftLogs responses', () => {
     api = () => 'hang';
     const started = performance.now();
     expect((await client(200).getGuildRanking(GALLYWIX)).kind).to.equal('unavailable');
-    expect(elapsedSince(started)).to.be.within(190, 600);
+    expect(elapsedSince(started), "gave up on a server that never answers").to.be.within(190, 3000);
 
     server.seen.length = 0;
     api = () => ({ status: 502, body: 'Bad Gateway' });
