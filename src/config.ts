@@ -53,6 +53,8 @@ const envSchema = z.object({
   NOT_FOUND_CACHE_TTL: positiveInt(600),
   PERMISSION_CACHE_TTL: positiveInt(60),
   GUILD_SYNC_INTERVAL: positiveInt(3600),
+  INBOX_DRAIN_INTERVAL: positiveInt(60),
+  SCHEDULE_CHECK_INTERVAL: positiveInt(60),
   CHARACTER_WAIT_MS: positiveInt(4000),
   WORKER_CONCURRENCY: positiveInt(16),
   DEBUG: bool(false),
@@ -103,6 +105,10 @@ export interface Config {
   notFoundCacheTtl: number;
   permissionCacheTtl: number;
   guildSyncInterval: number;
+  /** Seconds between runs of the job that re-queues webhook events still pending in the inbox. */
+  inboxDrainInterval: number;
+  /** Seconds between each worker's checks that every periodic job is still scheduled (Redis may have lost it). */
+  scheduleCheckInterval: number;
   characterWaitMs: number;
   workerConcurrency: number;
   debug: boolean;
@@ -204,6 +210,8 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     notFoundCacheTtl: e.NOT_FOUND_CACHE_TTL,
     permissionCacheTtl: Math.min(e.PERMISSION_CACHE_TTL, 60),
     guildSyncInterval: e.GUILD_SYNC_INTERVAL,
+    inboxDrainInterval: e.INBOX_DRAIN_INTERVAL,
+    scheduleCheckInterval: e.SCHEDULE_CHECK_INTERVAL,
     characterWaitMs: e.CHARACTER_WAIT_MS,
     workerConcurrency: e.WORKER_CONCURRENCY,
     debug: e.DEBUG,

@@ -13,7 +13,8 @@ import type { WorkerContext } from './context.js';
 import { wasLogged } from './job-log.js';
 import { PROCESSORS, type ProcessorModule } from './processors/index.js';
 import { watchQueueDepth } from './queue-depth.js';
-import { scheduleTrackedGuildSyncs } from './scheduler.js';
+import { drainInbox } from './inbox.js';
+import { assertSchedules, keepSchedules } from './scheduler.js';
 import { createUpstreamServices } from './services.js';
 
 export interface RunningWorker {
@@ -28,7 +29,10 @@ export interface WorkerStartOptions {
   processors?: ProcessorModule[];
   /** Port of /health and /metrics; 0 for an ephemeral one. */
   port?: number;
-  /** Registers the periodic sync of tracked guilds; on unless false. */
+  /**
+   * Schedules the periodic jobs (guild syncs, inbox drain) and keeps them scheduled, and drains the webhook inbox
+   * at start; on unless false.
+   */
   schedule?: boolean;
   /** Business time; the system's unless a test brings its own. */
   clock?: Clock;
@@ -59,7 +63,12 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
     onClose: [],
     ...createUpstreamServices(config, logger, metrics, redis),
   };
-  if (options.schedule !== false) await scheduleTrackedGuildSyncs(ctx);
+  if (options.schedule !== false) {
+    await assertSchedules(ctx);
+    ctx.onClose.push(keepSchedules(ctx));
+    // Events accepted while no worker ran, or whose jobs Redis lost, are queued again before anything else.
+    await drainInbox(ctx).catch((err: Error) => logger.warn({ reason: err.message }, 'inbox drain at start failed, the periodic drain will retry'));
+  }
   ctx.onClose.push(watchQueueDepth(ctx));
 
   const workers = processors.map((module) => {

@@ -6,7 +6,7 @@ import { closeQueues, createQueues, type Queues } from '../../src/queue/queues.j
 import { createRedis } from '../../src/redis.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 import { startWorker, type RunningWorker } from '../../src/worker/runtime.js';
-import { deleteRedisKeys, TEST_JWT_SECRET, testConfig, testLogger, testRun } from './test-env.js';
+import { deleteRedisKeys, settleInbox, TEST_JWT_SECRET, testConfig, testLogger, testRun } from './test-env.js';
 
 /**
  * A running simulator plus the worker (in this process) and, on request, the api, all pointed at each other.
@@ -69,11 +69,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let worker: RunningWorker | undefined;
   let api: RunningApi | undefined;
 
+  const startedAt = new Date();
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       await api?.close();
       await worker?.close();
+      // Webhooks accepted by a stack without a worker would otherwise be drained by a later test's worker.
+      if (options.worker === false) await settleInbox(config.databaseUrl, startedAt);
       await closeQueues(queues);
       connection.disconnect();
       await sim.close();

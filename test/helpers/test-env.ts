@@ -71,6 +71,23 @@ export async function deleteRedisKeys(prefix: string): Promise<void> {
   }
 }
 
+/**
+ * Marks the webhook events a test accepted since `since` and left pending as done, so the worker of a later test
+ * (which drains the inbox of the shared database) does not apply them against its own simulator.
+ */
+export async function settleInbox(databaseUrl: string, since: Date): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(
+      `update processed_webhook_events set state = 'done', last_error = 'left pending by a test' where state = 'pending' and received_at >= $1`,
+      [since],
+    );
+  } finally {
+    await client.end();
+  }
+}
+
 /** The environment code under test reads: the run's database and Redis prefix, plus any overrides. */
 export function testEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   return {

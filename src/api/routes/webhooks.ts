@@ -1,12 +1,10 @@
 import Router from '@koa/router';
 import type { Redis } from 'ioredis';
 import { dropGuildApiSnapshot, dropGuildResponses, dropPermissions } from '../../cache/invalidate.js';
-import { forgetWebhookEvent, recordWebhookEvent } from '../../db/queries/webhook-events.js';
+import { recordWebhookEvent } from '../../db/queries/webhook-events.js';
 import { AppError, serviceUnavailable, unprocessable } from '../../errors.js';
-import type { Queue } from 'bullmq';
-import {
-  enqueueMembershipEvent, membershipEventOptions, webhookEnvelopeSchema, webhookEventSchema, type WebhookEvent,
-} from '../../queue/membership-event.js';
+import { enqueueInboxEvent } from '../../queue/inbox-event.js';
+import { webhookEnvelopeSchema, webhookEventSchema, type WebhookEvent } from '../../queue/membership-event.js';
 import type { Keys } from '../../redis.js';
 import type { ApiDeps } from '../deps.js';
 import { readRawBody } from '../middleware/body.js';
@@ -17,22 +15,6 @@ import { fromDatabase } from '../services/read-model.js';
 const WEBHOOK_BODY_LIMIT = 64 * 1024;
 
 const accepted = () => ({ accepted: true });
-
-/**
- * guild-api sends a roster change per edit, so a bulk edit arrives as a burst. Each would become a full guild
- * sync once the previous one finished; held back this long and deduplicated per guild, a burst becomes one.
- * The resync reads the whole roster, so the changes folded into it are not lost.
- */
-const ROSTER_SETTLE_MS = 2000;
-
-function enqueueEvent(queue: Queue, event: WebhookEvent) {
-  if (event.type !== 'guild.roster_changed') return enqueueMembershipEvent(queue, event);
-  return queue.add(event.type, event, {
-    ...membershipEventOptions,
-    delay: ROSTER_SETTLE_MS,
-    deduplication: { id: `roster_${event.guild_id}` },
-  });
-}
 
 function parseEvent(raw: Buffer): WebhookEvent {
   let json: unknown;
@@ -78,8 +60,9 @@ async function forgetCachedViews(redis: Redis, keys: Keys, event: WebhookEvent):
 
 /**
  * Signed membership events from guild-api. Refused unless the HMAC over the exact bytes matches and is recent;
- * a redelivered id is accepted and ignored. Accepted events go to the membership-events queue, whose worker
- * updates the projection in arrival order. Not rate limited: guild-api is trusted once the signature checks.
+ * a redelivered id is accepted and ignored. An accepted event is stored in the inbox (PostgreSQL) before the
+ * 202; the queue then only carries "apply event N", and the worker's drain re-queues anything the queue lost.
+ * Not rate limited: guild-api is trusted once the signature checks.
  */
 export function webhookRoutes(deps: ApiDeps): Router {
   const router = new Router();
@@ -108,24 +91,29 @@ export function webhookRoutes(deps: ApiDeps): Router {
       throw err;
     }
 
-    const isNew = await fromDatabase(deps.logger, () => recordWebhookEvent(deps.orm, event.id, event.type, event.guild_id));
-    if (!isNew) {
+    const stored = await fromDatabase(deps.logger, () =>
+      recordWebhookEvent(deps.orm, { id: event.id, type: event.type, guildId: event.guild_id, occurredAt: event.occurred_at, payload: event }),
+    );
+    if (!stored) {
       count('replayed');
       ctx.status = 202;
       ctx.body = accepted();
       return;
     }
-    await forgetCachedViews(deps.redis, deps.keys, event);
+    // The event is safe in the inbox from here on: a Redis that is down delays it (until the worker's next drain)
+    // and leaves cached views to expire on their own, but loses nothing.
     try {
-      await enqueueEvent(deps.queues.membershipEvents, event);
-    } catch {
-      // Not handed on: forget the id so guild-api's retry is processed instead of taken for a replay.
-      await forgetWebhookEvent(deps.orm, event.id).catch(() => undefined);
-      count('queue_unavailable');
-      throw serviceUnavailable('queue_unavailable', 'The event could not be queued, retry later', 5);
+      await forgetCachedViews(deps.redis, deps.keys, event);
+      await enqueueInboxEvent(deps.queues.membershipEvents, stored);
+    } catch (err) {
+      count('queued_later');
+      ctx.state.log?.warn({ eventId: event.id, seq: stored.seq, reason: (err as Error).message }, 'webhook stored, queueing deferred to the drain');
+      ctx.status = 202;
+      ctx.body = accepted();
+      return;
     }
     count('accepted');
-    ctx.state.log?.info({ eventId: event.id, type: event.type, guildId: event.guild_id }, 'webhook accepted');
+    ctx.state.log?.info({ eventId: event.id, seq: stored.seq, type: event.type, guildId: event.guild_id }, 'webhook accepted');
     ctx.status = 202;
     ctx.body = accepted();
   });

@@ -9,10 +9,12 @@ import {
 import { PRIORITY } from '../../queue/character-refresh.js';
 import { enqueueGuildSync } from '../../queue/guild-sync.js';
 import { webhookEnvelopeSchema, webhookEventSchema, type WebhookEvent } from '../../queue/membership-event.js';
+import { INBOX_DRAIN_JOB, INBOX_EVENT_JOB } from '../../queue/inbox-event.js';
 import { QUEUE_NAMES } from '../../queue/names.js';
 import { nameKey, type GuildRef } from '../../queue/schemas.js';
 import type { WorkerContext } from '../context.js';
 import { enqueueRefreshes } from '../fan-out.js';
+import { drainInbox, processInboxEvent } from '../inbox.js';
 import { runLogged } from '../job-log.js';
 import { jobPayload, SHORT_JOB_LOCKS } from './payload.js';
 import type { ProcessorModule } from './index.js';
@@ -97,6 +99,9 @@ export const membershipEventsProcessor: ProcessorModule = {
   // One at a time, in arrival order: a join and a leave of the same member must not overtake each other.
   options: () => ({ concurrency: 1, ...SHORT_JOB_LOCKS }),
   create: (ctx) => (job: Job) => {
+    if (job.name === INBOX_EVENT_JOB) return runLogged(ctx, job, {}, () => processInboxEvent(ctx, job, (event) => apply(ctx, event)));
+    if (job.name === INBOX_DRAIN_JOB) return runLogged(ctx, job, {}, async () => ({ status: 'ok', queued: await drainInbox(ctx) }));
+    // A whole event on the queue: queued before the inbox existed, or by a tool that bypasses it.
     const data = (job.data ?? {}) as Partial<WebhookEvent> & { data?: { character_name?: string } };
     return runLogged(ctx, job, { guildId: data.guild_id, character: data.data?.character_name }, () =>
       apply(ctx, jobPayload(eventSchema, job) as WebhookEvent),
