@@ -72,8 +72,8 @@ describe('fault: duplicated deliveries and stampedes', function () {
 
     expect(await sql('select count(*)::int as n from processed_webhook_events where id = $1', [event.id])).to.deep.equal([{ n: 1 }]);
     const jobs = await stack.queues.membershipEvents.getJobs(['completed', 'failed', 'waiting', 'active', 'delayed']);
-    const [{ seq }] = await sql<{ seq: string }>('select seq from processed_webhook_events where id = $1', [event.id]);
-    expect(jobs.filter((j) => (j.data as { seq?: number }).seq === Number(seq))).to.have.length(1);
+    const [stored] = await sql<{ seq: string }>('select seq from processed_webhook_events where id = $1', [event.id]);
+    expect(jobs.filter((j) => (j.data as { seq?: number }).seq === Number(stored?.seq))).to.have.length(1);
     expect((await membershipsOf(newcomer.name))[0]?.n).to.equal('1');
     expect(fetchesOf(newcomer.name)).to.deep.equal({ profile: 1, equipment: 1 });
   });

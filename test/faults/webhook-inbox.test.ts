@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { INBOX_DRAIN_SCHEDULER_ID } from '../../src/queue/inbox-event.js';
 import { SYNC_ALL_JOB, SYNC_ALL_SCHEDULER_ID } from '../../src/queue/guild-sync.js';
-import { findGuild, type SimGuild, type SimMember } from '../../src/sim/index.js';
+import { findGuild, type SimGuild, type SimMembership as SimMember } from '../../src/sim/index.js';
 import { membershipEventsProcessor } from '../../src/worker/processors/membership-events.js';
 import { startWorker, type RunningWorker } from '../../src/worker/runtime.js';
 import { LogCapture } from '../helpers/log-capture.js';
@@ -126,7 +126,7 @@ describe('fault: webhook events survive a Redis that loses its data', function (
       'a periodic guild sync after the restart',
     );
     expect(syncJob.timestamp).to.be.at.least(restarted);
-    expect(logs.lines().some((l) => l.includes('periodic jobs scheduled')), 'the worker re-created them').to.equal(true);
+    await waitFor(async () => logs.lines().some((l) => l.includes('periodic jobs scheduled')), 5000, 'the worker saying it re-created them');
     expect(await stack.queues.guildSync.getJobScheduler(SYNC_ALL_SCHEDULER_ID)).to.not.equal(undefined);
     expect(await stack.queues.membershipEvents.getJobScheduler(INBOX_DRAIN_SCHEDULER_ID)).to.not.equal(undefined);
     await waitFor(async () => (await stillMembers([leaver])).length === 0, 30_000, 'the event accepted while Redis was down');

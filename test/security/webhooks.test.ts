@@ -124,8 +124,8 @@ describe('webhook signatures against an attacker', () => {
     expect(await state()).to.deep.equal(afterFirst);
     expect(await query('select count(*)::int as n from processed_webhook_events where id = $1', [event.id])).to.deep.equal([{ n: 1 }]);
     const jobs = await stack.queues.membershipEvents.getJobs(['waiting', 'active', 'completed', 'prioritized', 'delayed']);
-    const [{ seq }] = await query<{ seq: string }>('select seq from processed_webhook_events where id = $1', [event.id]);
-    expect(jobs.filter((j) => (j.data as { seq?: number }).seq === Number(seq))).to.have.length(1);
+    const [stored] = await query<{ seq: string }>('select seq from processed_webhook_events where id = $1', [event.id]);
+    expect(jobs.filter((j) => (j.data as { seq?: number }).seq === Number(stored?.seq))).to.have.length(1);
   });
 
   it('refuses a captured delivery replayed after the five-minute window, even though its id is new to us', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
+import { MIGRATIONS } from '../../../src/db/migrations-list.js';
 import pg from 'pg';
 import { createDatabase, dropDatabase, testRun } from '../../helpers/test-env.js';
 
@@ -51,12 +52,19 @@ describe('npm run migrate / migrate:down / seed:targets on a fresh database', fu
     for (const t of ['guilds', 'characters', 'character_progress', 'guild_memberships', 'item_level_history', 'weekly_targets', 'guild_messages', 'guild_comparisons', 'processed_webhook_events']) {
       expect(up).to.include(t);
     }
+    const columns = () =>
+      query<{ c: string }>(url, `select table_name || '.' || column_name || ' ' || data_type as c from information_schema.columns where table_schema = 'public' order by 1`);
+    const applied = async () => Number((await query<{ n: string }>(url, 'select count(*) as n from mikro_orm_migrations'))[0]?.n);
+    const upColumns = await columns();
+    expect(await applied()).to.equal(MIGRATIONS.length);
     await npmScript('migrate:down', url);
-    const down = await tables(url);
-    expect(down).not.to.include('characters');
-    expect(down).to.include('mikro_orm_migrations');
+    // One step down undoes the latest migration only, and changes the schema.
+    expect(await applied()).to.equal(MIGRATIONS.length - 1);
+    expect(await tables(url)).to.include('mikro_orm_migrations');
+    expect(await columns()).to.not.deep.equal(upColumns);
     await npmScript('migrate', url);
     expect(await tables(url)).to.deep.equal(up);
+    expect(await columns()).to.deep.equal(upColumns);
   });
 
   it('creates the natural keys and overview indexes the worker and api rely on', async () => {
