@@ -3,7 +3,7 @@ import { roundTo1 } from './item-level.js';
 import type { Status } from './types.js';
 
 export const STATUS_LABELS: Readonly<Record<Status, string>> = Object.freeze({
-  on_track: 'On Track',
+  ahead: 'On Track',
   behind: 'Behind',
   unknown: 'Unknown',
 });
@@ -16,7 +16,7 @@ export interface Progress {
   message: string;
 }
 
-/** How a character stands against the week's target. Being ahead counts as on track. */
+/** How a character stands against the week's target. At or above it is `ahead`, labelled "On Track". */
 export function progressFor(currentIlvl: number | null, targetIlvl: number): Progress {
   if (currentIlvl === null) {
     return {
@@ -33,5 +33,5 @@ export function progressFor(currentIlvl: number | null, targetIlvl: number): Pro
   }
   // The gap, not the raw difference, decides "on target": 264.96 against 265 shows as 265 and reads as on target.
   const message = gap > 0 ? `Ahead of schedule! ${figures}` : `On target! ${figures}`;
-  return { gap, status: 'on_track', statusLabel: STATUS_LABELS.on_track, message };
+  return { gap, status: 'ahead', statusLabel: STATUS_LABELS.ahead, message };
 }

@@ -34,7 +34,8 @@ export interface EquippedItem {
 }
 
 export type Role = 'Tank' | 'Healer' | 'DPS';
-export type Status = 'on_track' | 'behind' | 'unknown';
+/** `ahead` reads "On Track": at or above the target (the word hool.gg's web app and the original service use). */
+export type Status = 'ahead' | 'behind' | 'unknown';
 export type RegionCode = 'us' | 'eu' | 'kr' | 'tw';
 
 export interface SeasonWeek {

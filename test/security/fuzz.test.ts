@@ -84,7 +84,7 @@ const queryKey = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme-ascii', maxLength: 12 }) },
 );
 const queryValue = fc.oneof(
-  fc.constantFrom('bleeding-hollow', 'ilvl', 'name', 'class', 'gap', 'rank', 'asc', 'desc', 'Warrior', 'death-knight', 'Death Knight', 'tank', 'HEALER', 'dps', 'behind', 'on_track', 'unknown', 'csv', 'json', 'true', 'false', 'us', 'eu', 'cn', 'Gallywix Dive Team'),
+  fc.constantFrom('bleeding-hollow', 'ilvl', 'name', 'class', 'gap', 'rank', 'asc', 'desc', 'Warrior', 'death-knight', 'Death Knight', 'tank', 'HEALER', 'dps', 'behind', 'on_track', 'ahead', 'unknown', 'csv', 'json', 'true', 'false', 'us', 'eu', 'cn', 'Gallywix Dive Team'),
   fc.constantFrom('0', '-1', '1000', '1001', '1e3', '99999999999', '1.5', ' 5', 'NaN', ''),
   fc.integer().map(String),
   hostileText,

@@ -6,6 +6,14 @@ import type { SeasonNow } from '../services/season.js';
 import type { CharacterDetailJson, CharacterProgressJson, MyCharactersJson } from '../schemas/characters.js';
 import { presentAudit, presentEquippedItems, presentGearPriorities } from './gear.js';
 
+/**
+ * Class, spec and role before Battle.net has told them: a word rather than null, since clients lower-case and
+ * compare these fields. The class comes from the guild roster at the first sync, spec and role from the
+ * character's profile.
+ */
+export const NOT_YET_KNOWN = 'Unknown';
+export const knownOr = (value: string | null): string => value ?? NOT_YET_KNOWN;
+
 export interface FreshnessFields {
   stale: boolean;
   notice?: string;
@@ -28,9 +36,9 @@ export function presentCharacterProgress(c: CharacterRecord, week: CurrentWeek, 
     character_name: c.name,
     realm: c.realm,
     region: c.region,
-    class_name: c.className,
-    spec: c.specName,
-    role: c.role,
+    class_name: knownOr(c.className),
+    spec: knownOr(c.specName),
+    role: knownOr(c.role),
     level: c.level,
     current_ilvl: c.itemLevel,
     progress: presentProgress(c.itemLevel, week),
@@ -47,9 +55,9 @@ export function presentUnfetchedMember(member: GuildMember, guild: GuildRef, wee
     character_name: member.characterName,
     realm: member.realm ?? guild.realm,
     region: guild.region,
-    class_name: null,
-    spec: null,
-    role: null,
+    class_name: NOT_YET_KNOWN,
+    spec: NOT_YET_KNOWN,
+    role: NOT_YET_KNOWN,
     level: null,
     current_ilvl: null,
     progress: presentProgress(null, week),

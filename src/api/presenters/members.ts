@@ -1,5 +1,6 @@
 import { STATUS_LABELS } from '../../domain/progress.js';
 import type { MemberRecord, OverviewCounts } from '../../db/queries/members.js';
+import { knownOr } from './character.js';
 import type { MemberJson, MembersJson } from '../schemas/members.js';
 import type { SeasonNow } from '../services/season.js';
 
@@ -7,9 +8,9 @@ export function presentMember(m: MemberRecord, targetIlvl: number): MemberJson {
   return {
     character_name: m.characterName,
     realm: m.realm,
-    class_name: m.className,
-    spec: m.specName,
-    role: m.role,
+    class_name: knownOr(m.className),
+    spec: knownOr(m.specName),
+    role: knownOr(m.role),
     rank_id: m.rankId,
     rank_name: m.rankName,
     current_ilvl: m.itemLevel,

@@ -1,10 +1,13 @@
 import type { MessageRecord } from '../../db/queries/messages.js';
 import type { HistoryJson, MessageJson } from '../schemas/message.js';
 
+/** A version that is blank after trimming is a clear: readers see no message, the history keeps the write. */
+const isCleared = (m: MessageRecord) => m.message.trim() === '';
+
 export function presentMessage(guildId: number, m: MessageRecord | undefined): MessageJson {
   return {
     guild_id: guildId,
-    gm_message: m?.message ?? null,
+    gm_message: m && !isCleared(m) ? m.message : null,
     created_by: m?.createdBy ?? null,
     updated_at: m?.createdAt ?? null,
   };

@@ -7,6 +7,7 @@ import { presentPending } from '../presenters/pending.js';
 import { characterParams, characterQuery } from '../schemas/characters.js';
 import { guildParams } from '../schemas/common.js';
 import { CharacterViews } from '../services/character-view.js';
+import { guildRealm } from '../services/guild-context.js';
 
 export const myCharactersInput = { params: guildParams };
 export const characterInput = { params: characterParams, query: characterQuery };
@@ -37,7 +38,9 @@ export function characterRoutes(deps: ApiDeps): Router {
     validate(characterInput),
     async (ctx) => {
       const { params, query } = inputOf(ctx, characterInput);
-      const result = await views.detail(accessOf(ctx), query.realm, params.character_name);
+      const access = accessOf(ctx);
+      const realm = query.realm ?? (await guildRealm(deps, access));
+      const result = await views.detail(access, realm, params.character_name);
       if (result.kind === 'pending') {
         ctx.status = 202;
         ctx.set('Retry-After', PENDING_RETRY_AFTER);

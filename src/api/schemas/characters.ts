@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { characterNameSchema, realmInputSchema } from '../../queue/schemas.js';
 import { freshness, guildIdSchema } from './common.js';
 
-export const statusSchema = z.enum(['on_track', 'behind', 'unknown']);
+/** `ahead` is labelled "On Track"; hool.gg's web app counts and badges on this word. */
+export const statusSchema = z.enum(['ahead', 'behind', 'unknown']);
 
 export const progressSchema = z.object({
   target_ilvl: z.number(),
@@ -18,9 +19,9 @@ export const characterProgressSchema = z
     character_name: z.string(),
     realm: z.string(),
     region: z.string(),
-    class_name: z.string().nullable(),
-    spec: z.string().nullable(),
-    role: z.string().nullable(),
+    class_name: z.string().meta({ description: '"Unknown" until Battle.net has told it' }),
+    spec: z.string().meta({ description: '"Unknown" until the character is fetched' }),
+    role: z.string().meta({ description: 'Tank, Healer or DPS; "Unknown" until the character is fetched' }),
     level: z.number().int().nullable(),
     current_ilvl: z.number().nullable(),
     progress: progressSchema,
@@ -87,7 +88,9 @@ export const characterParams = z.object({
   // The generator renders a Unicode regex with its flag glued on; the documented pattern is spelled out instead.
   character_name: characterNameSchema.meta({ pattern: '^\\p{L}{2,24}$', description: 'Letters only, any case', example: 'Thrall' }),
 });
-export const characterQuery = z.object({ realm: realmInputSchema.meta({ description: 'Realm slug (area-52) or display name (Area 52)' }) });
+export const characterQuery = z.object({
+  realm: realmInputSchema.optional().meta({ description: "Realm slug (area-52) or display name (Area 52); defaults to the guild's realm" }),
+});
 
 export type CharacterProgressJson = z.infer<typeof characterProgressSchema>;
 export type CharacterDetailJson = z.infer<typeof characterDetailSchema>;

@@ -3,6 +3,12 @@ import { normaliseClassName, parseRole } from '../../domain/roles.js';
 import { integerString, lookedUp, timestamp } from './common.js';
 import { statusSchema } from './characters.js';
 
+/** `on_track` stays accepted as another spelling of `ahead` (the label's word, used by earlier clients). */
+const statusFilter = z
+  .enum(['ahead', 'on_track', 'behind', 'unknown'])
+  .transform((v): z.infer<typeof statusSchema> => (v === 'on_track' ? 'ahead' : v))
+  .meta({ description: 'ahead (alias on_track), behind or unknown' });
+
 export const MEMBER_SORTS = ['ilvl', 'name', 'class', 'gap', 'rank'] as const;
 export type MemberSort = (typeof MEMBER_SORTS)[number];
 
@@ -11,8 +17,9 @@ export const membersQuery = z.object({
   order: z.enum(['asc', 'desc']).optional().meta({ description: 'Overrides the sort’s natural order (ilvl desc, gap asc, others asc)' }),
   class: lookedUp(normaliseClassName, 'must be a class name such as "Warrior" or "death-knight"').optional(),
   role: lookedUp(parseRole, 'must be Tank, Healer or DPS').optional(),
-  status: statusSchema.optional(),
-  limit: integerString(1, 1000).default(100),
+  status: statusFilter.optional(),
+  // The whole roster by default: hool.gg's web app never pages, and a guild holds at most a thousand or so.
+  limit: integerString(1, 1000).default(1000),
   offset: integerString(0, 1_000_000).default(0),
   summary: z
     .enum(['true', 'false'])
@@ -26,9 +33,9 @@ export type MembersQuery = z.output<typeof membersQuery>;
 export const memberSchema = z.object({
   character_name: z.string(),
   realm: z.string(),
-  class_name: z.string().nullable(),
-  spec: z.string().nullable(),
-  role: z.string().nullable(),
+  class_name: z.string().meta({ description: '"Unknown" until Battle.net has told it' }),
+  spec: z.string().meta({ description: '"Unknown" until the character is fetched' }),
+  role: z.string().meta({ description: 'Tank, Healer or DPS; "Unknown" until the character is fetched' }),
   rank_id: z.number().int().nullable(),
   rank_name: z.string().nullable(),
   current_ilvl: z.number().nullable(),

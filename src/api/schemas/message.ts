@@ -4,16 +4,14 @@ import { integerString, timestamp } from './common.js';
 export const MESSAGE_MAX_LENGTH = 2000;
 
 /**
- * The text is measured after trimming (so blanks alone are empty) in code points (so an emoji is one character),
- * but stored and returned exactly as sent.
+ * The text is measured after trimming in code points (so an emoji is one character), but stored and returned
+ * exactly as sent. Empty (or blanks only) clears the message: hool.gg's settings page saves "" to remove it.
  */
 const messageText = z.string().superRefine((value, ctx) => {
   const length = [...value.trim()].length;
   // PostgreSQL text cannot hold U+0000; refused here rather than failing the insert.
   if (value.includes('\u0000')) {
     ctx.addIssue({ code: 'custom', input: value, message: 'must not contain NUL characters' });
-  } else if (length === 0) {
-    ctx.addIssue({ code: 'too_small', origin: 'string', minimum: 1, inclusive: true, input: value, message: 'must not be empty' });
   } else if (length > MESSAGE_MAX_LENGTH) {
     ctx.addIssue({
       code: 'too_big', origin: 'string', maximum: MESSAGE_MAX_LENGTH, inclusive: true, input: value,
@@ -23,13 +21,13 @@ const messageText = z.string().superRefine((value, ctx) => {
 });
 
 export const messageBody = z
-  .object({ message: messageText.meta({ description: '1–2000 characters after trimming; plain text', example: 'Focus on DPS!' }) })
+  .object({ message: messageText.meta({ description: 'Up to 2000 characters after trimming; plain text; empty clears the message', example: 'Focus on DPS!' }) })
   .meta({ id: 'MessageWrite' });
 
 export const messageSchema = z
   .object({
     guild_id: z.number().int(),
-    gm_message: z.string().nullable(),
+    gm_message: z.string().nullable().meta({ description: 'null when none was set or the last write cleared it' }),
     created_by: z.number().int().nullable(),
     updated_at: timestamp.nullable(),
   })

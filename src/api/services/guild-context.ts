@@ -1,3 +1,4 @@
+import { invalidInput } from '../../errors.js';
 import { findGuild } from '../../db/queries/guilds.js';
 import type { RegionCode } from '../../domain/types.js';
 import { regionSchema } from '../../queue/schemas.js';
@@ -23,6 +24,16 @@ export async function guildIdentity(deps: GuildContextDeps, access: GuildAccessS
   if (!stored) return undefined;
   const region = regionSchema.safeParse(stored.region);
   return { name: stored.name, realm: stored.realm, region: region.success ? region.data : deps.config.blizzard.region };
+}
+
+/**
+ * The realm a character of the guild is on when the caller does not say: the guild's own. Unknown guild
+ * (never read from guild-api nor synced) → 400 naming the parameter.
+ */
+export async function guildRealm(deps: ApiDeps, access: GuildAccessState): Promise<string> {
+  const realm = (await guildIdentity(deps, access))?.realm;
+  if (realm) return realm;
+  throw invalidInput('Invalid parameter: realm', [{ field: 'realm', in: 'query', message: "is required: the guild's realm is not known yet" }]);
 }
 
 /** The region whose reset day decides the guild's current week; BLIZZARD_REGION when the guild names none. */

@@ -1,3 +1,4 @@
+import type { Status } from '../../domain/types.js';
 import { execute, toIso, type Db } from './connection.js';
 
 export type MemberSortKey = 'ilvl' | 'name' | 'class' | 'gap' | 'rank';
@@ -5,7 +6,7 @@ export type MemberSortKey = 'ilvl' | 'name' | 'class' | 'gap' | 'rank';
 export interface MemberFilters {
   className?: string;
   role?: string;
-  status?: 'on_track' | 'behind' | 'unknown';
+  status?: Status;
 }
 
 export interface OverviewQuery extends MemberFilters {
@@ -27,7 +28,7 @@ export interface MemberRecord {
   rankName: string | null;
   itemLevel: number | null;
   gap: number | null;
-  status: 'on_track' | 'behind' | 'unknown';
+  status: Status;
   lastUpdated: string | null;
 }
 
@@ -50,7 +51,7 @@ export interface OverviewCounts {
 const MEMBERS = `
   select m.character_name, m.realm_slug, m.class_name, m.spec_name, m.role, m.rank_id, m.rank_name,
          m.item_level, m.last_updated, g.gap,
-         case when g.gap is null then 'unknown' when g.gap >= 0 then 'on_track' else 'behind' end as status
+         case when g.gap is null then 'unknown' when g.gap >= 0 then 'ahead' else 'behind' end as status
     from guild_memberships m
    cross join lateral (select round((m.item_level::numeric - ?::numeric), 1)::float8 as gap) g
    where m.guild_id = ? and m.left_at is null`;
@@ -138,7 +139,7 @@ export async function countGuildMembers(db: Db, q: Omit<OverviewQuery, 'sort' | 
     db,
     `select count(*) filter (where ${filter.sql}) as matching,
             count(*) as total,
-            count(*) filter (where r.status = 'on_track') as on_track,
+            count(*) filter (where r.status = 'ahead') as on_track,
             count(*) filter (where r.status = 'behind') as behind,
             count(*) filter (where r.status = 'unknown') as unknown,
             round(avg(r.item_level)::numeric, 1)::float8 as average_ilvl

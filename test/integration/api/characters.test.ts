@@ -40,7 +40,7 @@ describe('character progress endpoints', function () {
       expect(reply.body).to.include({ guild_id: 1, current_week: week.week, target_ilvl: week.targetIlvl });
       const [zuljin] = reply.body.characters;
       expect(zuljin.character_name).to.equal('Zúljín');
-      expect(zuljin.progress.status).to.be.oneOf(['behind', 'on_track']);
+      expect(zuljin.progress.status).to.be.oneOf(['behind', 'ahead']);
       // Voljin is the same user's character in guild 2.
       const other = await call(`${url}/guilds/2/progress/characters`, as(member));
       expect(other.body.characters.map((c: { character_name: string }) => c.character_name)).to.deep.equal(['Voljin']);
@@ -66,7 +66,7 @@ describe('character progress endpoints', function () {
         target_ilvl: week.targetIlvl,
         current_week: week.week,
         gap: Math.round((ilvl - week.targetIlvl) * 10) / 10,
-        status: ilvl >= week.targetIlvl ? 'on_track' : 'behind',
+        status: ilvl >= week.targetIlvl ? 'ahead' : 'behind',
         status_label: ilvl >= week.targetIlvl ? 'On Track' : 'Behind',
         message: expectedMessage(ilvl, week.targetIlvl),
       });

@@ -45,14 +45,14 @@ describe('GET /guilds/:id/progress/members (officer overview)', function () {
     expect(levels).to.deep.equal([...levels].sort((a, b) => b - a));
     for (const m of members) {
       expect(m.target_ilvl).to.equal(week.targetIlvl);
-      expect(m.status).to.equal((m.gap as number) >= 0 ? 'on_track' : 'behind');
-      expect(m.status_label).to.equal(m.status === 'on_track' ? 'On Track' : 'Behind');
+      expect(m.status).to.equal((m.gap as number) >= 0 ? 'ahead' : 'behind');
+      expect(m.status_label).to.equal(m.status === 'ahead' ? 'On Track' : 'Behind');
     }
-    expect(members.some((m) => m.status === 'on_track') && members.some((m) => m.status === 'behind')).to.equal(true);
+    expect(members.some((m) => m.status === 'ahead') && members.some((m) => m.status === 'behind')).to.equal(true);
     const summary = reply.body.summary;
     expect(summary.total).to.equal(guild.members.length);
     expect(summary.on_track + summary.behind + summary.unknown).to.equal(summary.total);
-    expect(summary.on_track).to.equal(members.filter((m) => m.status === 'on_track').length);
+    expect(summary.on_track).to.equal(members.filter((m) => m.status === 'ahead').length);
     expect(Object.keys(members[0]!).sort()).to.deep.equal([
       'character_name', 'class_name', 'current_ilvl', 'gap', 'last_updated', 'rank_id', 'rank_name', 'realm', 'role', 'spec',
       'status', 'status_label', 'target_ilvl',

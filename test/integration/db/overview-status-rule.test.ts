@@ -50,7 +50,7 @@ describe('overview gap and status in SQL', () => {
           }
           const counts = await countGuildMembers(orm, { guildId, targetIlvl: target });
           const statuses = itemLevels.map((l) => progressFor(l, target).status);
-          expect(counts.onTrack).to.equal(statuses.filter((s) => s === 'on_track').length);
+          expect(counts.onTrack).to.equal(statuses.filter((s) => s === 'ahead').length);
           expect(counts.behind).to.equal(statuses.filter((s) => s === 'behind').length);
           expect(counts.unknown).to.equal(statuses.filter((s) => s === 'unknown').length);
         },
@@ -63,8 +63,8 @@ describe('overview gap and status in SQL', () => {
     const guildId = await guildWith([265, 264.9, 265.1, null]);
     const members = await findGuildMembers(orm, { guildId, targetIlvl: 265, sort: 'ilvl', order: 'desc', limit: 10, offset: 0 });
     expect(members.map((m) => [m.itemLevel, m.gap, m.status])).to.deep.equal([
-      [265.1, 0.1, 'on_track'],
-      [265, 0, 'on_track'],
+      [265.1, 0.1, 'ahead'],
+      [265, 0, 'ahead'],
       [264.9, -0.1, 'behind'],
       [null, null, 'unknown'],
     ]);

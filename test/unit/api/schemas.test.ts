@@ -18,9 +18,11 @@ describe('route input schemas', () => {
   });
 
   it('gives the overview its defaults and reads role case-insensitively', () => {
-    expect(membersQuery.parse({})).to.deep.equal({ sort: 'ilvl', limit: 100, offset: 0, summary: true, format: 'json' });
+    expect(membersQuery.parse({})).to.deep.equal({ sort: 'ilvl', limit: 1000, offset: 0, summary: true, format: 'json' });
+    expect(membersQuery.parse({ status: 'on_track' }).status).to.equal('ahead');
+    expect(membersQuery.parse({ status: 'ahead' }).status).to.equal('ahead');
     expect(membersQuery.parse({ role: 'dps', summary: 'false' })).to.include({ role: 'DPS', summary: false });
-    for (const bad of [{ sort: 'dps' }, { limit: '1001' }, { limit: '5.5' }, { offset: '-1' }, { status: 'ahead' }, { role: 'support' }]) {
+    for (const bad of [{ sort: 'dps' }, { limit: '1001' }, { limit: '5.5' }, { offset: '-1' }, { status: 'late' }, { role: 'support' }]) {
       expect(membersQuery.safeParse(bad).success, JSON.stringify(bad)).to.equal(false);
     }
   });
@@ -31,14 +33,19 @@ describe('route input schemas', () => {
     const tooLong = messageBody.safeParse({ message: 'x'.repeat(2001) });
     expect(tooLong.success).to.equal(false);
     expect(tooLong.error?.issues[0]?.code).to.equal('too_big');
-    expect(messageBody.safeParse({ message: ' \n ' }).error?.issues[0]?.code).to.equal('too_small');
+    // Blank clears the message.
+    expect(messageBody.parse({ message: '' }).message).to.equal('');
+    expect(messageBody.parse({ message: ' \n ' }).message).to.equal(' \n ');
     expect(messageBody.safeParse({}).error?.issues[0]?.code).to.equal('invalid_type');
   });
 
-  it('accepts character names in any script and realm slugs only', () => {
+  it('accepts character names in any script and realms as slugs or names', () => {
     expect(characterParams.parse({ guild_id: '1', character_name: 'Zúljín' })).to.deep.equal({ guild_id: 1, character_name: 'Zúljín' });
     expect(characterParams.safeParse({ guild_id: '1', character_name: 'x'.repeat(25) }).success).to.equal(false);
-    expect(characterQuery.safeParse({ realm: 'Area 52' }).success).to.equal(false);
-    expect(characterQuery.safeParse({}).success).to.equal(false);
+    expect(characterQuery.parse({ realm: 'Area 52' }).realm).to.equal('area-52');
+    expect(characterQuery.safeParse({ realm: '<script>' }).success).to.equal(false);
+    // No realm: the guild's own applies.
+    expect(characterQuery.safeParse({}).success).to.equal(true);
+    expect(characterQuery.safeParse({ realm: '' }).success).to.equal(false);
   });
 });

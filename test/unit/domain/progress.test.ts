@@ -19,7 +19,7 @@ describe('progressFor', () => {
   it('counts a character ahead as on track', () => {
     expect(progressFor(285, 265)).to.deep.equal({
       gap: 20,
-      status: 'on_track',
+      status: 'ahead',
       statusLabel: 'On Track',
       message: 'Ahead of schedule! Target: 265, Current: 285',
     });
@@ -28,14 +28,14 @@ describe('progressFor', () => {
   it('says when a character is exactly on target', () => {
     expect(progressFor(265, 265)).to.deep.equal({
       gap: 0,
-      status: 'on_track',
+      status: 'ahead',
       statusLabel: 'On Track',
       message: 'On target! Target: 265, Current: 265',
     });
   });
 
   it('treats a gap that rounds to 0 as on target', () => {
-    expect(progressFor(264.96, 265)).to.deep.include({ gap: 0, status: 'on_track' });
+    expect(progressFor(264.96, 265)).to.deep.include({ gap: 0, status: 'ahead' });
     expect(progressFor(264.96, 265).message).to.equal('On target! Target: 265, Current: 265');
   });
 
@@ -52,7 +52,7 @@ describe('progressFor', () => {
     fc.assert(
       fc.property(fc.double({ min: 0, max: 1000, noNaN: true }), fc.integer({ min: 0, max: 1000 }), (ilvl, target) => {
         const { gap, status } = progressFor(ilvl, target);
-        return gap === roundTo1(ilvl - target) && (gap < 0) === (status === 'behind') && (gap >= 0) === (status === 'on_track');
+        return gap === roundTo1(ilvl - target) && (gap < 0) === (status === 'behind') && (gap >= 0) === (status === 'ahead');
       }),
     );
   });
