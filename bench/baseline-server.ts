@@ -10,7 +10,8 @@ import { nameKey } from '../src/queue/schemas.js';
 import { presentCharacterDetail } from '../src/api/presenters/character.js';
 import { presentOverview } from '../src/api/presenters/members.js';
 import { freshnessOf } from '../src/api/services/freshness.js';
-import { SeasonCalendar } from '../src/api/services/season.js';
+import { SeasonCalendar } from '../src/season/calendar.js';
+import { DEFAULT_RESETS } from '../src/domain/resets.js';
 import type { RegionCode } from '../src/domain/types.js';
 
 /*
@@ -24,7 +25,7 @@ const CHARACTER_CACHE_TTL = 3600;
 
 const logger = createLogger({ level: 'silent' });
 const orm = await openOrm({ databaseUrl: process.env.DATABASE_URL as string, poolMax: 20 });
-const season = new SeasonCalendar(orm, logger, systemClock);
+const season = new SeasonCalendar({ orm, logger, clock: systemClock, resets: DEFAULT_RESETS });
 const app = new Koa();
 const router = new Router();
 

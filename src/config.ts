@@ -1,11 +1,16 @@
 import { z } from 'zod';
+import { REGIONS, type RegionCode } from './domain/regions.js';
+import { parseWeeklyReset, resetSchedule, type ResetSchedule, type WeeklyReset } from './domain/resets.js';
 
 /**
  * The whole configuration of both processes, read once from the environment.
  * Everything else receives the parsed `Config`; nothing else reads `process.env`.
  */
 
-export const REGIONS = ['us', 'eu', 'kr', 'tw'] as const;
+export { REGIONS };
+
+/** The variable that overrides a region's weekly reset, e.g. WEEKLY_RESET_EU="wed 04:00" (weekday and UTC time). */
+export const weeklyResetVariable = (region: RegionCode) => `WEEKLY_RESET_${region.toUpperCase()}`;
 
 /** Unset and empty variables mean the same: use the default. */
 const empty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -68,7 +73,7 @@ const envSchema = z.object({
   SIM_PORT: positiveInt(5050),
 });
 
-export type Region = (typeof REGIONS)[number];
+export type Region = RegionCode;
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -118,6 +123,8 @@ export interface Config {
   forceHttps: boolean;
   trustProxy: boolean;
   rateLimitPerMinute: number;
+  /** Each region's weekly reset instant (weekday and UTC time): the defaults, with any WEEKLY_RESET_* override. */
+  weeklyResets: ResetSchedule;
   /** Port of the built-in simulated upstreams started by `npm run dev`. */
   simPort: number;
   /** True when no upstream credentials are set outside production: the built-in simulators stand in. */
@@ -167,6 +174,17 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   const corsOrigins = e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   for (const origin of corsOrigins) {
     if (!z.url().safeParse(origin).success) problems.push(`CORS_ORIGINS: "${origin}" is not a URL`);
+  }
+  const resetOverrides: Partial<Record<RegionCode, WeeklyReset>> = {};
+  for (const region of REGIONS) {
+    const name = weeklyResetVariable(region);
+    const text = empty(env[name]);
+    if (text === undefined) continue;
+    try {
+      resetOverrides[region] = parseWeeklyReset(String(text));
+    } catch (err) {
+      problems.push(`${name}: ${(err as Error).message}`);
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -224,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     forceHttps: typeof e.FORCE_HTTPS === 'boolean' ? e.FORCE_HTTPS : isProduction,
     trustProxy: typeof e.TRUST_PROXY === 'boolean' ? e.TRUST_PROXY : isProduction,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    weeklyResets: resetSchedule(resetOverrides),
     simPort: e.SIM_PORT,
     usesSimulatedUpstreams,
   };

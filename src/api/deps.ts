@@ -10,7 +10,7 @@ import type { Keys } from '../redis.js';
 import type { GuildApiClient } from '../upstream/guild-api/client.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { GuildAccess } from './services/guild-access.js';
-import type { SeasonCalendar } from './services/season.js';
+import type { SeasonCalendar } from '../season/calendar.js';
 import type { GuildTracker } from './services/guild-tracker.js';
 
 /** Everything the api's middleware and routes use, built once at start-up and passed in. */

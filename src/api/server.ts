@@ -14,7 +14,7 @@ import { GuildApiClient } from '../upstream/guild-api/client.js';
 import { ResponseCache } from '../cache/response-cache.js';
 import { GuildAccess } from './services/guild-access.js';
 import { GuildTracker } from './services/guild-tracker.js';
-import { SeasonCalendar } from './services/season.js';
+import { SeasonCalendar } from '../season/calendar.js';
 
 /**
  * Above Node's 16 KiB default, so an oversized credential (a forged 100 KB token) reaches the auth middleware and
@@ -74,7 +74,7 @@ export async function buildApiDeps(config: Config, logger: Logger, options: ApiS
     guildAccess: new GuildAccess({ redis, keys, guildApi, logger, ttlSeconds: config.permissionCacheTtl }),
     guildTracker: new GuildTracker({ config, redis, keys, queues, guildApi, logger }),
     responseCache: new ResponseCache(redis, keys, metrics, clock),
-    season: new SeasonCalendar(orm, logger, clock),
+    season: new SeasonCalendar({ orm, logger, clock, resets: config.weeklyResets }),
     onClose: [],
   };
 }

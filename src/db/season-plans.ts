@@ -102,14 +102,3 @@ export async function loadSeasonPlans(em: EntityManager): Promise<SeasonPlan[]> 
   }
   return [...plans.values()];
 }
-
-/**
- * The plan in force on a date: the one that started most recently on or before it,
- * else (before every plan) the one that starts first.
- */
-export function planInForce(plans: SeasonPlan[], date: string): SeasonPlan | undefined {
-  const firstDay = (p: SeasonPlan) => p.weeks[0]?.startDate ?? '9999-12-31';
-  const sorted = [...plans].sort((a, b) => firstDay(a).localeCompare(firstDay(b)));
-  const started = sorted.filter((p) => firstDay(p) <= date);
-  return started.at(-1) ?? sorted[0];
-}

@@ -3,6 +3,8 @@ export * from './gear.js';
 export * from './dates.js';
 export * from './item-level.js';
 export * from './format.js';
+export * from './regions.js';
+export * from './resets.js';
 export * from './season.js';
 export * from './season-plan.js';
 export * from './progress.js';

@@ -2,6 +2,7 @@
  * Plain data the game rules work on. Upstream clients map Battle.net JSON into these shapes;
  * nothing in src/domain knows about HTTP, JSON envelopes or the database.
  */
+export type { RegionCode } from './regions.js';
 
 /** The 16 slots that count towards item level, in the game's order (also the tie-break order of priorities). */
 export const GEAR_SLOTS = [
@@ -36,7 +37,6 @@ export interface EquippedItem {
 export type Role = 'Tank' | 'Healer' | 'DPS';
 /** `ahead` reads "On Track": at or above the target (the word hool.gg's web app and the original service use). */
 export type Status = 'ahead' | 'behind' | 'unknown';
-export type RegionCode = 'us' | 'eu' | 'kr' | 'tw';
 
 export interface SeasonWeek {
   week: number;

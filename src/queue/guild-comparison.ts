@@ -1,8 +1,9 @@
 import type { Job, JobsOptions, Queue } from 'bullmq';
 import { z } from 'zod';
 import { nameKey, realmSlugSchema } from './schemas.js';
+import { WARCRAFTLOGS_REGIONS } from '../domain/regions.js';
 
-export const comparisonRegionSchema = z.enum(['us', 'eu', 'kr', 'tw', 'cn']);
+export const comparisonRegionSchema = z.enum(WARCRAFTLOGS_REGIONS);
 
 export const guildComparisonPayloadSchema = z.object({
   guildName: z.string().min(1).max(100),

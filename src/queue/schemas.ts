@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { REALM_SLUG_PATTERN, realmSlug } from '../domain/realm.js';
+import { REGIONS } from '../domain/regions.js';
 
-export const regionSchema = z.enum(['us', 'eu', 'kr', 'tw']);
+export const regionSchema = z.enum(REGIONS);
 /** A realm already in Battle.net's slug form (job data, stored rows). */
 export const realmSlugSchema = z
   .string()

@@ -7,8 +7,9 @@ import { SIM_CREDENTIALS, randomToken, type SimState } from './state.js';
 import { findCharacter, findGuild, guildSlugOf, type SimCharacter, type SimGuild } from './world.js';
 import notFoundBody from './templates/character-404.json' with { type: 'json' };
 import tooManyBody from './templates/blizzard-429.json' with { type: 'json' };
+import { REGIONS } from '../domain/regions.js';
 
-const REGIONS = new Set(['us', 'eu', 'kr', 'tw']);
+const REGION_SET: ReadonlySet<string> = new Set(REGIONS);
 const UNAUTHORIZED = { code: 401, type: 'BLZWEBAPI00000401', detail: 'Unauthorized' };
 
 /** Battle.net under /blizzard: the token endpoint and, per region, the Profile API. */
@@ -67,7 +68,7 @@ async function serveApi(state: SimState, req: SimRequest, res: ServerResponse, r
   if (faults.errorRate > 0 && state.rng.next() < faults.errorRate) return sendJson(res, 500, { code: 500, type: 'BLZWEBAPI00000500', detail: 'Internal Server Error' });
 
   const namespace = req.url.searchParams.get('namespace') ?? req.headers['battlenet-namespace'];
-  if (!REGIONS.has(region) || namespace !== `profile-${region}`) return sendJson(res, 404, notFoundBody);
+  if (!REGION_SET.has(region) || namespace !== `profile-${region}`) return sendJson(res, 404, notFoundBody);
   const resource = findResource(state, region, path);
   if (!resource) return sendJson(res, 404, notFoundBody);
 

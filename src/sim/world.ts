@@ -1,6 +1,6 @@
 import type { Region } from '../config.js';
 import { DEFAULT_SEASON_PLAN } from '../domain/season-plan.js';
-import { weekFor } from '../domain/season.js';
+import { weekAt } from '../domain/season.js';
 import { ALT_RANK, CLASSES, DRACTHYR, classById, racesOf, realmInfo, type Faction, type RealmInfo } from './catalog.js';
 import { DEMO_GUILDS, DEMO_USERS, type FixedCharacter } from './demo.js';
 import { generateGear, type SimItem } from './gear.js';
@@ -113,7 +113,7 @@ export function generateWorld(seed: number, spec: WorldSpec = {}): SimWorld {
   const now = Date.now();
   const world: SimWorld = {
     seed,
-    ilvlCenter: spec.ilvlCenter ?? weekFor(DEFAULT_SEASON_PLAN, new Date(now).toISOString().slice(0, 10), 'us').targetIlvl,
+    ilvlCenter: spec.ilvlCenter ?? weekAt(DEFAULT_SEASON_PLAN, new Date(now), 'us').targetIlvl,
     guilds: [],
     characters: new Map(),
     users: new Map(),

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Queues } from '../queue/queues.js';
 import type { Keys } from '../redis.js';
+import type { SeasonCalendar } from '../season/calendar.js';
 import type { BlizzardClient } from '../upstream/blizzard/client.js';
 import type { QuotaGate } from '../upstream/blizzard/quota.js';
 import type { WarcraftLogsClient } from '../upstream/warcraftlogs/client.js';
@@ -23,6 +24,8 @@ export interface WorkerContext extends UpstreamServices {
   config: Config;
   /** Business time: the season week and the fetched_at stamps freshness is measured from. */
   clock: Clock;
+  /** The season plan that applies and the week it is, shared with the api's rule. */
+  season: SeasonCalendar;
   logger: Logger;
   metrics: Metrics;
   orm: MikroORM;

@@ -13,6 +13,7 @@ import type { WorkerContext } from './context.js';
 import { wasLogged } from './job-log.js';
 import { PROCESSORS, type ProcessorModule } from './processors/index.js';
 import { watchQueueDepth } from './queue-depth.js';
+import { SeasonCalendar } from '../season/calendar.js';
 import { drainInbox } from './inbox.js';
 import { assertSchedules, keepSchedules } from './scheduler.js';
 import { createUpstreamServices } from './services.js';
@@ -51,9 +52,11 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
   // Without a listener BullMQ prints each reconnect error as a raw stack trace; a failed add() still rejects.
   for (const queue of Object.values(queues)) queue.on('error', () => undefined);
   const metrics = createMetrics('worker');
+  const clock = options.clock ?? systemClock;
   const ctx: WorkerContext = {
     config,
-    clock: options.clock ?? systemClock,
+    clock,
+    season: new SeasonCalendar({ orm, logger, clock, resets: config.weeklyResets }),
     logger,
     metrics,
     orm,

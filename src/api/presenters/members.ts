@@ -2,7 +2,7 @@ import { STATUS_LABELS } from '../../domain/progress.js';
 import type { MemberRecord, OverviewCounts } from '../../db/queries/members.js';
 import { knownOr } from './character.js';
 import type { MemberJson, MembersJson } from '../schemas/members.js';
-import type { SeasonNow } from '../services/season.js';
+import type { SeasonNow } from '../../season/calendar.js';
 
 export function presentMember(m: MemberRecord, targetIlvl: number): MemberJson {
   return {

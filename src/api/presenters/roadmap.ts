@@ -1,8 +1,7 @@
-import type { RoadmapWeek } from '../../domain/season.js';
 import type { RoadmapJson } from '../schemas/roadmap.js';
-import type { SeasonNow } from '../services/season.js';
+import type { SeasonRoadmap } from '../../season/calendar.js';
 
-export function presentRoadmap(season: SeasonNow & { weeks: RoadmapWeek[] }): RoadmapJson {
+export function presentRoadmap(season: SeasonRoadmap): RoadmapJson {
   return {
     expansion: season.expansion,
     season: season.season,

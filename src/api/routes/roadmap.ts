@@ -14,7 +14,7 @@ export function roadmapRoutes(deps: ApiDeps): Router {
   const router = new Router();
   router.get('/guilds/:guild_id/progress/roadmap', auth(deps.config.jwtSecretKey), permission(deps, 'member'), validate(roadmapInput), async (ctx) => {
     const region = await guildRegion(deps, accessOf(ctx));
-    ctx.body = presentRoadmap(await deps.season.roadmap(region));
+    ctx.body = presentRoadmap(await deps.season.roadmap(region, accessOf(ctx).guildId));
   });
   return router;
 }

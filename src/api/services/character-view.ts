@@ -5,6 +5,7 @@ import {
   characterJobKey, characterRefreshPayloadSchema, enqueueCharacterRefresh, PRIORITY, type CharacterRefreshPayload,
 } from '../../queue/character-refresh.js';
 import { nameKey } from '../../queue/schemas.js';
+import { secondsWithinWeek, type SeasonNow } from '../../season/calendar.js';
 import type { ApiDeps } from '../deps.js';
 import type { GuildAccessState } from '../middleware/permission.js';
 import {
@@ -12,7 +13,6 @@ import {
 } from '../presenters/character.js';
 import type { CharacterDetailJson, CharacterProgressJson, MyCharactersJson } from '../schemas/characters.js';
 import { guildRegion } from './guild-context.js';
-import type { SeasonNow } from './season.js';
 import { fromDatabase } from './read-model.js';
 import { RefreshOnMissReader, type ReadTarget, type RefreshReason } from './refresh-on-miss.js';
 
@@ -24,7 +24,10 @@ export type CharacterViewDeps = Pick<
 
 export type CharacterViewResult = { kind: 'ok'; body: CharacterDetailJson } | { kind: 'pending' };
 
-/** A cached body is reused for at most this long even when fresher, which bounds a read/invalidate race. */
+/**
+ * A cached body is reused for at most this long even when fresher, which bounds a read/invalidate race; and never
+ * past the next weekly reset, after which its target, gap and status would be last week's.
+ */
 const MAX_CACHED_SECONDS = 900;
 /** "My characters" also shows freshness flags, so it is cached only briefly. */
 const MY_CHARACTERS_SECONDS = 60;
@@ -67,9 +70,11 @@ export class CharacterViews {
     const outcome = await this.reader.read(this.target(access.guildId, region, realm, name), { row: record });
     if (outcome.kind === 'pending') return outcome;
     const { row, fresh } = outcome;
-    const season = await this.deps.season.now(region);
+    const season = await this.deps.season.now(region, access.guildId);
     const body = presentCharacterDetail(row, season.week, fresh);
-    if (!fresh.stale && row.isMember) await this.remember(access.guildId, region, realm, row.nameKey, body, fresh.secondsLeft);
+    if (!fresh.stale && row.isMember) {
+      await this.remember(access.guildId, region, realm, row.nameKey, body, secondsWithinWeek(season, Math.min(fresh.secondsLeft, MAX_CACHED_SECONDS)));
+    }
     return { kind: 'ok', body };
   }
 
@@ -79,11 +84,11 @@ export class CharacterViews {
     const cached = await responseCache.getGuild<MyCharactersJson>(access.guildId, field, 'characters');
     if (cached) return cached;
     const region = await guildRegion(this.deps, access);
-    const season = await this.deps.season.now(region);
+    const season = await this.deps.season.now(region, access.guildId);
     const records = await fromDatabase(logger, () => findOwnedCharacters(orm, access.guildId, bnetId));
     if (records.length === 0) return presentMyCharacters(access.guildId, season, await this.fromSnapshot(access, bnetId, season));
 
-    let cacheSeconds = MY_CHARACTERS_SECONDS;
+    let cacheSeconds = secondsWithinWeek(season, MY_CHARACTERS_SECONDS);
     const characters = records.map((c) => {
       const { known, fresh } = this.reader.glance(c, (reason) => this.enqueue(region, c.realm, c.name, access.guildId, reason, PRIORITY.background));
       // One unknown or stale character makes the whole body uncacheable: it is about to change.
@@ -140,8 +145,7 @@ export class CharacterViews {
     };
   }
 
-  private async remember(guildId: number, region: string, realm: string, key: string, body: CharacterDetailJson, secondsLeft: number) {
-    const seconds = Math.min(secondsLeft, MAX_CACHED_SECONDS);
+  private async remember(guildId: number, region: string, realm: string, key: string, body: CharacterDetailJson, seconds: number) {
     const { responseCache } = this.deps;
     await responseCache.setCharacter(region, realm, key, body, seconds);
     await responseCache.setGuild(guildId, memberField(realm, key), { region }, seconds);

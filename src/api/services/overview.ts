@@ -3,6 +3,7 @@ import type { ApiDeps } from '../deps.js';
 import type { GuildAccessState } from '../middleware/permission.js';
 import { presentOverview } from '../presenters/members.js';
 import type { MembersJson, MembersQuery } from '../schemas/members.js';
+import { secondsWithinWeek } from '../../season/calendar.js';
 import { guildRegion } from './guild-context.js';
 import { fromDatabase } from './read-model.js';
 
@@ -10,8 +11,8 @@ import { fromDatabase } from './read-model.js';
 const NATURAL_ORDER: Record<MemberSortKey, 'asc' | 'desc'> = { ilvl: 'desc', gap: 'asc', name: 'asc', class: 'asc', rank: 'asc' };
 
 /**
- * The worker drops the guild's cached bodies after every write; this bound only covers what no write
- * announces, such as the weekly reset moving the target.
+ * The worker drops the guild's cached bodies after every write; this bound covers what no write announces. The
+ * weekly reset, which moves the target, also ends every cached body (secondsWithinWeek).
  */
 const OVERVIEW_SECONDS = 60;
 
@@ -22,7 +23,7 @@ export async function guildOverview(deps: ApiDeps, access: GuildAccessState, q: 
   const cached = await deps.responseCache.getGuild<MembersJson>(access.guildId, field, 'overview');
   if (cached) return cached;
 
-  const season = await deps.season.now(await guildRegion(deps, access));
+  const season = await deps.season.now(await guildRegion(deps, access), access.guildId);
   const filters = { guildId: access.guildId, targetIlvl: season.week.targetIlvl, className: q.class, role: q.role, status: q.status };
   const [members, counts] = await fromDatabase(deps.logger, () =>
     Promise.all([
@@ -31,6 +32,6 @@ export async function guildOverview(deps: ApiDeps, access: GuildAccessState, q: 
     ]),
   );
   const body = presentOverview(access.guildId, season, counts, members, q.summary);
-  await deps.responseCache.setGuild(access.guildId, field, body, OVERVIEW_SECONDS);
+  await deps.responseCache.setGuild(access.guildId, field, body, secondsWithinWeek(season, OVERVIEW_SECONDS));
   return body;
 }

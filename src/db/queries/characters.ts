@@ -1,4 +1,5 @@
 import { execute, toIso, toNumber, type Db } from './connection.js';
+import { REGIONS } from '../../domain/regions.js';
 
 /** A character with its progress projection, as the character view and "my characters" read them. */
 export interface CharacterRecord {
@@ -70,7 +71,7 @@ const toRecord = (r: Row): CharacterRecord => ({
  * the natural-key index (region, realm_slug, name_key) serves the lookup; the guild's own member wins a tie.
  */
 export async function findCharacterForGuild(db: Db, guildId: number, realm: string, nameKey: string, region?: string): Promise<CharacterRecord | undefined> {
-  const regions = region ? [region] : ['us', 'eu', 'kr', 'tw'];
+  const regions = region ? [region] : [...REGIONS];
   const rows = await execute<Row>(
     db,
     `select c.id, c.region, c.realm_slug, c.name_key, c.name, c.class_name, c.spec_name, c.role, c.level,

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
+import { WARCRAFTLOGS_REGIONS, type WarcraftLogsRegion } from '../../domain/regions.js';
 import type { wclGuildSchema, wclZoneSchema } from './schemas.js';
 
-export type WclRegion = 'us' | 'eu' | 'kr' | 'tw' | 'cn';
+export type WclRegion = WarcraftLogsRegion;
 
 export interface RankTriple {
   world: number | null;
@@ -21,7 +22,6 @@ export interface GuildRanking {
 
 /** WarcraftLogs difficulty ids. */
 const DIFFICULTY_NAMES: Readonly<Record<number, string>> = { 1: 'LFR', 3: 'Normal', 4: 'Heroic', 5: 'Mythic' };
-const REGIONS: readonly WclRegion[] = ['us', 'eu', 'kr', 'tw', 'cn'];
 
 type Positions = z.infer<typeof wclGuildSchema>['zoneRanking']['progress'];
 type Fight = { encounterID: number; difficulty?: number | null; kill?: boolean | null };
@@ -36,7 +36,7 @@ export function toGuildRanking(
   return {
     guildName: guild.name,
     realmSlug: guild.server.slug,
-    region: (REGIONS as readonly string[]).includes(region) ? (region as WclRegion) : requestedRegion,
+    region: (WARCRAFTLOGS_REGIONS as readonly string[]).includes(region) ? (region as WclRegion) : requestedRegion,
     zone: { id: zone.id, name: zone.name },
     progress: progressOf(zone.encounters.map((e) => e.id), reports.flatMap((r) => r.fights ?? [])),
     ranks: ranksOf(guild.zoneRanking.progress),

@@ -4,7 +4,7 @@ import { markCharacterNotFound, recordCharacterError } from '../../db/projection
 import {
   findStoredCharacter, saveCharacterProjection, type CharacterIdentity, type CharacterKey, type StoredCharacter,
 } from '../../db/projections/character-progress.js';
-import { progressFor, roleOf } from '../../domain/index.js';
+import { progressFor, roleOf, weekAt } from '../../domain/index.js';
 import { characterRefreshPayloadSchema, type CharacterRefreshPayload } from '../../queue/character-refresh.js';
 import { QUEUE_NAMES } from '../../queue/names.js';
 import { nameKey } from '../../queue/schemas.js';
@@ -13,7 +13,6 @@ import type { FailedOutcome, Outcome } from '../../upstream/outcome.js';
 import { gearSnapshot } from '../character-gear.js';
 import type { WorkerContext } from '../context.js';
 import { runLogged } from '../job-log.js';
-import { SeasonPlanCache } from '../season-plan-cache.js';
 import { jobPayload, SHORT_JOB_LOCKS } from './payload.js';
 import type { ProcessorModule } from './index.js';
 
@@ -56,7 +55,7 @@ function identityFrom(profile: CharacterProfile): CharacterIdentity {
   };
 }
 
-async function refreshCharacter(ctx: WorkerContext, plans: SeasonPlanCache, payload: CharacterRefreshPayload): Promise<CharacterRefreshResult> {
+async function refreshCharacter(ctx: WorkerContext, payload: CharacterRefreshPayload): Promise<CharacterRefreshResult> {
   const key: CharacterKey = { region: payload.region, realm: payload.realm, nameKey: nameKey(payload.name) };
   const em = ctx.orm.em.fork();
   const stored = await findStoredCharacter(em, key);
@@ -70,7 +69,9 @@ async function refreshCharacter(ctx: WorkerContext, plans: SeasonPlanCache, payl
 
   const fetchedAt = ctx.clock.now();
   const day = fetchedAt.toISOString().slice(0, 10);
-  const { plan, week } = await plans.weekOn(em, day, payload.region);
+  // The week at the instant of the fetch in the character's region, by the same rule every reader uses.
+  const plan = await ctx.season.planFor(fetchedAt, payload.region, payload.guildId);
+  const week = weekAt(plan, fetchedAt, payload.region, ctx.config.weeklyResets);
   // A 304 is only possible with validators, which are only sent for a complete stored projection.
   const base = stored as StoredCharacter;
   const gear = equipment.kind === 'ok' ? gearSnapshot(equipment.data, plan.expansion, equipment.lastModified) : null;
@@ -144,11 +145,10 @@ export const characterRefreshProcessor: ProcessorModule = {
     ...SHORT_JOB_LOCKS,
   }),
   create: (ctx) => {
-    const plans = new SeasonPlanCache(ctx.logger);
     return (job: Job<Partial<CharacterRefreshPayload>>) => {
       const { region, realm, name, guildId } = job.data ?? {};
       return runLogged(ctx, job, { guildId, character: `${region}/${realm}/${name}` }, () =>
-        refreshCharacter(ctx, plans, jobPayload(characterRefreshPayloadSchema, job)),
+        refreshCharacter(ctx, jobPayload(characterRefreshPayloadSchema, job)),
       );
     };
   },

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { DEFAULT_SEASON_PLAN } from '../../../src/domain/season-plan.js';
-import { weekFor } from '../../../src/domain/season.js';
+import { weekAt } from '../../../src/domain/season.js';
 import type { RegionCode } from '../../../src/domain/types.js';
 
 export interface Reply<T = any> {
@@ -46,7 +46,7 @@ export async function metric(apiUrl: string, name: string, labels: Record<string
 }
 
 /** This week's target in a region under the default plan, as the tests' database holds it. */
-export const targetToday = (region: RegionCode = 'us') => weekFor(DEFAULT_SEASON_PLAN, new Date().toISOString().slice(0, 10), region);
+export const targetToday = (region: RegionCode = 'us') => weekAt(DEFAULT_SEASON_PLAN, new Date(), region);
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

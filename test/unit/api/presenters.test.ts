@@ -2,9 +2,12 @@ import { expect } from 'chai';
 import { membersCsv, presentOverview } from '../../../src/api/presenters/members.js';
 import { presentMyCharacters, presentProgress } from '../../../src/api/presenters/character.js';
 import type { MemberRecord } from '../../../src/db/queries/members.js';
-import type { SeasonNow } from '../../../src/api/services/season.js';
+import type { SeasonNow } from '../../../src/season/calendar.js';
 
-const season: SeasonNow = { expansion: 'Midnight', season: 'Season 1', region: 'us', week: { week: 5, targetIlvl: 265, startDate: '2026-04-14', description: '' } };
+const season: SeasonNow = {
+  expansion: 'Midnight', season: 'Season 1', region: 'us', at: new Date('2026-04-15T00:00:00Z'),
+  week: { week: 5, targetIlvl: 265, startDate: '2026-04-14', startsAt: new Date('2026-04-14T15:00:00Z'), endsAt: new Date('2026-04-21T15:00:00Z'), description: '' },
+};
 const member = (over: Partial<MemberRecord>): MemberRecord => ({
   characterName: 'Thrall', realm: 'area-52', className: 'Shaman', specName: 'Enhancement', role: 'DPS', rankId: 3, rankName: 'Raider',
   itemLevel: 260.4, gap: -4.6, status: 'behind', lastUpdated: '2026-11-25T10:00:00.000Z', ...over,
