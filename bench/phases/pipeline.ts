@@ -46,17 +46,20 @@ export async function syncGuild(stack: Stack, guild: SimGuild, options: SyncOpti
     const before = stack.sim.counters().blizzard;
     const cpuBefore = await workerCpuMs(stack);
     const startedAt = Date.now();
-    await enqueueGuildSync(queues.guildSync, {
-      guild: { id: guild.id, name: guild.name, realm: guild.realm.slug, region: guild.region },
-      members: guild.members.map((m) => ({
-        characterName: m.characterName,
-        realm: m.realmSlug,
-        bnetId: m.bnetId,
-        rankId: m.rankId,
-        rankName: rankName(m.rankId),
-      })),
-      reason: 'manual',
-    });
+    // As the api does on reading a guild: guild-api's member list is stored, then the sync refers to it.
+    const list = guild.members.map((m) => ({
+      characterName: m.characterName,
+      realm: m.realmSlug,
+      bnetId: m.bnetId,
+      rankId: m.rankId,
+      rankName: rankName(m.rankId),
+    }));
+    await db.query(
+      `insert into guild_api_rosters (guild_id, members, read_at) values ($1, $2::jsonb, now())
+       on conflict (guild_id) do update set members = excluded.members, read_at = excluded.read_at, stored_at = now()`,
+      [guild.id, JSON.stringify(list)],
+    );
+    await enqueueGuildSync(queues.guildSync, { guild: { id: guild.id, name: guild.name, realm: guild.realm.slug, region: guild.region }, reason: 'manual' });
     const members = guild.members.length;
     let done = 0;
     while (Date.now() - startedAt < options.timeoutMs) {

@@ -1,14 +1,14 @@
 import type { Job, JobsOptions, Queue } from 'bullmq';
 import { z } from 'zod';
-import { guildMemberSchema, guildRefSchema } from './schemas.js';
+import { guildRefSchema } from './schemas.js';
 
 /**
- * A guild to sync and, when the api has just read it from guild-api, its members with owners and ranks.
+ * A guild to sync. Its members are not in the job: the api stores guild-api's member list in PostgreSQL
+ * before it enqueues, and the sync reads it from there, so job data stays small for any guild size.
  * Never a user token: the worker must not act as any user.
  */
 export const guildSyncPayloadSchema = z.object({
   guild: guildRefSchema,
-  members: z.array(guildMemberSchema).max(10000).optional(),
   reason: z.enum(['tracked', 'scheduled', 'webhook', 'manual']).default('scheduled'),
 });
 export type GuildSyncPayload = z.infer<typeof guildSyncPayloadSchema>;

@@ -10,42 +10,31 @@ export interface MergedMember extends MemberIdentity {
 }
 
 /**
- * Battle.net rosters list every alt down to level 10. Progress tracking is about characters at the level cap,
- * which is the highest level on the roster (no hard-coded cap to update each expansion); a lower-level alt
- * is still a member when guild-api lists it.
+ * guild-api's members, told apart and described with what Battle.net's roster knows of them. guild-api decides
+ * who is a member, with which owner and rank (SPEC §7); Battle.net's roster lags by hours and never adds or
+ * keeps a member. It only enriches: the class and level of a character, its spelling, and the realm of a
+ * member guild-api lists without one when the roster knows that name on exactly one other realm (a connected
+ * realm) and not on the guild's own.
  */
-export function maxLevelMembers(roster: readonly GuildRosterMember[]): GuildRosterMember[] {
-  const cap = Math.max(0, ...roster.map((m) => m.level));
-  return roster.filter((m) => m.level >= cap);
-}
-
-/**
- * One list of members from both sources. When guild-api's list is given it decides who is a member: guild-api
- * owns memberships (SPEC §7), and Battle.net's roster lags behind joins and leaves, so a character guild-api
- * no longer lists must not come back through a stale roster. Battle.net then only says who each character is
- * (spelling, class, level). Without guild-api's list, the Battle.net roster is the list, with rank numbers only.
- */
-export function mergeRosters(guild: GuildRef, battleNet: readonly GuildRosterMember[] | null, guildApi: readonly GuildMember[] | undefined): MergedMember[] {
-  const fromBattleNet = new Map<string, MergedMember>();
+export function mergeRosters(guild: GuildRef, battleNet: readonly GuildRosterMember[] | null, guildApi: readonly GuildMember[]): MergedMember[] {
+  const byKey = new Map<string, GuildRosterMember>();
+  const realmsByName = new Map<string, string[]>();
   for (const m of battleNet ?? []) {
-    fromBattleNet.set(memberKey(m.realmSlug, nameKey(m.name)), {
-      realm: m.realmSlug,
-      nameKey: nameKey(m.name),
-      name: m.name,
-      className: m.className,
-      level: m.level,
-      ownerBnetId: null,
-      rankId: m.rank,
-      rankName: null,
-    });
+    const key = nameKey(m.name);
+    byKey.set(memberKey(m.realmSlug, key), m);
+    realmsByName.set(key, [...(realmsByName.get(key) ?? []), m.realmSlug]);
   }
-  if (!guildApi) return [...fromBattleNet.values()];
+  const realmOf = (m: GuildMember): string => {
+    if (m.realm) return m.realm;
+    const realms = realmsByName.get(nameKey(m.characterName)) ?? [];
+    return realms.length === 1 && realms[0] ? realms[0] : guild.realm;
+  };
 
   const merged = new Map<string, MergedMember>();
   for (const m of guildApi) {
-    const realm = m.realm ?? guild.realm;
+    const realm = realmOf(m);
     const key = memberKey(realm, nameKey(m.characterName));
-    const known = fromBattleNet.get(key);
+    const known = byKey.get(key);
     merged.set(key, {
       realm,
       nameKey: nameKey(m.characterName),
@@ -53,9 +42,21 @@ export function mergeRosters(guild: GuildRef, battleNet: readonly GuildRosterMem
       className: known?.className ?? null,
       level: known?.level ?? null,
       ownerBnetId: m.bnetId ?? null,
-      rankId: m.rankId ?? known?.rankId ?? null,
+      rankId: m.rankId ?? null,
       rankName: m.rankName ?? null,
     });
   }
   return [...merged.values()];
+}
+
+/** What Battle.net's roster says of characters already stored as members: class and level, nothing more. */
+export function enrichStored(
+  stored: ReadonlyArray<{ realm: string; nameKey: string; name: string }>,
+  battleNet: readonly GuildRosterMember[],
+): MemberIdentity[] {
+  const byKey = new Map(battleNet.map((m) => [memberKey(m.realmSlug, nameKey(m.name)), m]));
+  return stored.flatMap((s) => {
+    const known = byKey.get(memberKey(s.realm, s.nameKey));
+    return known ? [{ realm: s.realm, nameKey: s.nameKey, name: s.name, className: known.className, level: known.level, ownerBnetId: null }] : [];
+  });
 }

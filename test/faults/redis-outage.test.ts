@@ -1,13 +1,12 @@
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
-import { enqueueGuildSync } from '../../src/queue/guild-sync.js';
 import { closeQueues, createQueues, type Queues } from '../../src/queue/queues.js';
 import { createRedis } from '../../src/redis.js';
 import { findGuild, type SimGuild } from '../../src/sim/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { startTcpProxy, targetOf, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { REDIS_URL } from '../helpers/test-env.js';
-import { sql, syncPayloadFor, waitFor, waitForIdle } from '../helpers/worker.js';
+import { sql, syncFromGuildApi, waitFor, waitForIdle } from '../helpers/worker.js';
 import { bearer, call, eventually, jobStates, metricsOf, ownGuild, sample, sleep } from './support.js';
 
 /**
@@ -118,7 +117,7 @@ describe('fault: Redis unreachable while the api and the worker run', function (
     // Slow answers keep jobs in flight when the connection drops.
     stack.sim.setFaults({ latencyMs: 150 });
     try {
-      await enqueueGuildSync(queues.guildSync, syncPayloadFor(stack.sim, late.id));
+      await syncFromGuildApi(stack.sim, queues.guildSync, late.id);
       await waitFor(async () => (await progressCount(late.realm)) >= 5 || undefined, 20_000, 'the sync to be under way');
       proxy.cut();
       const atCut = await progressCount(late.realm);

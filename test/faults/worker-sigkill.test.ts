@@ -1,11 +1,10 @@
 import { expect } from 'chai';
 import pg from 'pg';
-import { enqueueGuildSync } from '../../src/queue/guild-sync.js';
 import { startWorker } from '../../src/worker/runtime.js';
 import { startChild, type ChildService } from '../helpers/processes.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { testDatabaseUrl, testLogger } from '../helpers/test-env.js';
-import { guildFingerprint, sql, syncPayloadFor, waitForIdle } from '../helpers/worker.js';
+import { guildFingerprint, sql, syncFromGuildApi, waitForIdle } from '../helpers/worker.js';
 import { jobStates, ownGuild, sleep } from './support.js';
 
 const MEMBERS = 300;
@@ -64,7 +63,7 @@ describe('fault: worker SIGKILL five times during a 300-member sync', function (
   it('ends with exactly the rows of an uninterrupted run: none lost, none duplicated', async () => {
     const schedule: string[] = [];
     child = await startChild('worker', stack.env);
-    await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, spec.id));
+    await syncFromGuildApi(stack.sim, stack.queues.guildSync, spec.id);
     let kills = 0;
     while (kills < KILLS) {
       const progress = (await rowCounts(spec.id, spec.realm)).progress ?? 0;
@@ -101,7 +100,7 @@ describe('fault: worker SIGKILL five times during a 300-member sync', function (
     stack.sim.setFaults({ latencyMs: 0 });
     const clean = await startWorker(stack.config, testLogger(), { port: 0, schedule: false });
     try {
-      await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, spec.id));
+      await syncFromGuildApi(stack.sim, stack.queues.guildSync, spec.id);
       await waitForIdle(stack.queues, 60_000);
     } finally {
       await clean.close();

@@ -1,8 +1,12 @@
-import type { Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import { openOrm } from '../../src/db/orm.js';
+import { storeGuildApiRoster } from '../../src/db/queries/guild-api-rosters.js';
 import { itemLevel } from '../../src/domain/index.js';
-import type { GuildSyncPayload } from '../../src/queue/guild-sync.js';
+import { enqueueGuildSync } from '../../src/queue/guild-sync.js';
 import type { Queues } from '../../src/queue/queues.js';
+import type { GuildMember, GuildRef } from '../../src/queue/schemas.js';
 import { rankName } from '../../src/sim/catalog.js';
 import { findGuild, type SimCharacter, type Simulator } from '../../src/sim/index.js';
 import { renderEquipment } from '../../src/sim/render-blizzard.js';
@@ -54,24 +58,40 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false>, ti
   }
 }
 
-/** The sync job the api enqueues for a guild, with guild-api's members (owners, ranks) as the api read them. */
-export function syncPayloadFor(sim: Simulator, guildId: number, options: { withMembers?: boolean } = {}): GuildSyncPayload {
+/** The guild as the api hands it to the worker. */
+export function guildRefOf(sim: Simulator, guildId: number): GuildRef {
   const guild = findGuild(sim.world, guildId);
   if (!guild) throw new Error(`no simulated guild ${guildId}`);
-  return {
-    guild: { id: guild.id, name: guild.name, realm: guild.realm.slug, region: guild.region },
-    members:
-      options.withMembers === false
-        ? undefined
-        : guild.members.map((m) => ({
-            characterName: m.characterName,
-            realm: m.realmSlug === guild.realm.slug ? null : m.realmSlug,
-            bnetId: m.bnetId,
-            rankId: m.rankId,
-            rankName: rankName(m.rankId),
-          })),
-    reason: 'manual',
-  };
+  return { id: guild.id, name: guild.name, realm: guild.realm.slug, region: guild.region };
+}
+
+/** guild-api's member list of the guild right now, as the api reads it (owners, ranks, realms off the guild's). */
+export function guildApiListOf(sim: Simulator, guildId: number): GuildMember[] {
+  const guild = findGuild(sim.world, guildId);
+  if (!guild) throw new Error(`no simulated guild ${guildId}`);
+  return guild.members.map((m) => ({
+    characterName: m.characterName,
+    realm: m.realmSlug === guild.realm.slug ? null : m.realmSlug,
+    bnetId: m.bnetId,
+    rankId: m.rankId,
+    rankName: rankName(m.rankId),
+  }));
+}
+
+let orm: MikroORM | undefined;
+after(async () => {
+  await orm?.close(true);
+  orm = undefined;
+});
+
+/**
+ * What the api does when it reads a guild from guild-api: stores guild-api's member list (read at `readAt`)
+ * and enqueues the guild's sync, which rebuilds the membership from it.
+ */
+export async function syncFromGuildApi(sim: Simulator, queue: Queue, guildId: number, readAt = new Date()): Promise<Job> {
+  orm ??= await openOrm({ databaseUrl: testDatabaseUrl(), poolMax: 2 });
+  await storeGuildApiRoster(orm, guildId, guildApiListOf(sim, guildId), readAt);
+  return enqueueGuildSync(queue, { guild: guildRefOf(sim, guildId), reason: 'manual' });
 }
 
 /** The item level the domain rules give for what the simulator has the character wear right now. */

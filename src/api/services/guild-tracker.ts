@@ -1,9 +1,11 @@
 import type { Redis } from 'ioredis';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config.js';
+import { storeGuildApiRoster } from '../../db/queries/guild-api-rosters.js';
 import type { Logger } from '../../logger.js';
-import { enqueueGuildSync, guildSyncPayloadSchema } from '../../queue/guild-sync.js';
+import { enqueueGuildSync } from '../../queue/guild-sync.js';
 import type { Queues } from '../../queue/queues.js';
-import { nameKey, regionSchema, type GuildMember, type GuildRef } from '../../queue/schemas.js';
+import { guildMemberSchema, nameKey, regionSchema, type GuildMember, type GuildRef } from '../../queue/schemas.js';
 import { isRedisUp, type Keys } from '../../redis.js';
 import type { GuildApiClient } from '../../upstream/guild-api/client.js';
 import { SingleFlight } from './single-flight.js';
@@ -13,6 +15,7 @@ export const SNAPSHOT_TTL_SECONDS = 60;
 
 export interface GuildTrackerOptions {
   config: Config;
+  orm: MikroORM;
   redis: Redis;
   keys: Keys;
   queues: Queues;
@@ -26,8 +29,9 @@ const characterField = (realm: string, key: string) => `char:${realm}:${key}`;
 
 /**
  * guild-api's view of a guild (its name, realm, region and members with their owners), kept in Redis as one hash
- * for a minute. Reading it is what makes progress-api track a guild: each time the snapshot is taken, the worker
- * gets a guild-sync job with what guild-api said. The user's token is used for the reads and never leaves here.
+ * for a minute. Reading it is what makes progress-api track a guild: each time the snapshot is taken, its member
+ * list is stored in PostgreSQL (guild-api is the authority on membership) and the worker gets a guild-sync job
+ * that rebuilds the membership from it. The user's token is used for the reads and never leaves here.
  * The hash is split by user and by character so a request reads only the few fields it needs, even for a guild
  * of a thousand members.
  */
@@ -64,6 +68,8 @@ export class GuildTracker {
 
   private async takeSnapshot(guildId: number, token: string): Promise<GuildRef | undefined> {
     const { guildApi, logger, config } = this.options;
+    // Taken before asking: every change guild-api made after this instant may be missing from its answer.
+    const readAt = new Date();
     const [settings, members] = await Promise.all([guildApi.getSettings(guildId, token), guildApi.getMembers(guildId, token)]);
     if (settings.kind !== 'ok' || members.kind !== 'ok') {
       logger.warn({ guildId, settings: settings.kind, members: members.kind }, 'could not read the guild from guild-api');
@@ -84,14 +90,15 @@ export class GuildTracker {
       rankName: m.rankName,
     }));
     await this.store(guild, roster);
-    const payload = guildSyncPayloadSchema.safeParse({ guild, members: roster, reason: 'tracked' });
-    if (!payload.success) {
-      logger.warn({ guildId, issues: payload.error.issues.slice(0, 3) }, 'guild-api data cannot be synced');
-      return guild;
+    const valid = roster.filter((m) => guildMemberSchema.safeParse(m).success);
+    if (valid.length < roster.length) logger.warn({ guildId, skipped: roster.length - valid.length }, 'guild-api members that cannot be stored were skipped');
+    try {
+      await storeGuildApiRoster(this.options.orm, guildId, valid, readAt);
+      await enqueueGuildSync(this.options.queues.guildSync, { guild, reason: 'tracked' });
+    } catch (err) {
+      // The next snapshot (a minute on) stores and enqueues again; meanwhile the projection serves what it has.
+      logger.warn({ guildId, err: (err as Error).message }, 'could not hand the guild-api roster to the worker');
     }
-    await enqueueGuildSync(this.options.queues.guildSync, payload.data).catch((err: Error) =>
-      logger.warn({ guildId, err: err.message }, 'could not enqueue the guild sync'),
-    );
     return guild;
   }
 

@@ -28,6 +28,8 @@ export const GuildMembership = defineEntity({
     gap: p.double().$type<number>().nullable(),
     status: p.text().default('unknown'),
     lastUpdated: p.datetime().nullable(),
+    /** When the newest membership event applied to this row happened (events apply in that order). */
+    lastEventAt: p.datetime().nullable(),
     updatedAt: updatedAt(),
   },
 });

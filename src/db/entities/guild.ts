@@ -14,6 +14,8 @@ export const Guild = defineEntity({
     lastSyncedAt: p.datetime().nullable(),
     syncStatus: p.text().default('pending'),
     lastError: p.text().nullable(),
+    /** When the guild-api member list the membership was last rebuilt from was read; older events change nothing. */
+    membershipAsOf: p.datetime().nullable(),
     updatedAt: updatedAt(),
   },
 });

@@ -7,6 +7,7 @@ export { WeeklyTarget } from './weekly-target.js';
 export { GuildMessage } from './guild-message.js';
 export { GuildComparison } from './guild-comparison.js';
 export { ProcessedWebhookEvent } from './processed-webhook-event.js';
+export { GuildApiRoster } from './guild-api-roster.js';
 
 import { Guild } from './guild.js';
 import { Character } from './character.js';
@@ -17,8 +18,9 @@ import { WeeklyTarget } from './weekly-target.js';
 import { GuildMessage } from './guild-message.js';
 import { GuildComparison } from './guild-comparison.js';
 import { ProcessedWebhookEvent } from './processed-webhook-event.js';
+import { GuildApiRoster } from './guild-api-roster.js';
 
 export const ALL_ENTITIES = [
   Guild, Character, CharacterProgress, GuildMembership, ItemLevelHistory,
-  WeeklyTarget, GuildMessage, GuildComparison, ProcessedWebhookEvent,
+  WeeklyTarget, GuildMessage, GuildComparison, ProcessedWebhookEvent, GuildApiRoster,
 ];

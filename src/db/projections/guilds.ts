@@ -43,7 +43,3 @@ export async function trackedGuilds(em: EntityManager): Promise<GuildRef[]> {
 export async function recordGuildSynced(em: EntityManager, guildId: number, status: 'ok' | 'not_found' | 'partial'): Promise<void> {
   await query(em, `update guilds set last_synced_at = now(), sync_status = ?, last_error = null where id = ?`, [status, guildId]);
 }
-
-export async function recordGuildSyncError(em: EntityManager, guildId: number, reason: string): Promise<void> {
-  await query(em, `update guilds set sync_status = 'error', last_error = ? where id = ?`, [reason, guildId]);
-}

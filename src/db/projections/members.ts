@@ -64,39 +64,44 @@ export async function upsertCharacters(em: EntityManager, region: string, member
   return ids;
 }
 
+export interface MembershipWriteOptions {
+  /** When the change happened (a membership event's occurred_at); a new or returning member joins then. */
+  joinedAt?: Date;
+  /** Recorded as the newest event applied to the rows written (membership events only). */
+  lastEventAt?: Date;
+  /** Leaves alone any row an event newer than this has already changed (a guild-api list read at this time). */
+  unlessEventAfter?: Date;
+}
+
 /**
  * Makes characters current members of a guild. A new (or returning) member starts with the overview columns
- * of its latest progress, so it is served with what is known before its next refresh. guild-api's rank
- * wins over Battle.net's for members guild-api vouches for. `unlessLeftAfter` skips a membership that
- * ended after that time: a delayed or replayed "joined" event must not undo a later "left".
+ * of its latest progress, so it is served with what is known before its next refresh. Owners and ranks are
+ * guild-api's.
  */
-export async function upsertMemberships(
-  em: EntityManager,
-  guildId: number,
-  members: MemberRank[],
-  options: { joinedAt?: Date; unlessLeftAfter?: Date } = {},
-): Promise<void> {
+export async function upsertMemberships(em: EntityManager, guildId: number, members: MemberRank[], options: MembershipWriteOptions = {}): Promise<void> {
   if (members.length === 0) return;
   const rows = JSON.stringify(
     byLockOrder(members, (m) => String(m.characterId).padStart(20, '0')).map((m) => ({ character_id: m.characterId, owner_bnet_id: m.ownerBnetId, rank_id: m.rankId, rank_name: m.rankName })),
   );
-  const ranksFromThisSource = 'excluded.owner_bnet_id is not null or gm.owner_bnet_id is null';
-  const guard = options.unlessLeftAfter ? ' and not (gm.left_at is not null and gm.left_at >= ?)' : '';
+  const guard = options.unlessEventAfter ? ' and not (gm.last_event_at is not null and gm.last_event_at > ?::timestamptz)' : '';
+  const params: unknown[] = [guildId, options.joinedAt ?? null, options.lastEventAt ?? null, rows];
+  if (options.unlessEventAfter) params.push(options.unlessEventAfter);
   await query(
     em,
-    `insert into guild_memberships as gm (guild_id, character_id, owner_bnet_id, rank_id, rank_name, joined_at, character_name,
+    `insert into guild_memberships as gm (guild_id, character_id, owner_bnet_id, rank_id, rank_name, joined_at, last_event_at, character_name,
        realm_slug, class_name, spec_name, role, item_level, target_ilvl, gap, status, last_updated)
-     select ?, c.id, m.owner_bnet_id, m.rank_id, m.rank_name, coalesce(?::timestamptz, now()), c.name, c.realm_slug, c.class_name,
+     select ?, c.id, m.owner_bnet_id, m.rank_id, m.rank_name, coalesce(?::timestamptz, now()), ?::timestamptz, c.name, c.realm_slug, c.class_name,
        c.spec_name, c.role, p.item_level, p.target_ilvl, p.gap, coalesce(p.status, 'unknown'), p.fetched_at
      from jsonb_to_recordset(?::jsonb) as m(character_id bigint, owner_bnet_id bigint, rank_id int, rank_name text)
      join characters c on c.id = m.character_id
      left join character_progress p on p.character_id = c.id
      on conflict (guild_id, character_id) do update ${updateIfChanged('gm', [
        ['owner_bnet_id', 'coalesce(excluded.owner_bnet_id, gm.owner_bnet_id)'],
-       ['rank_id', `case when ${ranksFromThisSource} then coalesce(excluded.rank_id, gm.rank_id) else gm.rank_id end`],
-       ['rank_name', `case when ${ranksFromThisSource} then coalesce(excluded.rank_name, gm.rank_name) else gm.rank_name end`],
+       ['rank_id', 'coalesce(excluded.rank_id, gm.rank_id)'],
+       ['rank_name', 'coalesce(excluded.rank_name, gm.rank_name)'],
        ['joined_at', 'case when gm.left_at is null then gm.joined_at else excluded.joined_at end'],
        ['left_at', 'null::timestamptz'],
+       ['last_event_at', 'coalesce(excluded.last_event_at, gm.last_event_at)'],
        ['character_name', 'excluded.character_name'],
        ['realm_slug', 'excluded.realm_slug'],
        ['class_name', 'excluded.class_name'],
@@ -108,34 +113,38 @@ export async function upsertMemberships(
        ['status', 'excluded.status'],
        ['last_updated', 'excluded.last_updated'],
      ])}${guard}`,
-    options.unlessLeftAfter
-      ? [guildId, options.joinedAt ?? null, rows, options.unlessLeftAfter]
-      : [guildId, options.joinedAt ?? null, rows],
+    params,
   );
 }
 
 /**
- * Ends the memberships of a guild's current members that are not in `present`. A source that did not answer
- * cannot vouch against anyone, so each kind of member is only dropped by the source that vouches for it:
- * members with an owner come from guild-api, the rest from Battle.net's roster.
+ * Ends the memberships of a guild's current members that guild-api's list (read at `listReadAt`) does not
+ * name, except where an event newer than the list has said otherwise (a join that happened after the read).
  */
-export async function markLeavers(
-  em: EntityManager,
-  guildId: number,
-  present: number[],
-  sources: { guildApi: boolean; battleNet: boolean },
-): Promise<number[]> {
-  if (!sources.guildApi && !sources.battleNet) return [];
+export async function markLeavers(em: EntityManager, guildId: number, present: number[], listReadAt: Date): Promise<number[]> {
   const rows = await query<{ character_id: string }>(
     em,
     `update guild_memberships gm set left_at = now(), updated_at = now()
      where gm.guild_id = ? and gm.left_at is null
        and not (gm.character_id in (select (jsonb_array_elements_text(?::jsonb))::bigint))
-       and ((gm.owner_bnet_id is not null and ?) or (gm.owner_bnet_id is null and ?))
+       and (gm.last_event_at is null or gm.last_event_at <= ?::timestamptz)
      returning gm.character_id`,
-    [guildId, JSON.stringify(present), sources.guildApi, sources.battleNet],
+    [guildId, JSON.stringify(present), listReadAt],
   );
   return rows.map((r) => toId(r.character_id));
+}
+
+/** The guild's current members as stored: what a sync without a fresh guild-api list works from. */
+export async function currentMembers(em: EntityManager, guildId: number): Promise<Array<{ characterId: number; realm: string; nameKey: string; name: string }>> {
+  const rows = await query<{ id: string; realm_slug: string; name_key: string; name: string }>(
+    em,
+    `select c.id, c.realm_slug, c.name_key, c.name
+     from guild_memberships gm join characters c on c.id = gm.character_id
+     where gm.guild_id = ? and gm.left_at is null
+     order by c.realm_slug, c.name_key`,
+    [guildId],
+  );
+  return rows.map((r) => ({ characterId: toId(r.id), realm: r.realm_slug, nameKey: r.name_key, name: r.name }));
 }
 
 export interface CharacterRef {
@@ -166,43 +175,6 @@ export async function findCharacterId(em: EntityManager, region: string, realm: 
     [region, realm, nameKey],
   );
   return row ? toId(row.id) : undefined;
-}
-
-/**
- * Ends one membership, unless the member (re)joined after the event happened: a delayed or replayed
- * "left" must not remove a member who has come back since.
- */
-export async function leaveGuild(em: EntityManager, guildId: number, characterId: number, occurredAt: Date): Promise<boolean> {
-  const rows = await query(
-    em,
-    `update guild_memberships set left_at = now(), updated_at = now()
-     where guild_id = ? and character_id = ? and left_at is null and joined_at <= ?
-     returning id`,
-    [guildId, characterId, occurredAt],
-  );
-  return rows.length > 0;
-}
-
-/** Sets the rank of a current member; false when the character is not a current member. */
-export async function changeRank(
-  em: EntityManager,
-  guildId: number,
-  characterId: number,
-  rank: { rankId: number; rankName: string; ownerBnetId: number },
-): Promise<boolean> {
-  const rows = await query<{ id: string }>(
-    em,
-    `with target as (
-       select id from guild_memberships where guild_id = ? and character_id = ? and left_at is null
-     ), changed as (
-       update guild_memberships gm set rank_id = ?, rank_name = ?, owner_bnet_id = ?, updated_at = now()
-       from target where gm.id = target.id
-         and (gm.rank_id, gm.rank_name, gm.owner_bnet_id) is distinct from (?::int, ?::text, ?::bigint)
-     )
-     select id from target`,
-    [guildId, characterId, rank.rankId, rank.rankName, rank.ownerBnetId, rank.rankId, rank.rankName, rank.ownerBnetId],
-  );
-  return rows.length > 0;
 }
 
 /** Characters a user owns according to guild-api (syncs and webhooks copy owners onto the character). */

@@ -1,53 +1,87 @@
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
+import { z } from 'zod';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { dropGuildResponses } from '../../cache/invalidate.js';
-import { recordGuildSynced, recordGuildSyncError, trackedGuilds, upsertGuild } from '../../db/projections/guilds.js';
-import { markLeavers, memberKey, membersDueForRefresh, upsertCharacters, upsertMemberships } from '../../db/projections/members.js';
+import { recordGuildSynced, trackedGuilds, upsertGuild } from '../../db/projections/guilds.js';
+import { freshGuildApiRoster, lockGuildMembership, recordMembershipAsOf } from '../../db/projections/member-events.js';
+import {
+  currentMembers, markLeavers, memberKey, membersDueForRefresh, upsertCharacters, upsertMemberships,
+} from '../../db/projections/members.js';
 import { PRIORITY } from '../../queue/character-refresh.js';
 import { enqueueGuildSync, guildSyncPayloadSchema, SYNC_ALL_JOB, type GuildSyncPayload } from '../../queue/guild-sync.js';
 import { QUEUE_NAMES } from '../../queue/names.js';
+import { guildMemberSchema, type GuildRef } from '../../queue/schemas.js';
 import type { GuildRosterMember } from '../../upstream/blizzard/client.js';
 import type { WorkerContext } from '../context.js';
 import { enqueueRefreshes } from '../fan-out.js';
 import { runLogged } from '../job-log.js';
-import { maxLevelMembers, mergeRosters } from '../roster-merge.js';
+import { enrichStored, mergeRosters } from '../roster-merge.js';
 import { jobPayload, SHORT_JOB_LOCKS } from './payload.js';
 import type { ProcessorModule } from './index.js';
 
 export interface GuildSyncResult {
+  /** ok: Battle.net's roster was read; partial: it could not be; not_found: Battle.net does not know the guild. */
   status: 'ok' | 'partial' | 'not_found';
+  /** Whether a guild-api list newer than the membership was applied (else the stored membership stood). */
+  fromGuildApi: boolean;
   members: number;
   left: number;
   refreshes: number;
 }
 
+type Roster = { kind: 'ok'; members: GuildRosterMember[] } | { kind: 'not_found' } | { kind: 'unavailable'; reason: string };
+
 /**
- * Battle.net's roster, or null when it cannot be had and guild-api's members will do on their own.
- * A 429 delays the whole sync (without using an attempt): a sync from one source only is a last resort.
+ * Battle.net's roster, which only enriches members (class, level, realm). A 429 delays the whole sync without
+ * using an attempt; any other failure leaves the membership to guild-api alone.
  */
-async function fetchRoster(ctx: WorkerContext, payload: GuildSyncPayload, job: Job, token: string | undefined): Promise<GuildRosterMember[] | null | 'not_found'> {
-  const { guild } = payload;
+async function fetchRoster(ctx: WorkerContext, guild: GuildRef, job: Job, token: string | undefined): Promise<Roster> {
   const roster = await ctx.blizzard.getGuildRoster(guild.region, guild.realm, guild.name);
   switch (roster.kind) {
     case 'ok':
-      return maxLevelMembers(roster.data.members);
+      return { kind: 'ok', members: roster.data.members };
     case 'rate_limited':
       await job.moveToDelayed(Date.now() + Math.ceil(roster.retryAfterMs), token);
       throw new DelayedError();
     case 'not_found':
-      return payload.members ? null : 'not_found';
+      return { kind: 'not_found' };
     case 'not_modified':
       throw new Error('Battle.net answered 304 to a roster request sent without validators');
     case 'unavailable':
-    case 'bad_data': {
-      if (payload.members) {
-        ctx.logger.warn({ guildId: guild.id, reason: roster.reason }, 'Battle.net roster unavailable; syncing from guild-api members only');
-        return null;
-      }
-      await recordGuildSyncError(ctx.orm.em.fork(), guild.id, roster.reason);
-      const message = `Battle.net roster of guild ${guild.id} (${guild.name}-${guild.realm}): ${roster.reason}`;
-      throw roster.kind === 'bad_data' ? new UnrecoverableError(message) : new Error(message);
-    }
+    case 'bad_data':
+      ctx.logger.warn({ guildId: guild.id, reason: roster.reason }, 'Battle.net roster unavailable; membership stays guild-api\'s alone');
+      return { kind: 'unavailable', reason: roster.reason };
   }
+}
+
+const storedMembersSchema = z.array(guildMemberSchema);
+
+/**
+ * Rebuilds the membership from guild-api's latest list when one newer than the membership is stored, else
+ * keeps the membership guild-api last gave (as webhooks have kept it current). Returns the changed counts.
+ */
+async function applyMembership(tx: EntityManager, ctx: WorkerContext, guild: GuildRef, roster: GuildRosterMember[] | null) {
+  await lockGuildMembership(tx, guild.id);
+  const list = await freshGuildApiRoster(tx, guild.id);
+  const parsed = list ? storedMembersSchema.safeParse(list.members) : undefined;
+  if (!list || !parsed?.success) {
+    if (parsed && !parsed.success) ctx.logger.warn({ guildId: guild.id }, 'stored guild-api member list is unreadable; keeping the membership');
+    const stored = await currentMembers(tx, guild.id);
+    if (roster) await upsertCharacters(tx, guild.region, enrichStored(stored, roster));
+    return { fromGuildApi: false, members: stored.length, left: 0 };
+  }
+
+  const members = mergeRosters(guild, roster, parsed.data);
+  const ids = await upsertCharacters(tx, guild.region, members);
+  const ranks = members.flatMap((m) => {
+    const characterId = ids.get(memberKey(m.realm, m.nameKey));
+    return characterId === undefined ? [] : [{ characterId, ownerBnetId: m.ownerBnetId, rankId: m.rankId, rankName: m.rankName }];
+  });
+  // An event that happened after the list was read knows better than the list about that character.
+  await upsertMemberships(tx, guild.id, ranks, { unlessEventAfter: list.readAt });
+  const leavers = await markLeavers(tx, guild.id, ranks.map((r) => r.characterId), list.readAt);
+  await recordMembershipAsOf(tx, guild.id, list.readAt);
+  return { fromGuildApi: true, members: members.length, left: leavers.length };
 }
 
 async function syncGuild(ctx: WorkerContext, payload: GuildSyncPayload, job: Job, token: string | undefined): Promise<GuildSyncResult> {
@@ -55,35 +89,20 @@ async function syncGuild(ctx: WorkerContext, payload: GuildSyncPayload, job: Job
   const em = ctx.orm.em.fork();
   // Tracked from the first attempt on, so the scheduler keeps trying a guild whose first sync failed.
   await upsertGuild(em, guild);
-  const roster = await fetchRoster(ctx, payload, job, token);
-  if (roster === 'not_found') {
-    // An unknown guild on Battle.net proves nothing about its members: they are left as they are.
-    await recordGuildSynced(em, guild.id, 'not_found');
-    return { status: 'not_found', members: 0, left: 0, refreshes: 0 };
-  }
-  const members = mergeRosters(guild, roster, payload.members);
-  const sources = { battleNet: roster !== null, guildApi: payload.members !== undefined };
-  const status = sources.battleNet ? 'ok' : 'partial';
+  const roster = await fetchRoster(ctx, guild, job, token);
+  const status = roster.kind === 'ok' ? 'ok' : roster.kind === 'not_found' ? 'not_found' : 'partial';
 
-  const left = await em.transactional(async (tx) => {
-    const ids = await upsertCharacters(tx, guild.region, members);
-    const ranks = members.flatMap((m) => {
-      const characterId = ids.get(memberKey(m.realm, m.nameKey));
-      return characterId === undefined ? [] : [{ characterId, ownerBnetId: m.ownerBnetId, rankId: m.rankId, rankName: m.rankName }];
-    });
-    await upsertMemberships(tx, guild.id, ranks);
-    // guild-api's list, when given, is the whole membership; a roster alone only vouches for unowned members.
-    const authority = { guildApi: sources.guildApi, battleNet: sources.battleNet || sources.guildApi };
-    const leavers = await markLeavers(tx, guild.id, ranks.map((r) => r.characterId), authority);
+  const applied = await em.transactional(async (tx) => {
+    const result = await applyMembership(tx, ctx, guild, roster.kind === 'ok' ? roster.members : null);
     await recordGuildSynced(tx, guild.id, status);
-    return leavers.length;
+    return result;
   });
   await dropGuildResponses(ctx.redis, ctx.keys, [guild.id]);
 
   // After the commit: a crash between the two leaves members stale, and the re-run enqueues them.
   const due = await membersDueForRefresh(em, guild.id, ctx.config.characterCacheTtl);
   const refreshes = await enqueueRefreshes(ctx.queues.characterRefresh, due, PRIORITY.background, 'sync', ctx.logger);
-  return { status, members: members.length, left, refreshes };
+  return { status, ...applied, refreshes };
 }
 
 /** The scheduler's job: one sync per tracked guild, each deduplicated against a sync already queued. */

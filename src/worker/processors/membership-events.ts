@@ -3,9 +3,8 @@ import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { dropGuildResponses } from '../../cache/invalidate.js';
 import { findGuild } from '../../db/projections/guilds.js';
-import {
-  changeRank, charactersOwnedBy, findCharacterId, leaveGuild, memberKey, upsertCharacters, upsertMemberships,
-} from '../../db/projections/members.js';
+import { changeRank, isNewestEvent, lockGuildMembership, recordLeave } from '../../db/projections/member-events.js';
+import { charactersOwnedBy, memberKey, upsertCharacters, upsertMemberships } from '../../db/projections/members.js';
 import { PRIORITY } from '../../queue/character-refresh.js';
 import { enqueueGuildSync } from '../../queue/guild-sync.js';
 import { webhookEnvelopeSchema, webhookEventSchema, type WebhookEvent } from '../../queue/membership-event.js';
@@ -27,7 +26,6 @@ export interface MembershipEventResult {
 const eventSchema = z.intersection(webhookEnvelopeSchema.omit({ type: true, data: true }), webhookEventSchema);
 
 type MemberData = { character_name: string; realm?: string; bnet_id: number };
-type JoinData = MemberData & { rank_id: number; rank_name: string };
 
 const characterOf = (guild: GuildRef, data: MemberData) => ({
   realm: data.realm ?? guild.realm,
@@ -35,24 +33,38 @@ const characterOf = (guild: GuildRef, data: MemberData) => ({
   name: data.character_name,
 });
 
+type MemberEvent = Extract<WebhookEvent, { type: 'member.joined' | 'member.left' | 'member.rank_changed' }>;
+
 /**
- * Makes the character a current member with guild-api's owner and rank, unless that membership ended after
- * the event happened (a late or replayed "joined" must not undo a later "left").
+ * Applies a member event in the order events happened: an event older than what the membership already
+ * reflects (a later event, or a guild-api list read after it) is kept in the log and changes nothing.
+ * Returns false for such a superseded event.
  */
-async function join(ctx: WorkerContext, em: EntityManager, guild: GuildRef, data: JoinData, occurredAt: Date): Promise<void> {
-  const character = characterOf(guild, data);
-  await em.transactional(async (tx) => {
-    const ids = await upsertCharacters(tx, guild.region, [{ ...character, className: null, level: null, ownerBnetId: data.bnet_id }]);
+async function applyMemberEvent(ctx: WorkerContext, em: EntityManager, guild: GuildRef, event: MemberEvent, occurredAt: Date): Promise<boolean> {
+  const character = characterOf(guild, event.data);
+  const applied = await em.transactional(async (tx) => {
+    await lockGuildMembership(tx, guild.id);
+    const identity = { ...character, className: null, level: null, ownerBnetId: null };
+    const ids = await upsertCharacters(tx, guild.region, [identity]);
     const characterId = ids.get(memberKey(character.realm, character.nameKey));
-    if (characterId === undefined) return;
-    await upsertMemberships(
-      tx,
-      guild.id,
-      [{ characterId, ownerBnetId: data.bnet_id, rankId: data.rank_id, rankName: data.rank_name }],
-      { joinedAt: occurredAt, unlessLeftAfter: occurredAt },
-    );
+    if (characterId === undefined || !(await isNewestEvent(tx, guild.id, characterId, occurredAt))) return 'superseded';
+    if (event.type === 'member.left') {
+      await recordLeave(tx, guild.id, characterId, occurredAt);
+      return 'left';
+    }
+    // The owner is guild-api's too, and only a current event may set it.
+    await upsertCharacters(tx, guild.region, [{ ...identity, ownerBnetId: event.data.bnet_id }]);
+    const rank = { rankId: event.data.rank_id, rankName: event.data.rank_name, ownerBnetId: event.data.bnet_id };
+    // A rank change of a character we do not list is guild-api telling us of a member we missed: a join.
+    if (event.type === 'member.rank_changed' && (await changeRank(tx, guild.id, characterId, rank, occurredAt))) return 'rank';
+    await upsertMemberships(tx, guild.id, [{ characterId, ...rank }], { joinedAt: occurredAt, lastEventAt: occurredAt });
+    return 'joined';
   });
-  await enqueueRefreshes(ctx.queues.characterRefresh, [{ region: guild.region, realm: character.realm, name: character.name }], PRIORITY.webhook, 'webhook', ctx.logger);
+  if (applied === 'superseded') return false;
+  if (applied === 'joined') {
+    await enqueueRefreshes(ctx.queues.characterRefresh, [{ region: guild.region, realm: character.realm, name: character.name }], PRIORITY.webhook, 'webhook', ctx.logger);
+  }
+  return true;
 }
 
 async function apply(ctx: WorkerContext, event: WebhookEvent): Promise<MembershipEventResult> {
@@ -64,24 +76,14 @@ async function apply(ctx: WorkerContext, event: WebhookEvent): Promise<Membershi
 
   switch (event.type) {
     case 'member.joined':
-      await join(ctx, em, guild, event.data, occurredAt);
+    case 'member.left':
+    case 'member.rank_changed':
+      if (!(await applyMemberEvent(ctx, em, guild, event, occurredAt))) {
+        return { status: 'ignored', reason: 'superseded: a later event or guild-api list already applies to this member' };
+      }
       break;
-    case 'member.left': {
-      const c = characterOf(guild, event.data);
-      const characterId = await findCharacterId(em, guild.region, c.realm, c.nameKey);
-      if (characterId !== undefined) await leaveGuild(em, guild.id, characterId, occurredAt);
-      break;
-    }
-    case 'member.rank_changed': {
-      const c = characterOf(guild, event.data);
-      const characterId = await findCharacterId(em, guild.region, c.realm, c.nameKey);
-      const rank = { rankId: event.data.rank_id, rankName: event.data.rank_name, ownerBnetId: event.data.bnet_id };
-      const isMember = characterId !== undefined && (await changeRank(em, guild.id, characterId, rank));
-      // guild-api knows a member we missed: its rank change is as good as a join.
-      if (!isMember) await join(ctx, em, guild, event.data, occurredAt);
-      break;
-    }
     case 'guild.roster_changed':
+      // The sync works from the membership guild-api last gave; its next list arrives when the guild is next read.
       await enqueueGuildSync(ctx.queues.guildSync, { guild, reason: 'webhook' });
       break;
     case 'user.characters_changed': {
@@ -96,7 +98,7 @@ async function apply(ctx: WorkerContext, event: WebhookEvent): Promise<Membershi
 
 export const membershipEventsProcessor: ProcessorModule = {
   queue: QUEUE_NAMES.membershipEvents,
-  // One at a time, in arrival order: a join and a leave of the same member must not overtake each other.
+  // One at a time; the order that counts is occurred_at, which the projection enforces per character.
   options: () => ({ concurrency: 1, ...SHORT_JOB_LOCKS }),
   create: (ctx) => (job: Job) => {
     if (job.name === INBOX_EVENT_JOB) return runLogged(ctx, job, {}, () => processInboxEvent(ctx, job, (event) => apply(ctx, event)));

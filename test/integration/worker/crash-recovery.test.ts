@@ -1,11 +1,10 @@
 import { expect } from 'chai';
 import pg from 'pg';
-import { enqueueGuildSync } from '../../../src/queue/guild-sync.js';
 import { startWorker } from '../../../src/worker/runtime.js';
 import { startChild, type ChildService } from '../../helpers/processes.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { testDatabaseUrl, testLogger, uniqueId } from '../../helpers/test-env.js';
-import { guildFingerprint, sql, syncPayloadFor, waitFor, waitForIdle } from '../../helpers/worker.js';
+import { guildFingerprint, sql, syncFromGuildApi, waitFor, waitForIdle } from '../../helpers/worker.js';
 
 const MEMBERS = 500;
 
@@ -54,7 +53,7 @@ describe('worker: SIGKILL in the middle of a sync', function () {
   it('ends with the same rows as an uninterrupted run', async () => {
     let recovered: string[] = [];
     child = await startChild('worker', stack.env);
-    await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, guildId));
+    await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId);
     await waitFor(async () => (await progressRows(guildId)) >= MEMBERS / 3 || undefined, 30_000, 'a third of the refreshes');
     child.signal('SIGKILL');
     await child.exited;
@@ -70,7 +69,7 @@ describe('worker: SIGKILL in the middle of a sync', function () {
       expect(await progressRows(guildId)).to.equal(MEMBERS);
 
       await forgetGuild(guildId, realm);
-      await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, guildId));
+      await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId);
       await waitForIdle(stack.queues, 45_000);
     } finally {
       await restarted.close();

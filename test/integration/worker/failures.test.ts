@@ -2,13 +2,12 @@ import { expect } from 'chai';
 import { QueueEvents } from 'bullmq';
 import { enqueueCharacterRefresh, PRIORITY } from '../../../src/queue/character-refresh.js';
 import { enqueueGuildComparison } from '../../../src/queue/guild-comparison.js';
-import { enqueueGuildSync } from '../../../src/queue/guild-sync.js';
 import { QUEUE_NAMES } from '../../../src/queue/names.js';
 import { createRedis } from '../../../src/redis.js';
 import { findGuild, type SimCharacter, type SimGuild } from '../../../src/sim/index.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { uniqueId } from '../../helpers/test-env.js';
-import { sql, syncPayloadFor, waitFor, waitForIdle } from '../../helpers/worker.js';
+import { sql, syncFromGuildApi, waitFor, waitForIdle } from '../../helpers/worker.js';
 
 interface ProgressRow {
   fetch_status: string;
@@ -45,7 +44,7 @@ describe('worker: upstream failures and duplicates', function () {
     guild = findGuild(stack.sim.world, guildId) as SimGuild;
     events = new QueueEvents(QUEUE_NAMES.characterRefresh, { connection: createRedis(stack.config.redisUrl, 'worker'), prefix: stack.config.redisPrefix });
     await events.waitUntilReady();
-    await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, guildId));
+    await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId);
     await waitForIdle(stack.queues);
   });
   after(async () => {

@@ -1,9 +1,8 @@
 import { expect } from 'chai';
-import { enqueueGuildSync } from '../../../src/queue/guild-sync.js';
 import { findGuild, type SimGuild } from '../../../src/sim/index.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { uniqueId } from '../../helpers/test-env.js';
-import { expectedItemLevel, guildFingerprint, membersOf, sql, syncPayloadFor, waitForIdle } from '../../helpers/worker.js';
+import { expectedItemLevel, guildFingerprint, membersOf, sql, syncFromGuildApi, waitForIdle } from '../../helpers/worker.js';
 
 describe('worker: guild sync', function () {
   this.timeout(60_000);
@@ -24,7 +23,7 @@ describe('worker: guild sync', function () {
   });
 
   it('makes a 200-member guild 200 memberships and 200 progress rows with the item levels the rules give', async () => {
-    await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, guildId));
+    await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId);
     await waitForIdle(stack.queues);
 
     const members = await membersOf(guildId);
@@ -57,7 +56,7 @@ describe('worker: guild sync', function () {
     stack.sim.resetCounters();
     await new Promise((resolve) => setTimeout(resolve, 1100));
 
-    await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, guildId));
+    await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId);
     await waitForIdle(stack.queues);
 
     expect(await guildFingerprint(guildId, { withUpdatedAt: true })).to.deep.equal(before);

@@ -1,11 +1,10 @@
 import { expect } from 'chai';
 import { enqueueCharacterRefresh, PRIORITY } from '../../../src/queue/character-refresh.js';
-import { enqueueGuildSync } from '../../../src/queue/guild-sync.js';
 import { SIM_CREDENTIALS, findGuild, type SimGuild } from '../../../src/sim/index.js';
 import { leaksOf, LogCapture } from '../../helpers/log-capture.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { uniqueId } from '../../helpers/test-env.js';
-import { syncPayloadFor, waitForIdle } from '../../helpers/worker.js';
+import { syncFromGuildApi, waitForIdle } from '../../helpers/worker.js';
 
 describe('worker: job log lines', function () {
   this.timeout(20_000);
@@ -20,7 +19,7 @@ describe('worker: job log lines', function () {
       simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Loud Talkers', realm: `loud-${guildId}`, region: 'us', members: 5 }] } },
     });
     guild = findGuild(stack.sim.world, guildId) as SimGuild;
-    await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, guildId));
+    await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId);
     const character = guild.roster[0];
     if (!character) throw new Error('no character');
     await enqueueCharacterRefresh(stack.queues.characterRefresh, { region: 'us', realm: character.realm.slug, name: character.name, guildId, reason: 'miss' }, PRIORITY.reader);

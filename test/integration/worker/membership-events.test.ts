@@ -1,10 +1,9 @@
 import { expect } from 'chai';
-import { enqueueGuildSync } from '../../../src/queue/guild-sync.js';
 import { enqueueMembershipEvent, type WebhookEvent } from '../../../src/queue/membership-event.js';
 import { findGuild, type SimGuild } from '../../../src/sim/index.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { uniqueId } from '../../helpers/test-env.js';
-import { expectedItemLevel, guildFingerprint, membersOf, sql, syncPayloadFor, waitForIdle } from '../../helpers/worker.js';
+import { expectedItemLevel, guildFingerprint, membersOf, sql, syncFromGuildApi, waitForIdle } from '../../helpers/worker.js';
 
 describe('worker: guild-api membership events', function () {
   this.timeout(30_000);
@@ -32,7 +31,7 @@ describe('worker: guild-api membership events', function () {
       simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Event Horizon', realm: `events-${guildId}`, region: 'us', members: 12 }] } },
     });
     guild = findGuild(stack.sim.world, guildId) as SimGuild;
-    await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, guildId));
+    await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId);
     await waitForIdle(stack.queues);
   });
   after(async () => {
@@ -64,12 +63,12 @@ describe('worker: guild-api membership events', function () {
     expect((await member('Newcomer'))?.left_at).to.be.instanceOf(Date);
   });
 
-  it('guild.roster_changed resyncs the guild from Battle.net', async () => {
+  it("guild.roster_changed resyncs from the membership guild-api gave: a character only Battle.net's roster lists is not added", async () => {
     stack.sim.addMember(guildId, { characterName: 'Rosterling', bnetId: 77002, rankId: 5, level: 80 }, { alsoBattleNet: true });
+    // guild-api drops it again; Battle.net's roster, hours behind, still lists it.
+    stack.sim.removeMember(guildId, 'Rosterling');
     await send('guild.roster_changed', {});
-    const row = await member('Rosterling');
-    expect(row?.left_at).to.equal(null);
-    expect(row?.status).to.not.equal('unknown');
+    expect(await member('Rosterling')).to.equal(undefined);
   });
 
   it("user.characters_changed refreshes that user's characters", async () => {
@@ -79,6 +78,61 @@ describe('worker: guild-api membership events', function () {
     stack.sim.changeGear('us', character.realm.slug, character.name);
     await send('user.characters_changed', { bnet_id: owner });
     expect((await member(character.name))?.item_level).to.equal(expectedItemLevel(character));
+  });
+
+  describe('events apply in the order they happened, not the order they arrive', () => {
+    // Minutes before a moment after every list read so far, so only the order among these events matters.
+    const base = Date.now() + 3_600_000;
+    const at = (minutesBefore: number) => new Date(base - minutesBefore * 60_000);
+    const rank = (name: string, bnetId: number, rankId: number, occurredAt: Date) =>
+      send('member.rank_changed', { character_name: name, bnet_id: bnetId, rank_id: rankId, rank_name: `Rank ${rankId}` }, occurredAt);
+
+    it('an older rank change arriving after a newer one changes nothing', async () => {
+      stack.sim.addMember(guildId, { characterName: 'Ranky', bnetId: 77010, rankId: 4 }, { alsoBattleNet: true });
+      await send('member.joined', { character_name: 'Ranky', bnet_id: 77010, rank_id: 4, rank_name: 'Rank 4' }, at(10));
+      await rank('Ranky', 77010, 2, at(5));
+      const before = await guildFingerprint(guildId, { withUpdatedAt: true });
+      await rank('Ranky', 77010, 3, at(7));
+      expect(await member('Ranky')).to.include({ rank_id: 2, rank_name: 'Rank 2' });
+      expect(await guildFingerprint(guildId, { withUpdatedAt: true })).to.deep.equal(before);
+      await rank('Ranky', 77010, 1, at(4));
+      expect(await member('Ranky')).to.include({ rank_id: 1 });
+    });
+
+    it('a join that happened before a leave but arrives after it does not bring the member back', async () => {
+      stack.sim.addMember(guildId, { characterName: 'Boomerang', bnetId: 77011, rankId: 4 }, { alsoBattleNet: true });
+      await send('member.left', { character_name: 'Boomerang', bnet_id: 77011 }, at(3));
+      await send('member.joined', { character_name: 'Boomerang', bnet_id: 77011, rank_id: 4, rank_name: 'Trial' }, at(6));
+      expect((await member('Boomerang'))?.left_at).to.be.instanceOf(Date);
+      // A join after the leave does bring it back.
+      await send('member.joined', { character_name: 'Boomerang', bnet_id: 77011, rank_id: 4, rank_name: 'Trial' }, at(1));
+      expect(await member('Boomerang')).to.include({ left_at: null, rank_id: 4 });
+    });
+
+    it('a rank change that happened before a leave but arrives after it does not rejoin the member', async () => {
+      stack.sim.addMember(guildId, { characterName: 'Latebloom', bnetId: 77012, rankId: 4 }, { alsoBattleNet: true });
+      await send('member.joined', { character_name: 'Latebloom', bnet_id: 77012, rank_id: 4, rank_name: 'Trial' }, at(20));
+      await send('member.left', { character_name: 'Latebloom', bnet_id: 77012 }, at(2));
+      await rank('Latebloom', 77012, 3, at(8));
+      expect(await member('Latebloom')).to.include({ rank_id: 4 });
+      expect((await member('Latebloom'))?.left_at).to.be.instanceOf(Date);
+    });
+
+    it('a guild-api list read before an event does not undo it; events older than the list change nothing', async () => {
+      stack.sim.addMember(guildId, { characterName: 'Quickstep', bnetId: 77013, rankId: 4 }, { alsoBattleNet: true });
+      const listReadAt = at(5);
+      // The list (read five minutes ago) still names Quickstep; its leave happened after the read.
+      await send('member.left', { character_name: 'Quickstep', bnet_id: 77013 }, at(2));
+      await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId, listReadAt);
+      await waitForIdle(stack.queues);
+      expect((await member('Quickstep'))?.left_at).to.be.instanceOf(Date);
+      // A join that happened before the list was read is already reflected by it (or superseded): no change.
+      stack.sim.removeMember(guildId, 'Quickstep');
+      await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId, at(1));
+      await waitForIdle(stack.queues);
+      await send('member.joined', { character_name: 'Quickstep', bnet_id: 77013, rank_id: 4, rank_name: 'Trial' }, at(3));
+      expect((await member('Quickstep'))?.left_at).to.be.instanceOf(Date);
+    });
   });
 
   it('ignores events about guilds nobody tracks', async () => {

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import { expect } from 'chai';
-import { enqueueGuildSync } from '../../../src/queue/guild-sync.js';
 import { childEnv } from '../../helpers/processes.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { uniqueId } from '../../helpers/test-env.js';
-import { syncPayloadFor, waitForIdle } from '../../helpers/worker.js';
+import { syncFromGuildApi, waitForIdle } from '../../helpers/worker.js';
 
 function runResync(env: Record<string, string>, args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
@@ -29,7 +28,7 @@ describe('npm run resync -- --guild <id>', function () {
       simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Cli Crew', realm: `cli-${guildId}`, region: 'us', members: 15 }] } },
       env: { CHARACTER_CACHE_TTL: '1' },
     });
-    await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, guildId));
+    await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId);
     await waitForIdle(stack.queues);
     await new Promise((resolve) => setTimeout(resolve, 1100));
   });

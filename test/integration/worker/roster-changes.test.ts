@@ -4,7 +4,7 @@ import { enqueueGuildSync, SYNC_ALL_JOB } from '../../../src/queue/guild-sync.js
 import { findGuild, type SimGuild } from '../../../src/sim/index.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { uniqueId } from '../../helpers/test-env.js';
-import { expectedItemLevel, membersOf, sql, syncPayloadFor, waitFor, waitForIdle } from '../../helpers/worker.js';
+import { expectedItemLevel, guildRefOf, membersOf, sql, syncFromGuildApi, waitFor, waitForIdle } from '../../helpers/worker.js';
 
 describe('worker: roster and gear changes', function () {
   this.timeout(30_000);
@@ -17,7 +17,7 @@ describe('worker: roster and gear changes', function () {
       simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Changing Roster', realm: `roster-${guildId}`, region: 'us', members: 30 }] } },
     });
     guild = findGuild(stack.sim.world, guildId) as SimGuild;
-    await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, guildId));
+    await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId);
     await waitForIdle(stack.queues);
   });
   after(async () => {
@@ -28,7 +28,7 @@ describe('worker: roster and gear changes', function () {
     const leaver = guild.members[5]?.characterName as string;
     expect(stack.sim.removeMember(guildId, leaver, { alsoBattleNet: true })).to.equal(true);
 
-    await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, guildId));
+    await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId);
     await waitForIdle(stack.queues);
 
     const members = await membersOf(guildId);
@@ -42,7 +42,7 @@ describe('worker: roster and gear changes', function () {
     const character = guild.roster.find((c) => c.name === member);
     guild.roster = guild.roster.filter((c) => c !== character);
 
-    await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, guildId, { withMembers: false }));
+    await enqueueGuildSync(stack.queues.guildSync, { guild: guildRefOf(stack.sim, guildId), reason: 'manual' });
     await waitForIdle(stack.queues);
 
     const row = (await membersOf(guildId)).find((m) => m.character_name === member);
@@ -86,7 +86,7 @@ describe('worker: roster and gear changes', function () {
     stack.sim.removeMember(guildId, departed);
     stack.sim.setFaults({ outage: true });
     try {
-      const job = await enqueueGuildSync(stack.queues.guildSync, syncPayloadFor(stack.sim, guildId));
+      const job = await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId);
       await waitFor(async () => (await job.getState()) === 'completed', 10_000, 'the sync');
     } finally {
       stack.sim.setFaults({ outage: false });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { maxLevelMembers, mergeRosters } from '../../../src/worker/roster-merge.js';
+import { enrichStored, mergeRosters } from '../../../src/worker/roster-merge.js';
 import type { GuildRosterMember } from '../../../src/upstream/blizzard/client.js';
 
 const guild = { id: 7, name: 'Merge Test', realm: 'area-52', region: 'us' as const };
@@ -7,9 +7,29 @@ const onRoster = (name: string, rank: number, level = 80, realmSlug = 'area-52')
   ({ name, realmSlug, level, classId: 1, className: 'Warrior', rank }) as GuildRosterMember;
 
 describe('mergeRosters', () => {
-  it('takes the Battle.net roster as the member list when guild-api sent none', () => {
-    const merged = mergeRosters(guild, [onRoster('Thrall', 0), onRoster('Jaina', 4)], undefined);
-    expect(merged.map((m) => [m.name, m.rankId, m.ownerBnetId])).to.deep.equal([['Thrall', 0, null], ['Jaina', 4, null]]);
+  it('never adds a member from the Battle.net roster alone', () => {
+    const merged = mergeRosters(guild, [onRoster('Thrall', 0), onRoster('Jaina', 4)], [{ characterName: 'Thrall', bnetId: 1, rankId: 0, rankName: 'Guild Master' }]);
+    expect(merged.map((m) => m.nameKey)).to.deep.equal(['thrall']);
+    expect(mergeRosters(guild, [onRoster('Jaina', 4)], [])).to.deep.equal([]);
+  });
+
+  it("keeps guild-api's rank even when Battle.net's roster says another", () => {
+    const [thrall] = mergeRosters(guild, [onRoster('Thrall', 0)], [{ characterName: 'Thrall', bnetId: 1, rankId: 3, rankName: 'Raider' }]);
+    expect(thrall).to.include({ rankId: 3, rankName: 'Raider' });
+  });
+
+  it('finds the connected realm of a member guild-api lists without one, when the roster knows it on one realm only', () => {
+    const merged = mergeRosters(guild, [onRoster('Traveller', 3, 80, 'kilrogg'), onRoster('Twin', 3, 80, 'kilrogg'), onRoster('Twin', 3, 80, 'malorne')], [
+      { characterName: 'Traveller', bnetId: 2, rankId: 3, rankName: 'Raider' },
+      { characterName: 'Twin', bnetId: 3, rankId: 3, rankName: 'Raider' },
+    ]);
+    expect(merged.map((m) => [m.nameKey, m.realm])).to.deep.equal([['traveller', 'kilrogg'], ['twin', 'area-52']]);
+  });
+
+  it('keeps a low-level alt guild-api lists', () => {
+    const merged = mergeRosters(guild, [onRoster('Main', 0, 80), onRoster('Bank', 4, 10)], [{ characterName: 'Bank', bnetId: 4, rankId: 6, rankName: 'Alt' }]);
+    expect(merged).to.have.length(1);
+    expect(merged[0]).to.include({ nameKey: 'bank', level: 10 });
   });
 
   it("lets guild-api's list decide who is a member, even when the roster still lists a leaver", () => {
@@ -35,9 +55,10 @@ describe('mergeRosters', () => {
   });
 });
 
-describe('maxLevelMembers', () => {
-  it('keeps only the characters at the highest level on the roster', () => {
-    const kept = maxLevelMembers([onRoster('Main', 0, 80), onRoster('Bank', 4, 10), onRoster('Alt', 4, 72)]);
-    expect(kept.map((m) => m.name)).to.deep.equal(['Main']);
+describe('enrichStored', () => {
+  it('describes stored members Battle.net lists, and adds nobody', () => {
+    const stored = [{ realm: 'area-52', nameKey: 'thrall', name: 'Thrall' }, { realm: 'area-52', nameKey: 'gone', name: 'Gone' }];
+    const enriched = enrichStored(stored, [onRoster('Thrall', 0, 80), onRoster('Stranger', 4)]);
+    expect(enriched).to.deep.equal([{ realm: 'area-52', nameKey: 'thrall', name: 'Thrall', className: 'Warrior', level: 80, ownerBnetId: null }]);
   });
 });
