@@ -72,7 +72,7 @@ export async function buildApiDeps(config: Config, logger: Logger, options: ApiS
     queueConnection,
     guildApi,
     guildAccess: new GuildAccess({ redis, keys, guildApi, logger, ttlSeconds: config.permissionCacheTtl }),
-    guildTracker: new GuildTracker({ config, orm, redis, keys, queues, guildApi, logger }),
+    guildTracker: new GuildTracker({ config, clock, orm, redis, keys, queues, guildApi, logger }),
     responseCache: new ResponseCache(redis, keys, metrics, clock),
     season: new SeasonCalendar({ orm, logger, clock, resets: config.weeklyResets }),
     onClose: [],

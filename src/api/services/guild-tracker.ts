@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import { storeGuildApiRoster } from '../../db/queries/guild-api-rosters.js';
 import type { Logger } from '../../logger.js';
@@ -15,6 +16,7 @@ export const SNAPSHOT_TTL_SECONDS = 60;
 
 export interface GuildTrackerOptions {
   config: Config;
+  clock: Clock;
   orm: MikroORM;
   redis: Redis;
   keys: Keys;
@@ -69,7 +71,7 @@ export class GuildTracker {
   private async takeSnapshot(guildId: number, token: string): Promise<GuildRef | undefined> {
     const { guildApi, logger, config } = this.options;
     // Taken before asking: every change guild-api made after this instant may be missing from its answer.
-    const readAt = new Date();
+    const readAt = this.options.clock.now();
     const [settings, members] = await Promise.all([guildApi.getSettings(guildId, token), guildApi.getMembers(guildId, token)]);
     if (settings.kind !== 'ok' || members.kind !== 'ok') {
       logger.warn({ guildId, settings: settings.kind, members: members.kind }, 'could not read the guild from guild-api');

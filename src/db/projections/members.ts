@@ -124,12 +124,13 @@ export async function upsertMemberships(em: EntityManager, guildId: number, memb
 export async function markLeavers(em: EntityManager, guildId: number, present: number[], listReadAt: Date): Promise<number[]> {
   const rows = await query<{ character_id: string }>(
     em,
-    `update guild_memberships gm set left_at = now(), updated_at = now()
+    // They left at the latest when the list that no longer names them was read.
+    `update guild_memberships gm set left_at = ?::timestamptz, updated_at = now()
      where gm.guild_id = ? and gm.left_at is null
        and not (gm.character_id in (select (jsonb_array_elements_text(?::jsonb))::bigint))
        and (gm.last_event_at is null or gm.last_event_at <= ?::timestamptz)
      returning gm.character_id`,
-    [guildId, JSON.stringify(present), listReadAt],
+    [listReadAt, guildId, JSON.stringify(present), listReadAt],
   );
   return rows.map((r) => toId(r.character_id));
 }
@@ -154,7 +155,7 @@ export interface CharacterRef {
 }
 
 /** Current members never fetched or fetched longer ago than `ttlSeconds`, least recently fetched first. */
-export async function membersDueForRefresh(em: EntityManager, guildId: number, ttlSeconds: number): Promise<CharacterRef[]> {
+export async function membersDueForRefresh(em: EntityManager, guildId: number, ttlSeconds: number, now: Date): Promise<CharacterRef[]> {
   return query<CharacterRef>(
     em,
     `select c.region, c.realm_slug as realm, c.name
@@ -162,9 +163,9 @@ export async function membersDueForRefresh(em: EntityManager, guildId: number, t
      join characters c on c.id = gm.character_id
      left join character_progress p on p.character_id = gm.character_id
      where gm.guild_id = ? and gm.left_at is null
-       and (p.fetched_at is null or p.fetched_at < now() - make_interval(secs => ?))
+       and (p.fetched_at is null or p.fetched_at < ?::timestamptz - make_interval(secs => ?))
      order by p.fetched_at asc nulls first, gm.character_id`,
-    [guildId, ttlSeconds],
+    [guildId, now, ttlSeconds],
   );
 }
 

@@ -78,7 +78,7 @@ async function applyMembership(tx: EntityManager, ctx: WorkerContext, guild: Gui
     return characterId === undefined ? [] : [{ characterId, ownerBnetId: m.ownerBnetId, rankId: m.rankId, rankName: m.rankName }];
   });
   // An event that happened after the list was read knows better than the list about that character.
-  await upsertMemberships(tx, guild.id, ranks, { unlessEventAfter: list.readAt });
+  await upsertMemberships(tx, guild.id, ranks, { joinedAt: list.readAt, unlessEventAfter: list.readAt });
   const leavers = await markLeavers(tx, guild.id, ranks.map((r) => r.characterId), list.readAt);
   await recordMembershipAsOf(tx, guild.id, list.readAt);
   return { fromGuildApi: true, members: members.length, left: leavers.length };
@@ -100,7 +100,7 @@ async function syncGuild(ctx: WorkerContext, payload: GuildSyncPayload, job: Job
   await dropGuildResponses(ctx.redis, ctx.keys, [guild.id]);
 
   // After the commit: a crash between the two leaves members stale, and the re-run enqueues them.
-  const due = await membersDueForRefresh(em, guild.id, ctx.config.characterCacheTtl);
+  const due = await membersDueForRefresh(em, guild.id, ctx.config.characterCacheTtl, ctx.clock.now());
   const refreshes = await enqueueRefreshes(ctx.queues.characterRefresh, due, PRIORITY.background, 'sync', ctx.logger);
   return { status, ...applied, refreshes };
 }
