@@ -13,3 +13,4 @@ export * from './roles.js';
 export * from './audit.js';
 export * from './trend.js';
 export * from './realm.js';
+export * from './not-found.js';

@@ -49,6 +49,20 @@ export function presentCharacterProgress(c: CharacterRecord, week: CurrentWeek, 
   return body;
 }
 
+/**
+ * A member Battle.net says does not exist (a typo in guild-api, a renamed or moved character): shown as not
+ * found rather than as "being fetched", since it is not asked for again until the not-found window has passed.
+ */
+export function presentMissingCharacter(c: CharacterRecord, week: CurrentWeek): CharacterProgressJson {
+  const body = presentCharacterProgress({ ...c, itemLevel: null }, week, { stale: false });
+  body.progress = {
+    ...body.progress,
+    status_label: 'Not found',
+    message: `Battle.net does not know ${c.name} on ${c.realm}; it will be looked up again later`,
+  };
+  return body;
+}
+
 /** A member guild-api lists but progress-api has not fetched yet. */
 export function presentUnfetchedMember(member: GuildMember, guild: GuildRef, week: CurrentWeek): CharacterProgressJson {
   return {

@@ -1,4 +1,5 @@
 import { findCharacterForGuild, findOwnedCharacters, type CharacterRecord } from '../../db/queries/characters.js';
+import { hasMemberships } from '../../db/queries/members.js';
 import type { RegionCode } from '../../domain/types.js';
 import { notFound, serviceUnavailable } from '../../errors.js';
 import {
@@ -9,7 +10,7 @@ import { secondsWithinWeek, type SeasonNow } from '../../season/calendar.js';
 import type { ApiDeps } from '../deps.js';
 import type { GuildAccessState } from '../middleware/permission.js';
 import {
-  presentCharacterDetail, presentCharacterProgress, presentMyCharacters, presentUnfetchedMember,
+  presentCharacterDetail, presentCharacterProgress, presentMissingCharacter, presentMyCharacters, presentUnfetchedMember,
 } from '../presenters/character.js';
 import type { CharacterDetailJson, CharacterProgressJson, MyCharactersJson } from '../schemas/characters.js';
 import { guildRegion } from './guild-context.js';
@@ -35,6 +36,7 @@ const MY_CHARACTERS_SECONDS = 60;
 const characterNotFound = () => notFound('Character not found', 'character_not_found');
 const upstreamUnavailable = () =>
   serviceUnavailable('upstream_unavailable', 'Character data is not available: Battle.net could not be reached', 30);
+const guildApiUnavailable = () => serviceUnavailable('guild_api_unavailable', 'guild-api is unavailable, try again shortly', 5);
 
 /** Where a membership lookup is cached in the guild's response hash, so a cache hit needs no database. */
 const memberField = (realm: string, key: string) => `char:${realm}:${key}`;
@@ -86,13 +88,19 @@ export class CharacterViews {
     const region = await guildRegion(this.deps, access);
     const season = await this.deps.season.now(region, access.guildId);
     const records = await fromDatabase(logger, () => findOwnedCharacters(orm, access.guildId, bnetId));
-    if (records.length === 0) return presentMyCharacters(access.guildId, season, await this.fromSnapshot(access, bnetId, season));
+    if (records.length === 0) {
+      // Neither guild-api's roster nor a synced membership can say which characters are the caller's: saying
+      // "you have none" would be a guess.
+      if (!access.guild && !(await fromDatabase(logger, () => hasMemberships(orm, access.guildId)))) throw guildApiUnavailable();
+      return presentMyCharacters(access.guildId, season, await this.fromSnapshot(access, bnetId, season));
+    }
 
     let cacheSeconds = secondsWithinWeek(season, MY_CHARACTERS_SECONDS);
     const characters = records.map((c) => {
-      const { known, fresh } = this.reader.glance(c, (reason) => this.enqueue(region, c.realm, c.name, access.guildId, reason, PRIORITY.background));
+      const { known, missing, fresh } = this.reader.glance(c, (reason) => this.enqueue(region, c.realm, c.name, access.guildId, reason, PRIORITY.background));
       // One unknown or stale character makes the whole body uncacheable: it is about to change.
       cacheSeconds = known && !fresh.stale ? Math.min(cacheSeconds, fresh.secondsLeft) : Number.NEGATIVE_INFINITY;
+      if (missing) return presentMissingCharacter(c, season.week);
       return presentCharacterProgress(c, season.week, known ? fresh : { stale: fresh.refreshFailed, notice: fresh.notice });
     });
     const body = presentMyCharacters(access.guildId, season, characters);

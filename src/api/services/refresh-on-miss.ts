@@ -1,4 +1,5 @@
 import type { Clock } from '../../clock.js';
+import { isKnownMissing } from '../../domain/not-found.js';
 import type { Job, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AppError } from '../../errors.js';
@@ -89,15 +90,16 @@ export class RefreshOnMissReader<Row extends ProjectionRow> {
 
   /**
    * For lists that show every row as it is (unknown rows included) and never wait: whether the row holds data,
-   * how fresh it is, and a background refresh when it is missing or expired. A known not-found is left alone.
+   * whether the upstream is known not to have it, how fresh it is, and a background refresh when it is missing
+   * or expired. A known not-found is left alone until its window has passed.
    */
-  glance(row: Row | undefined, enqueue: (reason: RefreshReason) => Promise<Job>): { known: boolean; fresh: Freshness } {
+  glance(row: Row | undefined, enqueue: (reason: RefreshReason) => Promise<Job>): { known: boolean; missing: boolean; fresh: Freshness } {
     const canRefresh = this.canRefresh();
     const known = row !== undefined && this.policy.hasData(row);
     const fresh = freshnessOf(row ?? { fetchedAt: null, lastErrorAt: null }, this.policy.freshForSeconds, this.policy.source, canRefresh, this.now());
     const isMissing = row !== undefined && this.isKnownMissing(row);
     if (canRefresh && !isMissing && (!known || fresh.isExpired)) this.inBackground(enqueue, known ? 'stale' : 'miss');
-    return { known, fresh };
+    return { known, missing: isMissing, fresh };
   }
 
   /** Asks for a refresh without waiting for it; a failure to enqueue is logged, never thrown at the reader. */
@@ -138,7 +140,6 @@ export class RefreshOnMissReader<Row extends ProjectionRow> {
 
   /** The upstream said it does not know this, recently enough to believe it still. */
   private isKnownMissing(row: Row): boolean {
-    if (row.fetchStatus !== 'not_found' || row.fetchedAt === null) return false;
-    return this.now() - Date.parse(row.fetchedAt) < this.policy.notFoundForSeconds * 1000;
+    return isKnownMissing(row, this.policy.notFoundForSeconds, this.now());
   }
 }

@@ -21,6 +21,7 @@ export interface CharacterIdentity {
 export interface StoredCharacter extends CharacterIdentity {
   id: number;
   fetchStatus: FetchStatus | null;
+  fetchedAt: Date | null;
   itemLevel: number | null;
   /** Last-Modified of the equipment and of the profile, for If-Modified-Since. */
   lastModified: string | null;
@@ -59,12 +60,12 @@ export interface CharacterProjection {
 export async function findStoredCharacter(em: EntityManager, key: CharacterKey): Promise<StoredCharacter | undefined> {
   const [row] = await query<{
     id: string; name: string; blizzard_id: string | null; class_name: string | null; spec_name: string | null; role: string | null;
-    level: number | null; fetch_status: FetchStatus | null; item_level: number | null; last_modified: string | null;
+    level: number | null; fetch_status: FetchStatus | null; fetched_at: Date | null; item_level: number | null; last_modified: string | null;
     profile_last_modified: string | null;
   }>(
     em,
     `select c.id, c.name, c.blizzard_id, c.class_name, c.spec_name, c.role, c.level,
-            p.fetch_status, p.item_level, p.last_modified, p.profile_last_modified
+            p.fetch_status, p.fetched_at, p.item_level, p.last_modified, p.profile_last_modified
      from characters c left join character_progress p on p.character_id = c.id
      where c.region = ? and c.realm_slug = ? and c.name_key = ?`,
     [key.region, key.realm, key.nameKey],
@@ -79,6 +80,7 @@ export async function findStoredCharacter(em: EntityManager, key: CharacterKey):
     role: row.role,
     level: row.level,
     fetchStatus: row.fetch_status,
+    fetchedAt: row.fetched_at === null ? null : new Date(row.fetched_at),
     itemLevel: row.item_level,
     lastModified: row.last_modified,
     profileLastModified: row.profile_last_modified,

@@ -154,8 +154,15 @@ export interface CharacterRef {
   name: string;
 }
 
-/** Current members never fetched or fetched longer ago than `ttlSeconds`, least recently fetched first. */
-export async function membersDueForRefresh(em: EntityManager, guildId: number, ttlSeconds: number, now: Date): Promise<CharacterRef[]> {
+/**
+ * Current members never fetched or fetched longer ago than `ttlSeconds`, least recently fetched first. A
+ * character Battle.net did not know is left out until `notFoundSeconds` have passed since it said so.
+ */
+export async function membersDueForRefresh(
+  em: EntityManager,
+  guildId: number,
+  window: { ttlSeconds: number; notFoundSeconds: number; now: Date },
+): Promise<CharacterRef[]> {
   return query<CharacterRef>(
     em,
     `select c.region, c.realm_slug as realm, c.name
@@ -164,8 +171,9 @@ export async function membersDueForRefresh(em: EntityManager, guildId: number, t
      left join character_progress p on p.character_id = gm.character_id
      where gm.guild_id = ? and gm.left_at is null
        and (p.fetched_at is null or p.fetched_at < ?::timestamptz - make_interval(secs => ?))
+       and not (p.fetch_status = 'not_found' and p.fetched_at >= ?::timestamptz - make_interval(secs => ?))
      order by p.fetched_at asc nulls first, gm.character_id`,
-    [guildId, now, ttlSeconds],
+    [guildId, window.now, window.ttlSeconds, window.now, window.notFoundSeconds],
   );
 }
 

@@ -155,3 +155,9 @@ export async function countGuildMembers(db: Db, q: Omit<OverviewQuery, 'sort' | 
     averageIlvl: row?.average_ilvl ?? null,
   };
 }
+
+/** Whether any membership of the guild was ever written: false until its first sync has run. */
+export async function hasMemberships(db: Db, guildId: number): Promise<boolean> {
+  const [row] = await execute<{ found: boolean }>(db, 'select exists (select 1 from guild_memberships where guild_id = ?) as found', [guildId]);
+  return row?.found ?? false;
+}

@@ -4,7 +4,7 @@ import { markCharacterNotFound, recordCharacterError } from '../../db/projection
 import {
   findStoredCharacter, saveCharacterProjection, type CharacterIdentity, type CharacterKey, type StoredCharacter,
 } from '../../db/projections/character-progress.js';
-import { progressFor, roleOf, weekAt } from '../../domain/index.js';
+import { isKnownMissing, progressFor, roleOf, weekAt } from '../../domain/index.js';
 import { characterRefreshPayloadSchema, type CharacterRefreshPayload } from '../../queue/character-refresh.js';
 import { QUEUE_NAMES } from '../../queue/names.js';
 import { nameKey } from '../../queue/schemas.js';
@@ -59,6 +59,11 @@ async function refreshCharacter(ctx: WorkerContext, payload: CharacterRefreshPay
   const key: CharacterKey = { region: payload.region, realm: payload.realm, nameKey: nameKey(payload.name) };
   const em = ctx.orm.em.fork();
   const stored = await findStoredCharacter(em, key);
+  // However the job got here (a guild's fan-out, a webhook, a reader), an unknown character costs no call
+  // while Battle.net's "not found" is believed; only an operator's manual refresh asks again.
+  if (stored && payload.reason !== 'manual' && isKnownMissing(stored, ctx.config.notFoundCacheTtl, ctx.clock.now().getTime())) {
+    return { status: 'not_found' };
+  }
   const validators = validatorsOf(stored);
   const [profile, equipment] = await Promise.all([
     ctx.blizzard.getProfile(payload.region, payload.realm, payload.name, { ifModifiedSince: validators.profile }),

@@ -100,7 +100,11 @@ async function syncGuild(ctx: WorkerContext, payload: GuildSyncPayload, job: Job
   await dropGuildResponses(ctx.redis, ctx.keys, [guild.id]);
 
   // After the commit: a crash between the two leaves members stale, and the re-run enqueues them.
-  const due = await membersDueForRefresh(em, guild.id, ctx.config.characterCacheTtl, ctx.clock.now());
+  const due = await membersDueForRefresh(em, guild.id, {
+    ttlSeconds: ctx.config.characterCacheTtl,
+    notFoundSeconds: ctx.config.notFoundCacheTtl,
+    now: ctx.clock.now(),
+  });
   const refreshes = await enqueueRefreshes(ctx.queues.characterRefresh, due, PRIORITY.background, 'sync', ctx.logger);
   return { status, ...applied, refreshes };
 }
