@@ -171,7 +171,7 @@ export async function membersDueForRefresh(
      left join character_progress p on p.character_id = gm.character_id
      where gm.guild_id = ? and gm.left_at is null
        and (p.fetched_at is null or p.fetched_at < ?::timestamptz - make_interval(secs => ?))
-       and not (p.fetch_status = 'not_found' and p.fetched_at >= ?::timestamptz - make_interval(secs => ?))
+       and (p.fetch_status is distinct from 'not_found' or p.fetched_at < ?::timestamptz - make_interval(secs => ?))
      order by p.fetched_at asc nulls first, gm.character_id`,
     [guildId, window.now, window.ttlSeconds, window.now, window.notFoundSeconds],
   );
