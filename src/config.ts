@@ -59,6 +59,7 @@ const envSchema = z.object({
   PERMISSION_CACHE_TTL: positiveInt(60),
   GUILD_SYNC_INTERVAL: positiveInt(3600),
   INBOX_DRAIN_INTERVAL: positiveInt(60),
+  DATABASE_QUERY_TIMEOUT_MS: positiveInt(3000),
   SCHEDULE_CHECK_INTERVAL: positiveInt(60),
   CHARACTER_WAIT_MS: positiveInt(4000),
   WORKER_CONCURRENCY: positiveInt(16),
@@ -110,6 +111,11 @@ export interface Config {
   notFoundCacheTtl: number;
   permissionCacheTtl: number;
   guildSyncInterval: number;
+  /**
+   * The api's client-side limit on each PostgreSQL query, in ms, so a database that stops answering gives 503
+   * within seconds; the worker allows five times as long (its jobs are retried, nobody waits on them).
+   */
+  databaseQueryTimeoutMs: number;
   /** Seconds between runs of the job that re-queues webhook events still pending in the inbox. */
   inboxDrainInterval: number;
   /** Seconds between each worker's checks that every periodic job is still scheduled (Redis may have lost it). */
@@ -229,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     permissionCacheTtl: Math.min(e.PERMISSION_CACHE_TTL, 60),
     guildSyncInterval: e.GUILD_SYNC_INTERVAL,
     inboxDrainInterval: e.INBOX_DRAIN_INTERVAL,
+    databaseQueryTimeoutMs: e.DATABASE_QUERY_TIMEOUT_MS,
     scheduleCheckInterval: e.SCHEDULE_CHECK_INTERVAL,
     characterWaitMs: e.CHARACTER_WAIT_MS,
     workerConcurrency: e.WORKER_CONCURRENCY,

@@ -37,7 +37,7 @@ export interface ApiStartOptions {
 
 export async function buildApiDeps(config: Config, logger: Logger, options: ApiStartOptions = {}): Promise<ApiDeps> {
   const clock = options.clock ?? systemClock;
-  const orm = await openOrm({ databaseUrl: config.databaseUrl, poolMax: 20, logger });
+  const orm = await openOrm({ databaseUrl: config.databaseUrl, poolMax: 20, logger, queryTimeoutMs: config.databaseQueryTimeoutMs });
   const redis = createRedis(config.redisUrl, 'request');
   // Requests arriving before the connection is up would be served as if Redis were down; a short wait avoids that.
   await untilReady(redis, 2000);

@@ -8,10 +8,16 @@ export interface OrmOptions {
   databaseUrl: string;
   logger?: Logger;
   poolMax?: number;
+  /**
+   * Client-side limit on each query, in ms: a database that stops answering (a network black hole, a frozen
+   * server) fails the query here instead of holding it, and its connection, for as long as the freeze lasts.
+   * The server's statement_timeout cannot do this, since it needs the server to answer. Off for migrations.
+   */
+  queryTimeoutMs?: number;
 }
 
 /** Options shared by the api, the worker and the CLI. Waits for a connection are short so a dead database fails fast. */
-export function ormOptions({ databaseUrl, poolMax = 10, logger }: OrmOptions): Options {
+export function ormOptions({ databaseUrl, poolMax = 10, logger, queryTimeoutMs }: OrmOptions): Options {
   return {
     clientUrl: databaseUrl,
     entities: ALL_ENTITIES,
@@ -22,7 +28,11 @@ export function ormOptions({ databaseUrl, poolMax = 10, logger }: OrmOptions): O
     debug: false,
     pool: { min: 0, max: poolMax, acquireTimeoutMillis: 3000, createTimeoutMillis: 2000, idleTimeoutMillis: 30000 },
     driverOptions: {
-      connection: { connectionTimeoutMillis: 2000, statement_timeout: 10000 },
+      connection: {
+        connectionTimeoutMillis: 2000,
+        statement_timeout: 10000,
+        ...(queryTimeoutMs ? { query_timeout: queryTimeoutMs } : {}),
+      },
       // knex reports dropped connections itself; route that through our JSON logger instead of the console.
       ...(logger ? { log: knexLog(logger) } : {}),
     },

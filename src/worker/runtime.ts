@@ -15,7 +15,9 @@ import { PROCESSORS, type ProcessorModule } from './processors/index.js';
 import { watchQueueDepth } from './queue-depth.js';
 import { SeasonCalendar } from '../season/calendar.js';
 import { drainInbox } from './inbox.js';
-import { assertSchedules, keepSchedules } from './scheduler.js';
+import { startMaintenance } from './maintenance.js';
+import { assertSchedules } from './scheduler.js';
+import { retryIfStalledTooOften } from './stalled.js';
 import { createUpstreamServices } from './services.js';
 
 export interface RunningWorker {
@@ -45,7 +47,12 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
     const missing = ALL_QUEUE_NAMES.filter((name) => !processors.some((p) => p.queue === name));
     if (missing.length) throw new Error(`no processor for queue(s): ${missing.join(', ')}`);
   }
-  const orm = await openOrm({ databaseUrl: config.databaseUrl, poolMax: Math.max(10, config.workerConcurrency), logger });
+  const orm = await openOrm({
+    databaseUrl: config.databaseUrl,
+    poolMax: Math.max(10, config.workerConcurrency),
+    logger,
+    queryTimeoutMs: config.databaseQueryTimeoutMs * 5,
+  });
   const redis = createRedis(config.redisUrl, 'worker');
   const producerConnection = createRedis(config.redisUrl, 'worker');
   const queues = createQueues(producerConnection, config.redisPrefix);
@@ -68,7 +75,7 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
   };
   if (options.schedule !== false) {
     await assertSchedules(ctx);
-    ctx.onClose.push(keepSchedules(ctx));
+    ctx.onClose.push(startMaintenance(ctx));
     // Events accepted while no worker ran, or whose jobs Redis lost, are queued again before anything else.
     await drainInbox(ctx).catch((err: Error) => logger.warn({ reason: err.message }, 'inbox drain at start failed, the periodic drain will retry'));
   }
@@ -92,6 +99,7 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
     worker.on('completed', (job) => finish(job, 'completed'));
     worker.on('failed', (job, err) => {
       finish(job, 'failed');
+      void retryIfStalledTooOften(job, err, logger);
       // Failures inside a processor have their own job line; this catches the rest (stalled too often, lost lock).
       if (!wasLogged(err)) logger.warn({ queue: module.queue, jobId: job?.id, attempts: job?.attemptsMade, reason: err.message }, 'job failed');
     });

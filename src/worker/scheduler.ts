@@ -45,22 +45,3 @@ export async function assertSchedules(ctx: WorkerContext): Promise<string[]> {
   }
   return created;
 }
-
-/** Checks the schedules every SCHEDULE_CHECK_INTERVAL until the returned stop is called. */
-export function keepSchedules(ctx: WorkerContext): () => void {
-  let running: Promise<void> | undefined;
-  const check = () => {
-    running ??= assertSchedules(ctx)
-      .then((created) => {
-        if (created.length) ctx.logger.info({ schedulers: created }, 'periodic jobs scheduled');
-      })
-      .catch((err: Error) => ctx.logger.warn({ reason: err.message }, 'periodic jobs could not be checked, will retry'))
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  };
-  const timer = setInterval(() => void check(), ctx.config.scheduleCheckInterval * 1000);
-  timer.unref();
-  return () => clearInterval(timer);
-}

@@ -14,6 +14,13 @@ export interface TcpProxy {
   cut(): void;
   /** Forwards again. */
   restore(): void;
+  /**
+   * A network black hole: open connections stay open but nothing moves either way, and new connections are
+   * accepted and then left hanging. Nothing is reset, so only the clients' own timeouts can notice.
+   */
+  freeze(): void;
+  /** Lets everything held by a freeze through, in order, as if the network came back. */
+  thaw(): void;
   isCut(): boolean;
   /** Connections accepted and forwarded since start. */
   connectionsForwarded(): number;
@@ -22,15 +29,13 @@ export interface TcpProxy {
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const open = new Set<Socket>();
+  const pairs = new Set<[Socket, Socket]>();
+  const held: Socket[] = [];
   let severed = false;
+  let frozen = false;
   let forwarded = 0;
 
-  const server: Server = createServer((client) => {
-    if (severed) {
-      // A reset, not a clean close: drivers see ECONNRESET at once instead of waiting on a half-open socket.
-      client.resetAndDestroy();
-      return;
-    }
+  const forward = (client: Socket) => {
     forwarded += 1;
     const upstream = createConnection({ host: target.host, port: target.port });
     open.add(client);
@@ -43,10 +48,28 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     };
     client.on('error', drop);
     upstream.on('error', drop);
+    const pair: [Socket, Socket] = [client, upstream];
+    pairs.add(pair);
+    client.on('close', () => pairs.delete(pair));
     client.on('close', drop);
     upstream.on('close', drop);
     client.pipe(upstream);
     upstream.pipe(client);
+  };
+
+  const server: Server = createServer((client) => {
+    if (severed) {
+      // A reset, not a clean close: drivers see ECONNRESET at once instead of waiting on a half-open socket.
+      client.resetAndDestroy();
+      return;
+    }
+    if (frozen) {
+      client.pause();
+      client.on('error', () => client.destroy());
+      held.push(client);
+      return;
+    }
+    forward(client);
   });
   server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -70,10 +93,30 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     restore() {
       severed = false;
     },
+    freeze() {
+      frozen = true;
+      for (const [client, upstream] of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
+    },
+    thaw() {
+      frozen = false;
+      for (const [client, upstream] of pairs) {
+        client.pipe(upstream);
+        upstream.pipe(client);
+      }
+      for (const client of held.splice(0)) {
+        if (!client.destroyed) forward(client);
+      }
+    },
     isCut: () => severed,
     connectionsForwarded: () => forwarded,
     async close() {
       severed = true;
+      for (const socket of held.splice(0)) socket.destroy();
       for (const socket of open) socket.destroy();
       open.clear();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
-import { AppError } from '../../errors.js';
+import { isDatabaseUnavailable } from '../../db/unavailable.js';
+import { AppError, serviceUnavailable } from '../../errors.js';
 
 interface HttpishError extends Error {
   status?: number;
@@ -40,7 +41,12 @@ export function errorHandler(): Middleware {
       }
     } catch (raw) {
       const err = raw as HttpishError;
-      const appError = err instanceof AppError ? err : fromHttpError(err);
+      // A route that reads without fromDatabase still answers a database outage as one, never as a 500.
+      const appError = err instanceof AppError
+        ? err
+        : isDatabaseUnavailable(err)
+          ? serviceUnavailable('database_unavailable', 'The database is unavailable, try again shortly', 5)
+          : fromHttpError(err);
       if (appError) {
         ctx.status = appError.status;
         ctx.set(appError.headers);
