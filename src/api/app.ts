@@ -4,7 +4,6 @@ import { corsFor } from './middleware/cors.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { requestContext } from './middleware/request-context.js';
 import { security } from './middleware/security.js';
-import { jsonBody, rawBodyFor } from './middleware/body.js';
 import { healthRoutes } from './routes/health.js';
 import type { ApiDeps } from './deps.js';
 
@@ -23,9 +22,8 @@ export function createApp(deps: ApiDeps, routeModules: RouteModule[] = []): Koa 
   app.use(errorHandler());
   app.use(corsFor(deps.config.corsOrigins));
   app.use(security({ forceHttps: deps.config.forceHttps }));
-  // Signed webhooks are verified over the exact bytes received, so their bodies skip the JSON parser.
-  app.use(rawBodyFor(['/webhooks/']));
-  app.use(jsonBody());
+  // No body is read here: the routes that take one parse it themselves, after authentication and the rate
+  // limiter, so an anonymous or throttled request never gets its body decoded.
 
   const mount = (module: Router | Koa.Middleware) => {
     if (typeof module === 'function') {

@@ -25,7 +25,9 @@ export function rateLimit(deps: ApiDeps): Middleware {
   });
 
   return async (ctx, next) => {
-    if (EXEMPT_PREFIXES.some((prefix) => ctx.path.startsWith(prefix))) return next();
+    // Routes match case-insensitively, so the exemption must too.
+    const path = ctx.path.toLowerCase();
+    if (EXEMPT_PREFIXES.some((prefix) => path.startsWith(prefix))) return next();
     const user = identify(ctx, deps.config.jwtSecretKey);
     const key = user ? `user:${user.bnetId}` : `ip:${ctx.ip}`;
     try {

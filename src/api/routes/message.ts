@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { appendMessage, findCurrentMessage, findMessageHistory } from '../../db/queries/messages.js';
 import type { ApiDeps } from '../deps.js';
 import { auth, userOf } from '../middleware/auth.js';
-import { requireJson } from '../middleware/body.js';
+import { jsonBody, requireJson } from '../middleware/body.js';
 import { accessOf, permission } from '../middleware/permission.js';
 import { inputOf, validate } from '../middleware/validate.js';
 import { presentHistory, presentMessage } from '../presenters/message.js';
@@ -32,6 +32,7 @@ export function messageRoutes(deps: ApiDeps): Router {
     auth(secret),
     permission(deps, 'gm', 'Access denied - Guild Master only'),
     requireJson(),
+    jsonBody(),
     validate(messageWriteInput),
     async (ctx) => {
       const { body } = inputOf(ctx, messageWriteInput);
