@@ -116,8 +116,8 @@ describe('fault: webhook events survive a Redis that loses its data', function (
     const event = leave(leaver);
     expect(await send(event)).to.deep.equal({ status: 202, body: { accepted: true } });
     expect(await inboxStates([event.id])).to.deep.equal(['pending']);
-    await redis.start();
     const restarted = Date.now();
+    await redis.start();
 
     // The scheduler's next run sits in the queue as a delayed job, as it did before Redis lost it.
     const syncJob = await waitFor(
