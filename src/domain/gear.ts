@@ -2,6 +2,9 @@ import { GEAR_SLOTS, type EquippedItem, type GearSlot } from './types.js';
 
 /** Inventory types that occupy both hands: two-handers and bows, guns and crossbows. */
 const TWO_HANDED_TYPES: ReadonlySet<string> = new Set(['TWOHWEAPON', 'RANGED', 'RANGEDRIGHT']);
+/** Battle.net's item class of weapons and its subclass of wands. */
+const WEAPON_CLASS_ID = 2;
+const WAND_SUBCLASS_ID = 19;
 
 const GEAR_SLOT_SET: ReadonlySet<string> = new Set(GEAR_SLOTS);
 
@@ -9,8 +12,16 @@ export function isGearSlot(slot: string): slot is GearSlot {
   return GEAR_SLOT_SET.has(slot);
 }
 
+/** Battle.net types wands RANGEDRIGHT like guns and crossbows; only the item subclass tells them apart. */
+export function isWand(item: EquippedItem): boolean {
+  const sub = item.itemSubclass;
+  if (!sub) return false;
+  return ((sub.classId === null || sub.classId === WEAPON_CLASS_ID) && sub.id === WAND_SUBCLASS_ID) || sub.name?.trim().toLowerCase() === 'wand';
+}
+
+/** A two-hander, bow, gun or crossbow: it fills both hands. A wand is held in one hand. */
 export function isTwoHanded(item: EquippedItem): boolean {
-  return TWO_HANDED_TYPES.has(item.inventoryType.toUpperCase());
+  return TWO_HANDED_TYPES.has(item.inventoryType.toUpperCase()) && !isWand(item);
 }
 
 /** What is worn in each of the 16 gear slots. Shirt, tabard and unknown slots are dropped; a repeated slot keeps its first item. */

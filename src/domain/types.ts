@@ -32,6 +32,11 @@ export interface EquippedItem {
   sockets: Array<number | null>;
   /** Tier-set id when the item belongs to a set. */
   setId: number | null;
+  /**
+   * Battle.net's item_class and item_subclass ids and subclass name (e.g. 2 / 19 / "Wand"), when sent: the
+   * inventory type alone does not tell a wand from a gun.
+   */
+  itemSubclass?: { classId: number | null; id: number; name: string | null } | null;
 }
 
 export type Role = 'Tank' | 'Healer' | 'DPS';

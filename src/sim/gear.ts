@@ -270,6 +270,8 @@ export function equippedItemLevel(items: readonly SimItem[]): number {
   }
   const mainHand = items.find((i) => i.slot === 'MAIN_HAND');
   const hasOffHand = items.some((i) => i.slot === 'OFF_HAND');
-  if (mainHand && !hasOffHand && ['TWOHWEAPON', 'RANGED', 'RANGEDRIGHT'].includes(mainHand.inventoryType)) sum += mainHand.itemLevel;
+  // Wands are RANGEDRIGHT too, but one-handed (weapon subclass 19).
+  const isWand = mainHand?.itemClass[0] === 2 && mainHand.itemSubclass[0] === 19;
+  if (mainHand && !hasOffHand && !isWand && ['TWOHWEAPON', 'RANGED', 'RANGEDRIGHT'].includes(mainHand.inventoryType)) sum += mainHand.itemLevel;
   return Math.floor(sum / 16);
 }

@@ -86,7 +86,7 @@ describe('HTTPS behind a proxy (FORCE_HTTPS, TRUST_PROXY)', () => {
     });
 
     it('refuses a forwarded plain-http request with 403 https_required and the error body', async () => {
-      for (const path of ['/guilds/1/progress/characters', '/guilds/1/progress/members', '/metrics', '/webhooks/guild-api', '/admin/queues']) {
+      for (const path of ['/guilds/1/progress/characters', '/guilds/1/progress/members', '/guilds/1/progress/roadmap', '/webhooks/guild-api', '/admin/queues', '/openapi.json']) {
         const res = await fetch(`${api.url}${path}`, { headers: { 'x-forwarded-proto': 'http' } });
         expect(res.status, path).to.equal(403);
         expect(await res.json(), path).to.deep.equal({ error: 'HTTPS is required', code: 'https_required' });
@@ -117,13 +117,19 @@ describe('HTTPS behind a proxy (FORCE_HTTPS, TRUST_PROXY)', () => {
       expect(res.headers.get('strict-transport-security')).to.match(/max-age=\d{7,}/);
     });
 
-    it('keeps probes reachable over plain http, still with HSTS', async () => {
-      for (const path of ['/health', '/ready']) {
+    it('keeps probes and metrics reachable over plain http, still with HSTS', async () => {
+      for (const path of ['/health', '/ready', '/metrics']) {
         const res = await fetch(`${api.url}${path}`, { headers: { 'x-forwarded-proto': 'http' } });
         await res.body?.cancel();
         expect(res.status, path).to.equal(200);
         expect(res.headers.get('strict-transport-security'), path).to.match(/max-age=/);
       }
+    });
+
+    it('answers a Prometheus scrape from inside the network (plain http, no proxy) with the metrics', async () => {
+      const res = await fetch(`${api.url}/metrics`);
+      expect(res.status).to.equal(200);
+      expect(await res.text()).to.match(/^# HELP /m);
     });
   });
 

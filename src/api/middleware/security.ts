@@ -1,11 +1,15 @@
 import type { Middleware } from 'koa';
 import { AppError } from '../../errors.js';
 
-const PROBES = new Set(['/health', '/ready']);
+/**
+ * Probes and the Prometheus scrape come from inside the network (orchestrator, monitoring), not through the TLS
+ * proxy: refusing them over plain HTTP would make a healthy api look down.
+ */
+const PROBES = new Set(['/health', '/ready', '/metrics']);
 
 /**
  * Security headers on every response, and HTTPS enforcement behind a TLS-terminating proxy: with
- * forceHttps, a request whose (trusted) protocol is not https is refused, except health probes.
+ * forceHttps, a request whose (trusted) protocol is not https is refused, except probes and metrics.
  * Koa only believes X-Forwarded-Proto when app.proxy (TRUST_PROXY) is set.
  */
 export function security(options: { forceHttps: boolean }): Middleware {

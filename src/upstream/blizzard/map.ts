@@ -60,6 +60,9 @@ function toEquippedItem(raw: RawEquippedItem): EquippedItem {
       .map((e) => e.enchantment_id),
     sockets: (raw.sockets ?? []).map((s) => s.item?.id ?? null),
     setId: raw.set?.item_set.id ?? null,
+    itemSubclass: raw.item_subclass
+      ? { classId: raw.item_class?.id ?? null, id: raw.item_subclass.id, name: raw.item_subclass.name ?? null }
+      : null,
   };
 }
 

@@ -39,6 +39,8 @@ export const equippedItemSchema = z.object({
     .optional(),
   sockets: z.array(z.object({ socket_type: typeTag, item: z.object({ id: z.number().int() }).optional() })).optional(),
   set: z.object({ item_set: z.object({ id: z.number().int() }) }).optional(),
+  item_class: z.object({ id: z.number().int(), name: z.string().optional() }).optional(),
+  item_subclass: z.object({ id: z.number().int(), name: z.string().optional() }).optional(),
 });
 export type RawEquippedItem = z.infer<typeof equippedItemSchema>;
 

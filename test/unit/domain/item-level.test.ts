@@ -28,6 +28,21 @@ describe('itemLevel', () => {
     }
   });
 
+  it('counts a wand (RANGEDRIGHT, weapon subclass Wand) in one hand only, leaving an empty off hand at 0', () => {
+    const wand = item('main_hand', 276, { inventoryType: 'RANGEDRIGHT', itemSubclass: { classId: 2, id: 19, name: 'Wand' } });
+    // 14 × 260 + 276 + 0 = 3916; / 16 = 244.75
+    expect(itemLevel(gearAt(260, { main_hand: wand, off_hand: null }))).to.equal(244.8);
+    // Told by the subclass id alone, or by its name alone.
+    const byId = item('main_hand', 276, { inventoryType: 'RANGEDRIGHT', itemSubclass: { classId: 2, id: 19, name: null } });
+    const byName = item('main_hand', 276, { inventoryType: 'RANGEDRIGHT', itemSubclass: { classId: null, id: 0, name: 'Wand' } });
+    for (const w of [byId, byName]) expect(itemLevel(gearAt(260, { main_hand: w, off_hand: null }))).to.equal(244.8);
+    // A gun and a crossbow share the inventory type and still fill both hands.
+    for (const [id, name] of [[3, 'Gun'], [18, 'Crossbow']] as const) {
+      const ranged = item('main_hand', 276, { inventoryType: 'RANGEDRIGHT', itemSubclass: { classId: 2, id, name } });
+      expect(itemLevel(gearAt(260, { main_hand: ranged, off_hand: null })), name).to.equal(262);
+    }
+  });
+
   it('counts a main hand and an off hand once each', () => {
     const gear = gearAt(260, { main_hand: item('main_hand', 276), off_hand: item('off_hand', 244, { inventoryType: 'HOLDABLE' }) });
     expect(itemLevel(gear)).to.equal(260);

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { CLASS_NAMES, className } from '../../../src/upstream/blizzard/classes.js';
+import { itemLevel } from '../../../src/domain/index.js';
 import { toCharacterProfile, toEquippedItems, toGuildRoster } from '../../../src/upstream/blizzard/map.js';
 import { characterPath, guildRosterPath, guildSlug, nameSegment } from '../../../src/upstream/blizzard/paths.js';
 import { equipmentSchema, profileSchema, rosterSchema } from '../../../src/upstream/blizzard/schemas.js';
@@ -66,11 +67,30 @@ describe('Battle.net mapping', () => {
       enchantmentIds: [],
       sockets: [213497],
       setId: null,
+      itemSubclass: { classId: 4, id: 4, name: 'Plate' },
     });
     expect(items.find((i) => i.slot === 'main_hand')).to.include({ inventoryType: 'TWOHWEAPON', itemLevel: 144 });
+    expect(items.find((i) => i.slot === 'main_hand')?.itemSubclass).to.deep.equal({ classId: 2, id: 8, name: 'Sword' });
     expect(items.find((i) => i.slot === 'back')).to.include({ quality: 'ARTIFACT', nameDescription: 'Rank 6' });
     expect(items.filter((i) => i.setId === 1919)).to.have.length(4);
     expect(items.find((i) => i.slot === 'legs')?.enchantmentIds).to.have.length(1);
+  });
+
+  it('tells a wand from a gun by its item subclass, so a lone wand counts in one hand only', () => {
+    const withMainHand = (type: string, subclass: { id: number; name: string }) => {
+      const raw = fixture('character-equipment-2h-midnight.json') as { equipped_items: Array<Record<string, unknown>> };
+      raw.equipped_items = raw.equipped_items.filter((i) => (i.slot as { type: string }).type !== 'OFF_HAND');
+      const main = raw.equipped_items.find((i) => (i.slot as { type: string }).type === 'MAIN_HAND')!;
+      main.inventory_type = { type, name: 'Ranged' };
+      main.item_subclass = { id: subclass.id, name: subclass.name };
+      return toEquippedItems(equipmentSchema.parse(raw));
+    };
+    const wand = withMainHand('RANGEDRIGHT', { id: 19, name: 'Wand' });
+    const gun = withMainHand('RANGEDRIGHT', { id: 3, name: 'Gun' });
+    const mainHand = wand.find((i) => i.slot === 'main_hand')!;
+    expect(mainHand.itemSubclass).to.deep.equal({ classId: 2, id: 19, name: 'Wand' });
+    // The gun fills the empty off hand with its own level; the wand leaves it at 0.
+    expect(itemLevel(gun) - itemLevel(wand)).to.be.closeTo(mainHand.itemLevel / 16, 0.1);
   });
 
   it('keeps empty sockets as null and drops temporary enchants', () => {
