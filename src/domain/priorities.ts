@@ -52,3 +52,18 @@ export function gearPriorities(items: readonly EquippedItem[], characterIlvl: nu
   );
   return ranked.map((entry) => entry.priority);
 }
+
+export type UpgradePriority = 'high' | 'medium' | 'low';
+
+/** A slot this far or more below the week's target is urgent. */
+export const HIGH_PRIORITY_GAP = 10;
+
+/**
+ * How urgently a slot needs an upgrade, from how far its item level is below this week's target: an empty slot
+ * or one at least HIGH_PRIORITY_GAP below is high, any other slot below the target medium, the rest low.
+ */
+export function upgradePriority(slotIlvl: number, targetIlvl: number): UpgradePriority {
+  const below = targetIlvl - slotIlvl;
+  if (slotIlvl <= 0 || below >= HIGH_PRIORITY_GAP) return 'high';
+  return below > 0 ? 'medium' : 'low';
+}

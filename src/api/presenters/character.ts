@@ -4,7 +4,7 @@ import type { CharacterRecord } from '../../db/queries/characters.js';
 import type { GuildMember, GuildRef } from '../../queue/schemas.js';
 import type { SeasonNow } from '../../season/calendar.js';
 import type { CharacterDetailJson, CharacterProgressJson, MyCharactersJson } from '../schemas/characters.js';
-import { presentAudit, presentEquippedItems, presentGearPriorities } from './gear.js';
+import { presentAudit, presentEquippedItems, presentGearDetails, presentGearPriorities } from './gear.js';
 
 /**
  * Class, spec and role before Battle.net has told them: a word rather than null, since clients lower-case and
@@ -81,15 +81,21 @@ export function presentUnfetchedMember(member: GuildMember, guild: GuildRef, wee
 }
 
 export function presentCharacterDetail(c: CharacterRecord, week: CurrentWeek, fresh: FreshnessFields): CharacterDetailJson {
+  const progress = presentCharacterProgress(c, week, fresh);
+  const equipped = presentEquippedItems(c.equippedItems);
   return {
     character: {
-      ...presentCharacterProgress(c, week, fresh),
-      equipped_items: presentEquippedItems(c.equippedItems),
+      ...progress,
+      equipped_items: equipped,
       audit: presentAudit(c.audit),
+      // hool.gg's web app reads the spec, the gear and the fetch time under these names.
+      spec_name: progress.spec,
+      gear_details: presentGearDetails(equipped),
+      last_updated: c.fetchedAt,
     },
     target_ilvl: week.targetIlvl,
     current_week: week.week,
-    gear_priorities: presentGearPriorities(c.gearPriorities),
+    gear_priorities: presentGearPriorities(c.gearPriorities, week.targetIlvl),
   };
 }
 

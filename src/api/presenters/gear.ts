@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { upgradePriority } from '../../domain/priorities.js';
 import type { auditSchema, equippedItemSchema, gearPrioritySchema } from '../schemas/characters.js';
 
 type EquippedItemJson = z.infer<typeof equippedItemSchema>;
@@ -30,14 +31,31 @@ export function presentEquippedItems(stored: unknown[]): EquippedItemJson[] {
   }));
 }
 
-export function presentGearPriorities(stored: unknown[]): GearPriorityJson[] {
-  return objects(stored).map((p) => ({
-    slot: str(p.slot) ?? '',
-    item_name: str(p.item_name),
-    ilvl: int(p.ilvl),
-    below_average_by: int(p.below_average_by),
-    track: str(p.track),
-  }));
+/**
+ * Our fields plus what hool.gg's gear list reads: the slot's item level against this week's target, where the
+ * item came from (its upgrade track) and how urgent an upgrade is.
+ */
+export function presentGearPriorities(stored: unknown[], targetIlvl: number): GearPriorityJson[] {
+  return objects(stored).map((p) => {
+    const ilvl = int(p.ilvl);
+    const track = str(p.track);
+    return {
+      slot: str(p.slot) ?? '',
+      item_name: str(p.item_name),
+      ilvl,
+      below_average_by: int(p.below_average_by),
+      track,
+      current_ilvl: ilvl,
+      target_ilvl: targetIlvl,
+      source: track,
+      upgrade_priority: upgradePriority(ilvl, targetIlvl),
+    };
+  });
+}
+
+/** The equipped items keyed by slot, the shape hool.gg's web app reads as `gear_details`. */
+export function presentGearDetails(items: EquippedItemJson[]): Record<string, Omit<EquippedItemJson, 'slot'>> {
+  return Object.fromEntries(items.map(({ slot, ...item }) => [slot, item]));
 }
 
 export function presentAudit(stored: Loose | null): AuditJson | null {

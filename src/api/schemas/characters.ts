@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { characterNameSchema, realmInputSchema } from '../../queue/schemas.js';
-import { freshness, guildIdSchema } from './common.js';
+import { freshness, guildIdSchema, timestamp } from './common.js';
 
 /** `ahead` is labelled "On Track"; hool.gg's web app counts and badges on this word. */
 export const statusSchema = z.enum(['ahead', 'behind', 'unknown']);
@@ -59,6 +59,12 @@ export const gearPrioritySchema = z.object({
   ilvl: z.number(),
   below_average_by: z.number(),
   track: z.string().nullable(),
+  current_ilvl: z.number().meta({ description: 'The slot’s item level (0 when empty); same as ilvl' }),
+  target_ilvl: z.number().meta({ description: "This week's target" }),
+  source: z.string().nullable().meta({ description: 'Where the item came from: its upgrade track, when it has one' }),
+  upgrade_priority: z.enum(['high', 'medium', 'low']).meta({
+    description: 'high: empty or 10+ below the target; medium: below it; low: at or above it',
+  }),
 });
 
 export const auditSchema = z.object({
@@ -74,6 +80,9 @@ export const characterDetailSchema = z
     character: characterProgressSchema.extend({
       equipped_items: z.array(equippedItemSchema),
       audit: auditSchema.nullable(),
+      spec_name: z.string().meta({ description: 'Same as spec' }),
+      gear_details: z.record(z.string(), equippedItemSchema.omit({ slot: true })).meta({ description: 'equipped_items keyed by slot' }),
+      last_updated: timestamp.nullable().meta({ description: 'Same as fetched_at' }),
     }),
     target_ilvl: z.number(),
     current_week: z.number().int(),
