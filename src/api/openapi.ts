@@ -11,7 +11,7 @@ import { characterInput, myCharactersInput } from './routes/characters.js';
 import { comparisonsInput } from './routes/comparisons.js';
 import { membersInput } from './routes/members.js';
 import { historyInput, messageReadInput, messageWriteInput } from './routes/message.js';
-import { roadmapInput } from './routes/roadmap.js';
+import { roadmapInput, roadmapWriteInput } from './routes/roadmap.js';
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
 const error = (description: string) => json(errorSchema, description);
@@ -82,7 +82,7 @@ export function buildOpenApiDocument(): object {
       200: json(messageSchema, 'The message as stored'),
       413: error('Body over 16 KiB'),
       415: error('Not JSON'),
-      422: error('Empty or longer than 2000 characters'),
+      422: error('Longer than 2000 characters (an empty message clears it)'),
       ...GUARDED,
     },
   });
@@ -91,8 +91,19 @@ export function buildOpenApiDocument(): object {
     input: historyInput, responses: { 200: json(historySchema, 'Newest first'), ...GUARDED },
   });
   register(registry, {
-    method: 'get', path: '/guilds/{guild_id}/progress/roadmap', summary: 'Every weekly target of the season',
-    input: roadmapInput, responses: { 200: json(roadmapSchema, 'The season plan'), ...GUARDED },
+    method: 'get', path: '/guilds/{guild_id}/progress/roadmap', summary: "Every weekly target the guild follows: its own plan or the season's",
+    input: roadmapInput, responses: { 200: json(roadmapSchema, 'The plan, always listing the current week'), ...GUARDED },
+  });
+  register(registry, {
+    method: 'put', path: '/guilds/{guild_id}/progress/roadmap', summary: "Set the guild's own weekly targets (Guild Master only)",
+    input: roadmapWriteInput,
+    responses: {
+      200: json(roadmapSchema, 'The roadmap under the saved plan'),
+      413: error('Body over 16 KiB'),
+      415: error('Not JSON'),
+      422: error('No week, a week below 1 or listed twice, or a target outside 1–1000'),
+      ...GUARDED,
+    },
   });
   register(registry, {
     method: 'get', path: '/guilds/{guild_id}/progress/comparisons', summary: 'WarcraftLogs ranking of the guild (or another)',

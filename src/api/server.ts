@@ -15,6 +15,7 @@ import { ResponseCache } from '../cache/response-cache.js';
 import { GuildAccess } from './services/guild-access.js';
 import { GuildTracker } from './services/guild-tracker.js';
 import { SeasonCalendar } from '../season/calendar.js';
+import { StoredGuildPlans } from './services/guild-plans.js';
 
 /**
  * Above Node's 16 KiB default, so an oversized credential (a forged 100 KB token) reaches the auth middleware and
@@ -58,6 +59,9 @@ export async function buildApiDeps(config: Config, logger: Logger, options: ApiS
     logger: logger.child({ upstream: 'guild-api' }),
     metrics: upstreamMetricsOf(metrics),
   });
+  // A guild's own plan takes its dates from the season plan in force (asked with no guild named).
+  const guildPlans = new StoredGuildPlans(orm, logger, () => season.planFor(clock.now(), config.blizzard.region));
+  const season: SeasonCalendar = new SeasonCalendar({ orm, logger, clock, resets: config.weeklyResets, guildPlans });
   return {
     config,
     clock,
@@ -74,7 +78,7 @@ export async function buildApiDeps(config: Config, logger: Logger, options: ApiS
     guildAccess: new GuildAccess({ redis, keys, guildApi, logger, ttlSeconds: config.permissionCacheTtl }),
     guildTracker: new GuildTracker({ config, clock, orm, redis, keys, queues, guildApi, logger }),
     responseCache: new ResponseCache(redis, keys, metrics, clock),
-    season: new SeasonCalendar({ orm, logger, clock, resets: config.weeklyResets }),
+    season,
     onClose: [],
   };
 }

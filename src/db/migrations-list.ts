@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261129000000_initial_schema } from '../../migrations/Migration20261129000000_initial_schema.js';
 import { Migration20261201300000_membership_authority } from '../../migrations/Migration20261201300000_membership_authority.js';
 import { Migration20261201400000_webhook_inbox } from '../../migrations/Migration20261201400000_webhook_inbox.js';
+import { Migration20261201500000_guild_plans } from '../../migrations/Migration20261201500000_guild_plans.js';
 
 /** Migrations are listed, not discovered, so tsx and the compiled build load exactly the same set. */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129000000_initial_schema', class: Migration20261129000000_initial_schema },
   { name: 'Migration20261201300000_membership_authority', class: Migration20261201300000_membership_authority },
   { name: 'Migration20261201400000_webhook_inbox', class: Migration20261201400000_webhook_inbox },
+  { name: 'Migration20261201500000_guild_plans', class: Migration20261201500000_guild_plans },
 ];

@@ -14,3 +14,5 @@ export * from './audit.js';
 export * from './trend.js';
 export * from './realm.js';
 export * from './not-found.js';
+export * from './guild-plan.js';
+export * from './expansions.js';

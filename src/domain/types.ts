@@ -57,4 +57,8 @@ export interface SeasonPlan {
   expansion: string;
   season: string;
   weeks: SeasonWeek[];
+  /** Set on a guild's own plan: the expansion number its Guild Master gave. */
+  expansionId?: number;
+  /** Set on a guild's own plan: the guild it belongs to. */
+  guildId?: number;
 }

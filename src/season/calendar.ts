@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import { loadSeasonPlans } from '../db/season-plans.js';
 import type { RegionCode } from '../domain/regions.js';
 import type { ResetSchedule } from '../domain/resets.js';
+import { expansionIdOf } from '../domain/expansions.js';
 import { DEFAULT_SEASON_PLAN } from '../domain/season-plan.js';
 import { planAt, roadmapAt, weekAt, type CurrentWeek, type RoadmapWeek } from '../domain/season.js';
 import type { SeasonPlan } from '../domain/types.js';
@@ -20,6 +21,10 @@ export interface SeasonNow {
   /** The instant the answer is for. */
   at: Date;
   week: CurrentWeek;
+  /** The expansion as a number (Midnight: 12), or the one a guild's own plan gives. */
+  expansionId: number;
+  /** Set when the answer comes from a guild's own plan. */
+  isGuildPlan: boolean;
 }
 
 export interface SeasonRoadmap extends SeasonNow {
@@ -63,15 +68,14 @@ export class SeasonCalendar {
 
   async at(at: Date, region: RegionCode, guildId?: number): Promise<SeasonNow> {
     const plan = await this.planFor(at, region, guildId);
-    return { expansion: plan.expansion, season: plan.season, region, at, week: weekAt(plan, at, region, this.deps.resets) };
+    return { ...identityOf(plan), region, at, week: weekAt(plan, at, region, this.deps.resets) };
   }
 
   async roadmap(region: RegionCode, guildId?: number): Promise<SeasonRoadmap> {
     const at = this.deps.clock.now();
     const plan = await this.planFor(at, region, guildId);
     return {
-      expansion: plan.expansion,
-      season: plan.season,
+      ...identityOf(plan),
       region,
       at,
       week: weekAt(plan, at, region, this.deps.resets),
@@ -115,6 +119,15 @@ export class SeasonCalendar {
       this.deps.logger.warn({ err: (err as Error).message }, 'could not read the season plan; using the last one read');
     }
   }
+}
+
+function identityOf(plan: SeasonPlan) {
+  return {
+    expansion: plan.expansion,
+    season: plan.season,
+    expansionId: plan.expansionId ?? expansionIdOf(plan.expansion),
+    isGuildPlan: plan.guildId !== undefined,
+  };
 }
 
 /**

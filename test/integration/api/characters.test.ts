@@ -93,7 +93,7 @@ describe('character progress endpoints', function () {
       expect(levels).to.deep.equal([...levels].sort((a, b) => a - b));
       const current = reply.body.character.current_ilvl as number;
       for (const p of priorities) expect(p.below_average_by).to.be.closeTo(current - p.ilvl, 0.051);
-      expect(priorities[0]).to.have.all.keys('slot', 'item_name', 'ilvl', 'below_average_by', 'track');
+      expect(priorities[0]).to.have.all.keys('slot', 'item_name', 'ilvl', 'below_average_by', 'track', 'current_ilvl', 'target_ilvl', 'source', 'upgrade_priority');
     });
 
     it('answers 404 for a character that is not a member of the guild, whoever owns it', async () => {

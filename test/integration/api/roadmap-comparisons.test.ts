@@ -22,17 +22,20 @@ describe('GET /guilds/:id/progress/roadmap and /comparisons', function () {
     expect(reply.status).to.equal(200);
     const week = targetToday('us');
     expect(reply.body).to.include({ expansion: 'Midnight', season: 'Season 1', region: 'us', current_week: week.week });
-    const today = new Date().toISOString().slice(0, 10);
-    const inForce = DEFAULT_SEASON_PLAN.weeks.filter((w) => w.startDate <= today).at(-1) ?? DEFAULT_SEASON_PLAN.weeks[0];
-    expect(reply.body.weeks).to.deep.equal(
-      DEFAULT_SEASON_PLAN.weeks.map((w) => ({
-        week: w.week,
-        start_date: w.startDate,
-        target_ilvl: w.targetIlvl,
-        description: w.description,
-        is_current: w === inForce,
-      })),
-    );
+    expect(reply.body).to.include({ expansion_id: 12, source: 'season', target_ilvl: week.targetIlvl });
+    const planned = DEFAULT_SEASON_PLAN.weeks.map((w) => ({
+      week: w.week,
+      start_date: w.startDate,
+      target_ilvl: w.targetIlvl,
+      description: w.description,
+      is_current: w.week === week.week,
+      expansion_id: 12,
+      ilvl_target: w.targetIlvl,
+    }));
+    // Past the plan's last dated week the current week is listed too, with the target in force.
+    const isPastPlan = !DEFAULT_SEASON_PLAN.weeks.some((w) => w.week === week.week);
+    const current = { week: week.week, start_date: week.startDate, target_ilvl: week.targetIlvl, description: week.description, is_current: true, expansion_id: 12, ilvl_target: week.targetIlvl };
+    expect(reply.body.weeks).to.deep.equal(isPastPlan ? [...planned, current] : planned);
   });
 
   it("shifts start dates by a day for an EU guild's Wednesday reset, except the global launch week", async () => {

@@ -61,6 +61,101 @@ describe("hool.gg's web app on its progress pages", function () {
     expect(reply.body.members).to.have.length(130);
   });
 
+  it('gives each gear priority the slot item level against the target, its source and an urgency, and the character spec_name and gear_details', async () => {
+    const reply = await call(`${url}/guilds/1/progress/character/Gallyboss`, asApp(stack.sim.world.demoUsers.member));
+    const { character, gear_priorities: priorities, target_ilvl: target } = reply.body;
+    expect(character.spec_name).to.equal(character.spec);
+    expect(character.gear_details).to.be.an('object');
+    expect(Object.keys(character.gear_details)).to.have.length(16);
+    expect(character.gear_details.head.ilvl).to.equal(character.equipped_items.find((i: { slot: string }) => i.slot === 'head').ilvl);
+    expect(priorities).to.have.length(16);
+    for (const p of priorities) {
+      expect(p.current_ilvl).to.equal(p.ilvl);
+      expect(p.target_ilvl).to.equal(target);
+      expect(p.source).to.equal(p.track);
+      const below = target - p.current_ilvl;
+      expect(p.upgrade_priority).to.equal(p.current_ilvl === 0 || below >= 10 ? 'high' : below > 0 ? 'medium' : 'low');
+    }
+  });
+
+  it('gives the roadmap an expansion_id and ilvl_target per week, always listing the current week', async () => {
+    const reply = await call(`${url}/guilds/1/progress/roadmap`, asApp(stack.sim.world.demoUsers.member));
+    expect(reply.status).to.equal(200);
+    expect(reply.body.expansion_id).to.equal(12);
+    const current = reply.body.weeks.find((w: { week: number }) => w.week === reply.body.current_week);
+    expect(current, 'the current week is listed').to.include({ is_current: true, ilvl_target: reply.body.target_ilvl, expansion_id: 12 });
+    for (const w of reply.body.weeks) expect(w.ilvl_target).to.equal(w.target_ilvl);
+  });
+
+  it("stores the Guild Master's own plan from the settings page, and every number of that guild follows it", async () => {
+    const gm = gmOf(big);
+    const roadmap = await call(`${url}/guilds/${big.id}/progress/roadmap`, asApp(gm));
+    const week = roadmap.body.current_week as number;
+    // What the settings page sends: the weeks it read (with every field), one target changed, one week added.
+    const weeks = roadmap.body.weeks
+      .map((w: { week: number; ilvl_target: number }) => (w.week === week ? { ...w, ilvl_target: 301 } : w))
+      .concat([{ expansion_id: 12, week: week + 1, ilvl_target: 304 }]);
+    const saved = await call(
+      `${url}/guilds/${big.id}/progress/roadmap`,
+      asApp(gm, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ expansion_id: 12, weeks }) }),
+    );
+    expect(saved.status, saved.text).to.equal(200);
+    expect(saved.body).to.include({ source: 'guild', target_ilvl: 301, current_week: week });
+
+    const read = await call(`${url}/guilds/${big.id}/progress/roadmap`, asApp(gm));
+    expect(read.body.weeks.find((w: { week: number }) => w.week === week)).to.include({ ilvl_target: 301, is_current: true });
+    expect(read.body.weeks.find((w: { week: number }) => w.week === week + 1)).to.include({ ilvl_target: 304, is_current: false });
+    expect(read.body.weeks.every((w: { week: number }) => w.week >= 1)).to.equal(true);
+
+    const overview = await call(`${url}/guilds/${big.id}/progress/members`, asApp(gm));
+    expect(overview.body.target_ilvl).to.equal(301);
+    for (const m of overview.body.members) {
+      expect(m.target_ilvl).to.equal(301);
+      if (m.current_ilvl !== null) expect(m.gap).to.equal(Math.round((m.current_ilvl - 301) * 10) / 10);
+    }
+    const csv = await call(`${url}/guilds/${big.id}/progress/members?format=csv`, asApp(gm));
+    const header = csv.text.split('\r\n')[0]!.split(',');
+    const row = csv.text.split('\r\n')[1]!.split(',');
+    expect(row[header.indexOf('target_ilvl')]).to.equal('301');
+    const mine = await call(`${url}/guilds/${big.id}/progress/characters`, asApp(gm));
+    expect(mine.body.target_ilvl).to.equal(301);
+    for (const c of mine.body.characters) expect(c.progress.target_ilvl).to.equal(301);
+    const name = mine.body.characters[0].character_name as string;
+    const detail = await call(`${url}/guilds/${big.id}/progress/character/${encodeURIComponent(name)}`, asApp(gm));
+    expect(detail.body.target_ilvl).to.equal(301);
+    expect(detail.body.character.progress.target_ilvl).to.equal(301);
+    expect(detail.body.gear_priorities[0].target_ilvl).to.equal(301);
+
+    // Other guilds keep the season plan.
+    const other = await call(`${url}/guilds/1/progress/roadmap`, asApp(stack.sim.world.demoUsers.member));
+    expect(other.body.source).to.equal('season');
+    expect(other.body.target_ilvl).to.not.equal(301);
+  });
+
+  it('refuses a plan from anyone but the Guild Master, and bad weeks or targets with a clear 422', async () => {
+    const put = (bnetId: number, body: unknown) =>
+      call(`${url}/guilds/${big.id}/progress/roadmap`, asApp(bnetId, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+    const officer = big.members.find((m) => m.rankId === 1)!.bnetId;
+    const refused = await put(officer, { expansion_id: 12, weeks: [{ week: 1, ilvl_target: 250 }] });
+    expect(refused.status).to.equal(403);
+    expect(refused.body.error).to.equal('Access denied - Guild Master only');
+    const gm = gmOf(big);
+    const cases: Array<[unknown, string]> = [
+      [{ expansion_id: 12, weeks: [] }, 'weeks'],
+      [{ expansion_id: 12, weeks: [{ week: 0, ilvl_target: 999 }] }, 'weeks.0.week'],
+      [{ expansion_id: 12, weeks: [{ week: 2, ilvl_target: 250 }, { week: 2, ilvl_target: 260 }] }, 'weeks.1.week'],
+      [{ expansion_id: 12, weeks: [{ week: 3, ilvl_target: 5000 }] }, 'weeks.0.ilvl_target'],
+    ];
+    for (const [body, field] of cases) {
+      const reply = await put(gm, body);
+      expect(reply.status, JSON.stringify(body)).to.equal(422);
+      expect(reply.body.code).to.equal('validation_failed');
+      expect(reply.body.details.map((d: { field: string }) => d.field)).to.include(field);
+    }
+    const mistyped = await put(gm, { expansion_id: 12, weeks: [{ week: 'one', ilvl_target: 250 }] });
+    expect(mistyped.status).to.equal(400);
+  });
+
   it('lets the Guild Master clear the message with "", keeping the cleared text in the history', async () => {
     const gm = gmOf(big);
     const put = (message: string) =>

@@ -5,7 +5,7 @@ import type { MemberRecord } from '../../../src/db/queries/members.js';
 import type { SeasonNow } from '../../../src/season/calendar.js';
 
 const season: SeasonNow = {
-  expansion: 'Midnight', season: 'Season 1', region: 'us', at: new Date('2026-04-15T00:00:00Z'),
+  expansion: 'Midnight', season: 'Season 1', region: 'us', at: new Date('2026-04-15T00:00:00Z'), expansionId: 12, isGuildPlan: false,
   week: { week: 5, targetIlvl: 265, startDate: '2026-04-14', startsAt: new Date('2026-04-14T15:00:00Z'), endsAt: new Date('2026-04-21T15:00:00Z'), description: '' },
 };
 const member = (over: Partial<MemberRecord>): MemberRecord => ({
