@@ -61,6 +61,7 @@ export class CharacterViews {
       freshForSeconds: deps.config.characterCacheTtl,
       notFoundForSeconds: deps.config.notFoundCacheTtl,
       waitMs: deps.config.characterWaitMs,
+      readerPriority: PRIORITY.reader,
     });
   }
 

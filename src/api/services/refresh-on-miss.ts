@@ -52,6 +52,8 @@ export interface ReaderPolicy<Row extends ProjectionRow> {
   notFoundForSeconds: number;
   /** Longest a reader waits for a refresh on a miss before it is told to come back (202). */
   waitMs: number;
+  /** The queue priority of a refresh someone is waiting on (lower is sooner in BullMQ); unset for a queue with no background work to overtake. */
+  readerPriority?: number;
 }
 
 export interface ReaderDeps {
@@ -131,11 +133,24 @@ export class RefreshOnMissReader<Row extends ProjectionRow> {
       throw policy.unavailable();
     }
     if (!mayWait) return { kind: 'pending' };
-    const outcome = await this.misses.run(target.key, () => refreshAndWait(() => target.enqueue('miss'), policy.events, policy.waitMs));
+    const outcome = await this.misses.run(target.key, () => refreshAndWait(() => this.enqueueFirst(target), policy.events, policy.waitMs));
     if (outcome === 'not_found') throw policy.notFound();
     if (outcome === 'unavailable') throw policy.unavailable();
     // Done, failed or timed out: the row now says which (data, an error, or nothing yet → 202).
     return this.serve(target, await this.load(target), false);
+  }
+
+  /**
+   * Readers first: a person is waiting, so the refresh goes ahead of background work. When the queue's
+   * deduplication hands back a job already waiting at background priority (a guild's fan-out), that job is
+   * promoted rather than a second one added, so the thing is still fetched once. A job already running keeps
+   * running; one that just finished cannot be promoted, and the wait sees its result anyway.
+   */
+  private async enqueueFirst(target: ReadTarget<Row>): Promise<Job> {
+    const job = await target.enqueue('miss');
+    const priority = this.policy.readerPriority;
+    if (priority !== undefined) await job.changePriority({ priority }).catch(() => undefined);
+    return job;
   }
 
   /** The upstream said it does not know this, recently enough to believe it still. */
