@@ -53,6 +53,10 @@ export class Keys {
   guildResponses(guildId: number): string {
     return `${this.prefix}:cache:guild:${guildId}`;
   }
+  /** Membership lookups of a guild's cached character views, one field per member (`memberLookupField`). */
+  guildMemberLookups(guildId: number): string {
+    return `${this.prefix}:cache:guild-members:${guildId}`;
+  }
   permission(guildId: number, bnetId: number): string {
     return `${this.prefix}:perm:${guildId}:${bnetId}`;
   }
@@ -70,3 +74,6 @@ export class Keys {
     return `${this.prefix}:quota`;
   }
 }
+
+/** The field of a member's lookup in `Keys.guildMemberLookups`. */
+export const memberLookupField = (realm: string, nameKey: string): string => `char:${realm}:${nameKey}`;

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Keys } from '../redis.js';
+import { memberLookupField, type Keys } from '../redis.js';
 
 /**
  * Cache invalidation shared by the worker (after it writes a projection) and the api (webhooks).
@@ -15,6 +15,24 @@ export async function dropCharacterResponses(
   await redis.unlink(...targets).catch(() => undefined);
 }
 
+/**
+ * A guild sync or membership event changed these members (joined, left): their membership lookups and cached
+ * views go; every other member's stay.
+ */
+export async function dropMemberResponses(
+  redis: Redis,
+  keys: Keys,
+  guildId: number,
+  region: string,
+  members: ReadonlyArray<{ realm: string; nameKey: string }>,
+): Promise<void> {
+  if (members.length === 0) return;
+  const fields = members.map((m) => memberLookupField(m.realm, m.nameKey));
+  const views = members.map((m) => keys.characterView(region, m.realm, m.nameKey));
+  await redis.multi().hdel(keys.guildMemberLookups(guildId), ...fields).unlink(...views).exec().catch(() => undefined);
+}
+
+/** The guild's rendered bodies (overviews, each user's "my characters"); membership lookups are left alone. */
 export async function dropGuildResponses(redis: Redis, keys: Keys, guildIds: number[]): Promise<void> {
   if (guildIds.length === 0) return;
   await redis.unlink(...guildIds.map((id) => keys.guildResponses(id))).catch(() => undefined);

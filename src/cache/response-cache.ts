@@ -61,6 +61,27 @@ export class ResponseCache {
       .catch(() => undefined);
   }
 
+  /**
+   * Which region's character a current member of the guild is, so a cached character view needs no database.
+   * Kept apart from the guild's rendered bodies: a gear refresh drops those, and a sync drops only the entries
+   * of members who joined or left, so views of everyone else stay cached through both.
+   */
+  async getMemberLookup<T>(guildId: number, field: string): Promise<T | undefined> {
+    const raw = await this.redis.hget(this.keys.guildMemberLookups(guildId), field).catch(() => null);
+    return this.unwrap<T>(raw);
+  }
+
+  async setMemberLookup(guildId: number, field: string, body: unknown, ttlSeconds: number): Promise<void> {
+    if (ttlSeconds <= 0) return;
+    const key = this.keys.guildMemberLookups(guildId);
+    await this.redis
+      .multi()
+      .hset(key, field, this.wrap(body, ttlSeconds))
+      .expire(key, GUILD_HASH_TTL_SECONDS)
+      .exec()
+      .catch(() => undefined);
+  }
+
   private wrap(body: unknown, ttlSeconds: number): string {
     const entry: CacheEntry = { expiresAt: this.clock.now().getTime() + ttlSeconds * 1000, body };
     return JSON.stringify(entry);

@@ -6,6 +6,7 @@ import {
   characterJobKey, characterRefreshPayloadSchema, enqueueCharacterRefresh, PRIORITY, type CharacterRefreshPayload,
 } from '../../queue/character-refresh.js';
 import { nameKey } from '../../queue/schemas.js';
+import { memberLookupField } from '../../redis.js';
 import { secondsWithinWeek, type SeasonNow } from '../../season/calendar.js';
 import type { ApiDeps } from '../deps.js';
 import type { GuildAccessState } from '../middleware/permission.js';
@@ -38,8 +39,6 @@ const upstreamUnavailable = () =>
   serviceUnavailable('upstream_unavailable', 'Character data is not available: Battle.net could not be reached', 30);
 const guildApiUnavailable = () => serviceUnavailable('guild_api_unavailable', 'guild-api is unavailable, try again shortly', 5);
 
-/** Where a membership lookup is cached in the guild's response hash, so a cache hit needs no database. */
-const memberField = (realm: string, key: string) => `char:${realm}:${key}`;
 
 const hasData = (c: CharacterRecord) => c.fetchStatus !== 'not_found' && c.itemLevel !== null && c.fetchedAt !== null;
 
@@ -123,7 +122,7 @@ export class CharacterViews {
 
   private async cachedDetail(guildId: number, realm: string, key: string): Promise<CharacterDetailJson | undefined> {
     const { responseCache } = this.deps;
-    const lookup = await responseCache.getGuild<{ region: string }>(guildId, memberField(realm, key));
+    const lookup = await responseCache.getMemberLookup<{ region: string }>(guildId, memberLookupField(realm, key));
     if (!lookup) {
       responseCache.countMiss('character');
       return undefined;
@@ -157,7 +156,7 @@ export class CharacterViews {
   private async remember(guildId: number, region: string, realm: string, key: string, body: CharacterDetailJson, seconds: number) {
     const { responseCache } = this.deps;
     await responseCache.setCharacter(region, realm, key, body, seconds);
-    await responseCache.setGuild(guildId, memberField(realm, key), { region }, seconds);
+    await responseCache.setMemberLookup(guildId, memberLookupField(realm, key), { region }, seconds);
   }
 
   private async enqueue(region: string, realm: string, name: string, guildId: number, reason: RefreshReason, priority: number) {

@@ -78,15 +78,15 @@ export interface MembershipWriteOptions {
  * of its latest progress, so it is served with what is known before its next refresh. Owners and ranks are
  * guild-api's.
  */
-export async function upsertMemberships(em: EntityManager, guildId: number, members: MemberRank[], options: MembershipWriteOptions = {}): Promise<void> {
-  if (members.length === 0) return;
+export async function upsertMemberships(em: EntityManager, guildId: number, members: MemberRank[], options: MembershipWriteOptions = {}): Promise<number> {
+  if (members.length === 0) return 0;
   const rows = JSON.stringify(
     byLockOrder(members, (m) => String(m.characterId).padStart(20, '0')).map((m) => ({ character_id: m.characterId, owner_bnet_id: m.ownerBnetId, rank_id: m.rankId, rank_name: m.rankName })),
   );
   const guard = options.unlessEventAfter ? ' and not (gm.last_event_at is not null and gm.last_event_at > ?::timestamptz)' : '';
   const params: unknown[] = [guildId, options.joinedAt ?? null, options.lastEventAt ?? null, rows];
   if (options.unlessEventAfter) params.push(options.unlessEventAfter);
-  await query(
+  const written = await query<{ character_id: string }>(
     em,
     `insert into guild_memberships as gm (guild_id, character_id, owner_bnet_id, rank_id, rank_name, joined_at, last_event_at, character_name,
        realm_slug, class_name, spec_name, role, item_level, target_ilvl, gap, status, last_updated)
@@ -112,27 +112,29 @@ export async function upsertMemberships(em: EntityManager, guildId: number, memb
        ['gap', 'excluded.gap'],
        ['status', 'excluded.status'],
        ['last_updated', 'excluded.last_updated'],
-     ])}${guard}`,
+     ])}${guard}
+     returning gm.character_id`,
     params,
   );
+  return written.length;
 }
 
 /**
  * Ends the memberships of a guild's current members that guild-api's list (read at `listReadAt`) does not
  * name, except where an event newer than the list has said otherwise (a join that happened after the read).
  */
-export async function markLeavers(em: EntityManager, guildId: number, present: number[], listReadAt: Date): Promise<number[]> {
-  const rows = await query<{ character_id: string }>(
+export async function markLeavers(em: EntityManager, guildId: number, present: number[], listReadAt: Date): Promise<Array<{ realm: string; nameKey: string }>> {
+  const rows = await query<{ realm_slug: string; name_key: string }>(
     em,
     // They left at the latest when the list that no longer names them was read.
     `update guild_memberships gm set left_at = ?::timestamptz, updated_at = now()
      where gm.guild_id = ? and gm.left_at is null
        and not (gm.character_id in (select (jsonb_array_elements_text(?::jsonb))::bigint))
        and (gm.last_event_at is null or gm.last_event_at <= ?::timestamptz)
-     returning gm.character_id`,
+     returning gm.realm_slug, (select c.name_key from characters c where c.id = gm.character_id) as name_key`,
     [listReadAt, guildId, JSON.stringify(present), listReadAt],
   );
-  return rows.map((r) => toId(r.character_id));
+  return rows.map((r) => ({ realm: r.realm_slug, nameKey: r.name_key }));
 }
 
 /** The guild's current members as stored: what a sync without a fresh guild-api list works from. */

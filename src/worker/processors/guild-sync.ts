@@ -1,7 +1,7 @@
 import { DelayedError, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { dropGuildResponses } from '../../cache/invalidate.js';
+import { dropGuildResponses, dropMemberResponses } from '../../cache/invalidate.js';
 import { recordGuildSynced, trackedGuilds, upsertGuild } from '../../db/projections/guilds.js';
 import { freshGuildApiRoster, lockGuildMembership, recordMembershipAsOf } from '../../db/projections/member-events.js';
 import {
@@ -68,8 +68,9 @@ async function applyMembership(tx: EntityManager, ctx: WorkerContext, guild: Gui
     if (parsed && !parsed.success) ctx.logger.warn({ guildId: guild.id }, 'stored guild-api member list is unreadable; keeping the membership');
     const stored = await currentMembers(tx, guild.id);
     if (roster) await upsertCharacters(tx, guild.region, enrichStored(stored, roster));
-    return { fromGuildApi: false, members: stored.length, left: 0 };
+    return { fromGuildApi: false, members: stored.length, left: 0, changed: { any: false, members: [] } };
   }
+  const before = new Set((await currentMembers(tx, guild.id)).map((m) => m.characterId));
 
   const members = mergeRosters(guild, roster, parsed.data);
   const ids = await upsertCharacters(tx, guild.region, members);
@@ -78,10 +79,17 @@ async function applyMembership(tx: EntityManager, ctx: WorkerContext, guild: Gui
     return characterId === undefined ? [] : [{ characterId, ownerBnetId: m.ownerBnetId, rankId: m.rankId, rankName: m.rankName }];
   });
   // An event that happened after the list was read knows better than the list about that character.
-  await upsertMemberships(tx, guild.id, ranks, { joinedAt: list.readAt, unlessEventAfter: list.readAt });
+  const written = await upsertMemberships(tx, guild.id, ranks, { joinedAt: list.readAt, unlessEventAfter: list.readAt });
   const leavers = await markLeavers(tx, guild.id, ranks.map((r) => r.characterId), list.readAt);
   await recordMembershipAsOf(tx, guild.id, list.readAt);
-  return { fromGuildApi: true, members: members.length, left: leavers.length };
+  const joiners = members.filter((m) => !before.has(ids.get(memberKey(m.realm, m.nameKey)) ?? -1));
+  return {
+    fromGuildApi: true,
+    members: members.length,
+    left: leavers.length,
+    // Who joined or left; any written row (a rank too) changes the guild's overview.
+    changed: { any: written > 0 || leavers.length > 0, members: [...joiners, ...leavers] },
+  };
 }
 
 async function syncGuild(ctx: WorkerContext, payload: GuildSyncPayload, job: Job, token: string | undefined): Promise<GuildSyncResult> {
@@ -92,12 +100,15 @@ async function syncGuild(ctx: WorkerContext, payload: GuildSyncPayload, job: Job
   const roster = await fetchRoster(ctx, guild, job, token);
   const status = roster.kind === 'ok' ? 'ok' : roster.kind === 'not_found' ? 'not_found' : 'partial';
 
-  const applied = await em.transactional(async (tx) => {
+  const { changed, ...applied } = await em.transactional(async (tx) => {
     const result = await applyMembership(tx, ctx, guild, roster.kind === 'ok' ? roster.members : null);
     await recordGuildSynced(tx, guild.id, status);
     return result;
   });
-  await dropGuildResponses(ctx.redis, ctx.keys, [guild.id]);
+  // Only what changed: members who joined or left, and the guild's overview if any membership row did.
+  // Everyone else's cached views stay hits through the sync (and through the refreshes it fans out).
+  await dropMemberResponses(ctx.redis, ctx.keys, guild.id, guild.region, changed.members);
+  if (changed.any) await dropGuildResponses(ctx.redis, ctx.keys, [guild.id]);
 
   // After the commit: a crash between the two leaves members stale, and the re-run enqueues them.
   const due = await membersDueForRefresh(em, guild.id, {

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { dropGuildResponses } from '../../cache/invalidate.js';
+import { dropGuildResponses, dropMemberResponses } from '../../cache/invalidate.js';
 import { findGuild } from '../../db/projections/guilds.js';
 import { changeRank, isNewestEvent, lockGuildMembership, recordLeave } from '../../db/projections/member-events.js';
 import { charactersOwnedBy, memberKey, upsertCharacters, upsertMemberships } from '../../db/projections/members.js';
@@ -61,6 +61,7 @@ async function applyMemberEvent(ctx: WorkerContext, em: EntityManager, guild: Gu
     return 'joined';
   });
   if (applied === 'superseded') return false;
+  await dropMemberResponses(ctx.redis, ctx.keys, guild.id, guild.region, [character]);
   if (applied === 'joined') {
     await enqueueRefreshes(ctx.queues.characterRefresh, [{ region: guild.region, realm: character.realm, name: character.name }], PRIORITY.webhook, 'webhook', ctx.logger);
   }
