@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { createRedis } from '../../src/redis.js';
 import { createQueues, closeQueues } from '../../src/queue/queues.js';
-import { enqueueGuildSync } from '../../src/queue/guild-sync.js';
+import { guildSyncJob } from '../../src/queue/guild-sync.js';
 import { rankName } from '../../src/sim/catalog.js';
 import type { SimGuild } from '../../src/sim/index.js';
 import { REDIS_URL } from '../../test/helpers/test-env.js';
@@ -59,7 +59,7 @@ export async function syncGuild(stack: Stack, guild: SimGuild, options: SyncOpti
        on conflict (guild_id) do update set members = excluded.members, read_at = excluded.read_at, stored_at = now()`,
       [guild.id, JSON.stringify(list)],
     );
-    await enqueueGuildSync(queues.guildSync, { guild: { id: guild.id, name: guild.name, realm: guild.realm.slug, region: guild.region }, reason: 'manual' });
+    await guildSyncJob.enqueue(queues, { guild: { id: guild.id, name: guild.name, realm: guild.realm.slug, region: guild.region }, reason: 'manual' });
     const members = guild.members.length;
     let done = 0;
     while (Date.now() - startedAt < options.timeoutMs) {

@@ -1,7 +1,7 @@
 import { openOrm } from '../db/orm.js';
 import { findGuild } from '../db/projections/guilds.js';
 import { query } from '../db/projections/sql.js';
-import { enqueueGuildSync } from '../queue/guild-sync.js';
+import { guildSyncJob } from '../queue/guild-sync.js';
 import { closeQueues, createQueueEvents, createQueues, QUEUE_NAMES } from '../queue/queues.js';
 import { createRedis } from '../redis.js';
 import { argValue, runCli } from './run-cli.js';
@@ -25,7 +25,7 @@ await runCli('resync-guild', async (config, logger, args) => {
     if (!guild) throw new Error(`guild ${guildId} is not tracked; it is tracked once someone opens it in progress-api`);
     await events.waitUntilReady();
     const startedAt = new Date();
-    const job = await enqueueGuildSync(queues.guildSync, { guild, reason: 'manual' });
+    const job = await guildSyncJob.enqueue(queues, { guild, reason: 'manual' });
     print(`guild ${guild.id} (${guild.name}-${guild.realm}, ${guild.region}): sync queued as job ${job.id}`);
     const result = (await job.waitUntilFinished(events)) as { status: string; members: number; left: number; refreshes: number };
     print(`synced: ${result.members} members, ${result.left} left, ${result.refreshes} refreshes queued`);

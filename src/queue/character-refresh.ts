@@ -1,4 +1,4 @@
-import type { Job, JobsOptions, Queue } from 'bullmq';
+import { defineJob } from './job-kind.js';
 import { z } from 'zod';
 import { characterNameSchema, nameKey, realmSlugSchema, regionSchema } from './schemas.js';
 
@@ -19,22 +19,23 @@ export const characterJobKey = (region: string, realm: string, name: string): st
 /** Readers waiting on a miss go first; background refreshes after. Lower is sooner in BullMQ. */
 export const PRIORITY = { reader: 1, webhook: 2, background: 10 } as const;
 
-export const characterRefreshOptions: JobsOptions = {
-  attempts: 5,
-  backoff: { type: 'exponential', delay: 2000 },
-  removeOnComplete: { age: 3600, count: 10000 },
-  removeOnFail: { age: 7 * 24 * 3600, count: 10000 },
-};
-
 /**
- * Adds a refresh unless one for the same character is already waiting or running, in which case that job
- * is returned: a thousand simultaneous misses make one upstream fetch.
+ * A refresh is added unless one for the same character is already waiting or running, in which case that job
+ * is returned: a thousand simultaneous misses make one upstream fetch. Deduplication (not a job id) holds only
+ * while the job waits or runs, so the character can be refreshed again as soon as it is done.
  */
-export function enqueueCharacterRefresh(
-  queue: Queue,
-  payload: CharacterRefreshPayload,
-  priority: number = PRIORITY.background,
-): Promise<Job> {
-  const key = characterJobKey(payload.region, payload.realm, payload.name);
-  return queue.add('refresh', payload, { ...characterRefreshOptions, priority, deduplication: { id: key } });
-}
+export const characterRefreshJob = defineJob({
+  queue: 'characterRefresh',
+  name: 'refresh',
+  schema: characterRefreshPayloadSchema,
+  options: {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 2000 },
+    removeOnComplete: { age: 3600, count: 10000 },
+    removeOnFail: { age: 7 * 24 * 3600, count: 10000 },
+  },
+  perJob: (p, { priority = PRIORITY.background }: { priority?: number }) => ({
+    priority,
+    deduplication: { id: characterJobKey(p.region, p.realm, p.name) },
+  }),
+});

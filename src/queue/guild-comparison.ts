@@ -1,4 +1,4 @@
-import type { Job, JobsOptions, Queue } from 'bullmq';
+import { defineJob } from './job-kind.js';
 import { z } from 'zod';
 import { nameKey, realmSlugSchema } from './schemas.js';
 import { WARCRAFTLOGS_REGIONS } from '../domain/regions.js';
@@ -15,13 +15,15 @@ export type GuildComparisonPayload = z.infer<typeof guildComparisonPayloadSchema
 export const comparisonJobKey = (p: GuildComparisonPayload): string =>
   `wcl_${p.region}_${p.realm}_${nameKey(p.guildName).replace(/[^\p{L}\p{N}]+/gu, '-')}`;
 
-export const guildComparisonOptions: JobsOptions = {
-  attempts: 3,
-  backoff: { type: 'exponential', delay: 5000 },
-  removeOnComplete: { age: 3600, count: 1000 },
-  removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
-};
-
-export function enqueueGuildComparison(queue: Queue, payload: GuildComparisonPayload): Promise<Job> {
-  return queue.add('compare', payload, { ...guildComparisonOptions, deduplication: { id: comparisonJobKey(payload) } });
-}
+export const guildComparisonJob = defineJob({
+  queue: 'guildComparison',
+  name: 'compare',
+  schema: guildComparisonPayloadSchema,
+  options: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 5000 },
+    removeOnComplete: { age: 3600, count: 1000 },
+    removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
+  },
+  perJob: (p) => ({ deduplication: { id: comparisonJobKey(p) } }),
+});

@@ -1,5 +1,5 @@
-import type { Job, JobsOptions, Queue } from 'bullmq';
 import { z } from 'zod';
+import { defineJob } from './job-kind.js';
 import { guildRefSchema } from './schemas.js';
 
 /**
@@ -13,26 +13,30 @@ export const guildSyncPayloadSchema = z.object({
 });
 export type GuildSyncPayload = z.infer<typeof guildSyncPayloadSchema>;
 
-/** The scheduler's periodic job: fans out a sync for every tracked guild. */
-export const SYNC_ALL_JOB = 'sync-all-tracked';
-export const SYNC_ALL_SCHEDULER_ID = 'periodic-sync-of-tracked-guilds';
-
 export const guildJobKey = (guildId: number): string => `guild_${guildId}`;
-
-export const guildSyncOptions: JobsOptions = {
-  attempts: 5,
-  backoff: { type: 'exponential', delay: 5000 },
-  removeOnComplete: { age: 3600, count: 1000 },
-  removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
-};
 
 /**
  * One sync per guild at a time. A sync requested while one runs is kept (the latest data wins) and runs
  * after it, so a roster change during a sync is never lost.
  */
-export function enqueueGuildSync(queue: Queue, payload: GuildSyncPayload): Promise<Job> {
-  return queue.add('sync', payload, {
-    ...guildSyncOptions,
-    deduplication: { id: guildJobKey(payload.guild.id), keepLastIfActive: true },
-  });
-}
+export const guildSyncJob = defineJob({
+  queue: 'guildSync',
+  name: 'sync',
+  schema: guildSyncPayloadSchema,
+  options: {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 5000 },
+    removeOnComplete: { age: 3600, count: 1000 },
+    removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
+  },
+  perJob: (p) => ({ deduplication: { id: guildJobKey(p.guild.id), keepLastIfActive: true } }),
+});
+
+/** The scheduler's periodic job: fans out a sync for every tracked guild. */
+export const syncAllTrackedJob = defineJob({
+  queue: 'guildSync',
+  name: 'sync-all-tracked',
+  schema: z.object({}),
+  options: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+});
+export const SYNC_ALL_SCHEDULER_ID = 'periodic-sync-of-tracked-guilds';

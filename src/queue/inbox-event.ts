@@ -1,18 +1,17 @@
-import type { Job, JobsOptions, Queue } from 'bullmq';
+import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
+import { defineJob } from './job-kind.js';
 import { eventJobId, membershipEventOptions } from './membership-event.js';
+import type { Queues } from './queues.js';
 
 /**
  * "Apply inbox event N": the only thing the membership-events queue carries for a webhook. The event itself
  * lives in PostgreSQL, so a Redis that loses its data loses at most this reminder, which the worker's drain
  * puts back.
  */
-export const INBOX_EVENT_JOB = 'inbox-event';
 export const inboxEventPayloadSchema = z.object({ seq: z.number().int().positive() });
 export type InboxEventPayload = z.infer<typeof inboxEventPayloadSchema>;
 
-/** The periodic job that re-queues every event still pending in the inbox. */
-export const INBOX_DRAIN_JOB = 'drain-inbox';
 export const INBOX_DRAIN_SCHEDULER_ID = 'periodic-drain-of-webhook-inbox';
 
 /**
@@ -35,7 +34,22 @@ export function inboxEventOptions(event: InboxEventRefLike): JobsOptions {
   return { ...membershipEventOptions, jobId: eventJobId(event.id) };
 }
 
-export function enqueueInboxEvent(queue: Queue, event: InboxEventRefLike): Promise<Job> {
-  const payload: InboxEventPayload = { seq: event.seq };
-  return queue.add(INBOX_EVENT_JOB, payload, inboxEventOptions(event));
-}
+/** The job options follow the event the reminder names (its type, id and guild), which the job data leaves out. */
+export const inboxEventJob = defineJob({
+  queue: 'membershipEvents',
+  name: 'inbox-event',
+  schema: inboxEventPayloadSchema,
+  options: membershipEventOptions,
+  perJob: (_payload, { event }: { event: InboxEventRefLike }) => inboxEventOptions(event),
+});
+
+/** Re-queues one stored event: "apply event N", nothing more. */
+export const enqueueInboxEvent = (queues: Queues, event: InboxEventRefLike) => inboxEventJob.enqueue(queues, { seq: event.seq }, { event });
+
+/** The periodic job that re-queues every event still pending in the inbox. */
+export const drainInboxJob = defineJob({
+  queue: 'membershipEvents',
+  name: 'drain-inbox',
+  schema: z.object({}),
+  options: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+});

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Job, JobsOptions, Queue } from 'bullmq';
+import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
+import { defineJob } from './job-kind.js';
 import { realmInputSchema } from './schemas.js';
 
 /** Text that ends up in PostgreSQL, which cannot store U+0000: refused with the webhook instead of failing its job. */
@@ -43,13 +44,20 @@ export const membershipEventOptions: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600, count: 10000 },
 };
 
+/** A webhook event as job data: the envelope's ids with the typed event. */
+export const membershipEventPayloadSchema = z.intersection(webhookEnvelopeSchema.omit({ type: true, data: true }), webhookEventSchema);
+
 /**
- * Puts a whole event on the queue, bypassing the inbox (tools and tests that drive the worker directly). The job
+ * A whole event on the queue, bypassing the inbox (tools and tests that drive the worker directly). The job
  * id is a digest of the event id, so a redelivered event is never applied twice and distinct ids never collide.
  */
-export function enqueueMembershipEvent(queue: Queue, event: WebhookEvent): Promise<Job> {
-  return queue.add(event.type, event, { ...membershipEventOptions, jobId: eventJobId(event.id) });
-}
+export const membershipEventJob = defineJob({
+  queue: 'membershipEvents',
+  name: 'membership-event',
+  schema: membershipEventPayloadSchema,
+  options: membershipEventOptions,
+  perJob: (event) => ({ jobId: eventJobId(event.id) }),
+});
 
 /**
  * The job id of guild-api's event id: a digest, so ids that differ only in punctuation (`a.1`, `a-1`), contain

@@ -2,7 +2,10 @@ import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ALL_QUEUE_NAMES, QUEUE_NAMES, type QueueName } from './names.js';
 
-export type Queues = Record<keyof typeof QUEUE_NAMES, Queue>;
+/** A queue by its key in QUEUE_NAMES: what a job kind names as its queue. */
+export type QueueKey = keyof typeof QUEUE_NAMES;
+
+export type Queues = Record<QueueKey, Queue>;
 
 /** Producers' handles on every queue, all on one connection. */
 export function createQueues(connection: Redis, prefix: string): Queues {

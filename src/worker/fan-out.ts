@@ -1,19 +1,17 @@
-import type { Queue } from 'bullmq';
 import type { CharacterRef } from '../db/projections/members.js';
 import type { Logger } from '../logger.js';
-import {
-  characterJobKey, characterRefreshOptions, characterRefreshPayloadSchema, type CharacterRefreshPayload,
-} from '../queue/character-refresh.js';
+import { characterRefreshJob, characterRefreshPayloadSchema, type CharacterRefreshPayload } from '../queue/character-refresh.js';
+import type { Queues } from '../queue/queues.js';
 
 const BATCH = 500;
 
 /**
- * Enqueues refreshes in the given order, in batches of one round trip each. Every job carries the same
- * deduplication id as `enqueueCharacterRefresh`, so a character already waiting or running is not added twice.
- * Names Battle.net could never resolve (guild-api typos, realm suffixes) are skipped and counted.
+ * Enqueues refreshes in the given order, in batches of one round trip each, deduplicated like every character
+ * refresh, so a character already waiting or running is not added twice. Names Battle.net could never resolve
+ * (guild-api typos, realm suffixes) are skipped and counted.
  */
 export async function enqueueRefreshes(
-  queue: Queue,
+  queues: Queues,
   characters: readonly CharacterRef[],
   priority: number,
   reason: CharacterRefreshPayload['reason'],
@@ -28,13 +26,7 @@ export async function enqueueRefreshes(
   }
   if (skipped > 0) logger.warn({ skipped }, 'characters with names Battle.net cannot resolve were not refreshed');
   for (let i = 0; i < payloads.length; i += BATCH) {
-    await queue.addBulk(
-      payloads.slice(i, i + BATCH).map((data) => ({
-        name: 'refresh',
-        data,
-        opts: { ...characterRefreshOptions, priority, deduplication: { id: characterJobKey(data.region, data.realm, data.name) } },
-      })),
-    );
+    await characterRefreshJob.enqueueMany(queues, payloads.slice(i, i + BATCH), { priority });
   }
   return payloads.length;
 }

@@ -3,10 +3,9 @@ import { z } from 'zod';
 import {
   loadWebhookEvent, markWebhookEventDone, pendingWebhookEvents, recordWebhookEventFailure, settleRosterChanges,
 } from '../db/queries/webhook-events.js';
-import { enqueueInboxEvent, inboxEventPayloadSchema } from '../queue/inbox-event.js';
+import { enqueueInboxEvent, type InboxEventPayload } from '../queue/inbox-event.js';
 import { eventJobId, webhookEnvelopeSchema, webhookEventSchema, type WebhookEvent } from '../queue/membership-event.js';
 import type { WorkerContext } from './context.js';
-import { jobPayload } from './processors/payload.js';
 
 /** What a drain re-queues at most per run; the next run takes the rest. */
 const DRAIN_BATCH = 1000;
@@ -24,10 +23,10 @@ export interface InboxResult {
  */
 export async function processInboxEvent(
   ctx: WorkerContext,
+  { seq }: InboxEventPayload,
   job: Job,
   apply: (event: WebhookEvent) => Promise<InboxResult>,
 ): Promise<InboxResult> {
-  const { seq } = jobPayload(inboxEventPayloadSchema, job);
   const stored = await loadWebhookEvent(ctx.orm, seq);
   if (!stored) throw new UnrecoverableError(`no inbox event ${seq}`);
   if (stored.state !== 'pending') return { status: 'ignored', reason: `already ${stored.state}` };
@@ -70,7 +69,7 @@ export async function drainInbox(ctx: WorkerContext): Promise<number> {
       if (existing && (await existing.isCompleted())) await existing.remove();
       else if (existing) continue;
     }
-    await enqueueInboxEvent(queue, event);
+    await enqueueInboxEvent(ctx.queues, event);
     queued += 1;
   }
   if (queued > 0) ctx.logger.info({ queued, pending: pending.length }, 'inbox drained');

@@ -8,10 +8,11 @@ import { createMetrics } from '../metrics.js';
 import { openOrm } from '../db/orm.js';
 import { isDatabaseUp } from '../db/health.js';
 import { createRedis, Keys, pingRedis } from '../redis.js';
-import { ALL_QUEUE_NAMES, closeQueues, createQueues } from '../queue/queues.js';
+import { closeQueues, createQueues, QUEUE_NAMES, type QueueKey } from '../queue/queues.js';
 import type { WorkerContext } from './context.js';
 import { wasLogged } from './job-log.js';
-import { PROCESSORS, type ProcessorModule } from './processors/index.js';
+import { assertEveryKindProcessed, kindsByQueue, queueProcessor } from './dispatch.js';
+import { PROCESSORS, QUEUE_WORKERS, type ProcessorRegistry } from './processors/index.js';
 import { watchQueueDepth } from './queue-depth.js';
 import { SeasonCalendar } from '../season/calendar.js';
 import { drainInbox } from './inbox.js';
@@ -28,8 +29,10 @@ export interface RunningWorker {
 }
 
 export interface WorkerStartOptions {
-  /** Processor modules to run; defaults to every queue's. */
-  processors?: ProcessorModule[];
+  /** The processor of each job kind; defaults to the worker's registry. Start-up fails if a kind has none. */
+  processors?: Partial<ProcessorRegistry>;
+  /** The queues this worker consumes; defaults to every queue that has job kinds. */
+  queues?: QueueKey[];
   /** Port of /health and /metrics; 0 for an ephemeral one. */
   port?: number;
   /**
@@ -43,10 +46,8 @@ export interface WorkerStartOptions {
 
 export async function startWorker(config: Config, logger: Logger, options: WorkerStartOptions = {}): Promise<RunningWorker> {
   const processors = options.processors ?? PROCESSORS;
-  if (!options.processors) {
-    const missing = ALL_QUEUE_NAMES.filter((name) => !processors.some((p) => p.queue === name));
-    if (missing.length) throw new Error(`no processor for queue(s): ${missing.join(', ')}`);
-  }
+  // Before any connection is opened: a job kind nobody processes must stop the deployment, not pile up.
+  assertEveryKindProcessed(processors);
   const orm = await openOrm({
     databaseUrl: config.databaseUrl,
     poolMax: Math.max(10, config.workerConcurrency),
@@ -81,11 +82,13 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
   }
   ctx.onClose.push(watchQueueDepth(ctx));
 
-  const workers = processors.map((module) => {
-    const worker = new Worker(module.queue, module.create(ctx), {
+  const consumed = [...kindsByQueue()].filter(([queueKey]) => !options.queues || options.queues.includes(queueKey));
+  const workers = consumed.map(([queueKey, kinds]) => {
+    const queueName = QUEUE_NAMES[queueKey];
+    const worker = new Worker(queueName, queueProcessor(ctx, kinds, processors), {
       connection: createRedis(config.redisUrl, 'worker'),
       prefix: config.redisPrefix,
-      ...module.options(ctx),
+      ...QUEUE_WORKERS[queueKey](ctx),
     });
     const started = new Map<string, number>();
     worker.on('active', (job: Job) => started.set(job.id ?? '', Date.now()));
@@ -93,17 +96,17 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
       if (!job) return;
       const begun = started.get(job.id ?? '');
       started.delete(job.id ?? '');
-      ctx.metrics.jobs.inc({ queue: module.queue, outcome });
-      if (begun) ctx.metrics.jobDuration.observe({ queue: module.queue }, (Date.now() - begun) / 1000);
+      ctx.metrics.jobs.inc({ queue: queueName, outcome });
+      if (begun) ctx.metrics.jobDuration.observe({ queue: queueName }, (Date.now() - begun) / 1000);
     };
     worker.on('completed', (job) => finish(job, 'completed'));
     worker.on('failed', (job, err) => {
       finish(job, 'failed');
       void retryIfStalledTooOften(job, err, logger);
       // Failures inside a processor have their own job line; this catches the rest (stalled too often, lost lock).
-      if (!wasLogged(err)) logger.warn({ queue: module.queue, jobId: job?.id, attempts: job?.attemptsMade, reason: err.message }, 'job failed');
+      if (!wasLogged(err)) logger.warn({ queue: queueName, jobId: job?.id, attempts: job?.attemptsMade, reason: err.message }, 'job failed');
     });
-    worker.on('error', (err) => logger.error({ queue: module.queue, err }, 'worker error'));
+    worker.on('error', (err) => logger.error({ queue: queueName, err }, 'worker error'));
     return worker;
   });
 

@@ -1,25 +1,21 @@
-import type { JobsOptions, Queue } from 'bullmq';
-import { INBOX_DRAIN_JOB, INBOX_DRAIN_SCHEDULER_ID } from '../queue/inbox-event.js';
-import { SYNC_ALL_JOB, SYNC_ALL_SCHEDULER_ID } from '../queue/guild-sync.js';
+import { drainInboxJob, INBOX_DRAIN_SCHEDULER_ID } from '../queue/inbox-event.js';
+import { SYNC_ALL_SCHEDULER_ID, syncAllTrackedJob } from '../queue/guild-sync.js';
 import type { WorkerContext } from './context.js';
 
-/** A job run every `everyMs` by a BullMQ job scheduler. */
+/** A job kind (whose payload is empty) run every `everyMs` by a BullMQ job scheduler. */
 export interface PeriodicJob {
   schedulerId: string;
-  queue: Queue;
-  name: string;
+  job: typeof syncAllTrackedJob | typeof drainInboxJob;
   everyMs: number;
 }
-
-const periodicJobOptions: JobsOptions = { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };
 
 /** Every periodic job of the worker. */
 export function periodicJobs(ctx: WorkerContext): PeriodicJob[] {
   return [
     // The periodic sync of every tracked guild: the repair path for anything webhooks missed.
-    { schedulerId: SYNC_ALL_SCHEDULER_ID, queue: ctx.queues.guildSync, name: SYNC_ALL_JOB, everyMs: ctx.config.guildSyncInterval * 1000 },
+    { schedulerId: SYNC_ALL_SCHEDULER_ID, job: syncAllTrackedJob, everyMs: ctx.config.guildSyncInterval * 1000 },
     // Re-queues webhook events still pending in the inbox, e.g. after Redis lost the jobs naming them.
-    { schedulerId: INBOX_DRAIN_SCHEDULER_ID, queue: ctx.queues.membershipEvents, name: INBOX_DRAIN_JOB, everyMs: ctx.config.inboxDrainInterval * 1000 },
+    { schedulerId: INBOX_DRAIN_SCHEDULER_ID, job: drainInboxJob, everyMs: ctx.config.inboxDrainInterval * 1000 },
   ];
 }
 
@@ -33,15 +29,11 @@ export function periodicJobs(ctx: WorkerContext): PeriodicJob[] {
  */
 export async function assertSchedules(ctx: WorkerContext): Promise<string[]> {
   const created: string[] = [];
-  for (const job of periodicJobs(ctx)) {
-    const existing = await job.queue.getJobScheduler(job.schedulerId);
-    if (existing && Number(existing.every) === job.everyMs) continue;
-    await job.queue.upsertJobScheduler(
-      job.schedulerId,
-      { every: job.everyMs, startDate: Date.now() + job.everyMs },
-      { name: job.name, data: {}, opts: periodicJobOptions },
-    );
-    created.push(job.schedulerId);
+  for (const periodic of periodicJobs(ctx)) {
+    const existing = await ctx.queues[periodic.job.queue].getJobScheduler(periodic.schedulerId);
+    if (existing && Number(existing.every) === periodic.everyMs) continue;
+    await periodic.job.schedule(ctx.queues, periodic.schedulerId, { every: periodic.everyMs, startDate: Date.now() + periodic.everyMs }, {});
+    created.push(periodic.schedulerId);
   }
   return created;
 }

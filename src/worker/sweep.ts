@@ -1,4 +1,4 @@
-import { characterRefreshPayloadSchema, enqueueCharacterRefresh, PRIORITY } from '../queue/character-refresh.js';
+import { characterRefreshJob, characterRefreshPayloadSchema, PRIORITY } from '../queue/character-refresh.js';
 import type { WorkerContext } from './context.js';
 
 /** Failures that say something about Battle.net or the job itself: retrying them now would change nothing. */
@@ -26,7 +26,7 @@ export async function requeueFailedRefreshes(ctx: WorkerContext): Promise<number
     } catch {
       continue; // another worker took it first
     }
-    await enqueueCharacterRefresh(queue, payload.data, PRIORITY.background);
+    await characterRefreshJob.enqueue(ctx.queues, payload.data, { priority: PRIORITY.background });
     requeued += 1;
   }
   if (requeued > 0) ctx.logger.info({ requeued }, 'failed refreshes re-enqueued');

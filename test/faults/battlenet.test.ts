@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { enqueueCharacterRefresh, PRIORITY } from '../../src/queue/character-refresh.js';
+import { characterRefreshJob, PRIORITY } from '../../src/queue/character-refresh.js';
 import { findGuild, type Faults, type SimGuild } from '../../src/sim/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { sql, waitFor, waitForIdle } from '../helpers/worker.js';
@@ -111,7 +111,7 @@ describe('fault: Battle.net errors, timeouts, 429s and malformed bodies', functi
       // A refresh already in flight with the bad answer absorbs an identical request (deduplication): ask until one runs.
       const recovered = await eventually(
         async () => {
-          await enqueueCharacterRefresh(stack.queues.characterRefresh, { region: 'us', realm: member.realmSlug, name, reason: 'manual' }, PRIORITY.reader);
+          await characterRefreshJob.enqueue(stack.queues, { region: 'us', realm: member.realmSlug, name, reason: 'manual' }, { priority: PRIORITY.reader });
           return stored(name);
         },
         (row) => row.last_error === null && row.fetched_at!.getTime() > good.fetched_at!.getTime(),
@@ -145,7 +145,7 @@ describe('fault: Battle.net errors, timeouts, 429s and malformed bodies', functi
     const started = Date.now();
     const jobIds: string[] = [];
     for (const m of guild.members) {
-      const job = await enqueueCharacterRefresh(stack.queues.characterRefresh, { region: 'us', realm: m.realmSlug, name: m.characterName, reason: 'manual' }, PRIORITY.background);
+      const job = await characterRefreshJob.enqueue(stack.queues, { region: 'us', realm: m.realmSlug, name: m.characterName, reason: 'manual' }, { priority: PRIORITY.background });
       jobIds.push(job.id!);
     }
     expect(new Set(jobIds).size, 'one job per character').to.equal(guild.members.length);

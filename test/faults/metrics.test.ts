@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { enqueueCharacterRefresh, PRIORITY } from '../../src/queue/character-refresh.js';
+import { characterRefreshJob, PRIORITY } from '../../src/queue/character-refresh.js';
 import { findGuild, type SimGuild } from '../../src/sim/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { waitFor, waitForIdle } from '../helpers/worker.js';
@@ -56,11 +56,11 @@ describe('watching it: the SPEC §9 metrics exist and move', function () {
     stack.sim.setFaults({ guildApiDown: false, malformed: true });
     const other = guild.members.find((m) => m.bnetId !== gm)!;
     stack.sim.changeGear('us', other.realmSlug, other.characterName);
-    await enqueueCharacterRefresh(stack.queues.characterRefresh, { region: 'us', realm: other.realmSlug, name: other.characterName, reason: 'manual' }, PRIORITY.reader);
+    await characterRefreshJob.enqueue(stack.queues, { region: 'us', realm: other.realmSlug, name: other.characterName, reason: 'manual' }, { priority: PRIORITY.reader });
     await waitFor(async () => sample(await metricsOf(workerUrl), 'progress_jobs_total', { outcome: 'failed' }) > sample(worker0, 'progress_jobs_total', { outcome: 'failed' }) || undefined, 15_000, 'a failed job');
     // A 429 from Battle.net.
     stack.sim.setFaults({ malformed: false, forceRateLimitMs: 1500 });
-    await enqueueCharacterRefresh(stack.queues.characterRefresh, { region: 'us', realm: spec.realm, name, reason: 'manual' }, PRIORITY.reader);
+    await characterRefreshJob.enqueue(stack.queues, { region: 'us', realm: spec.realm, name, reason: 'manual' }, { priority: PRIORITY.reader });
     await waitFor(async () => sample(await metricsOf(workerUrl), 'progress_upstream_rate_limited_total', { upstream: 'blizzard' }) > 0 || undefined, 15_000, 'a 429');
     stack.sim.resetFaults();
     // Queue depth is sampled every few seconds.

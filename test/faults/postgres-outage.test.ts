@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { characterRefreshOptions, enqueueCharacterRefresh, PRIORITY } from '../../src/queue/character-refresh.js';
+import { characterRefreshJob, PRIORITY } from '../../src/queue/character-refresh.js';
 import { findGuild, type SimGuild } from '../../src/sim/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { startTcpProxy, targetOf, type TcpProxy } from '../helpers/tcp-proxy.js';
@@ -116,7 +116,7 @@ describe('fault: PostgreSQL unreachable while the api and the worker run', funct
     const cutAt = new Date();
     try {
       for (const m of guild.members) {
-        await enqueueCharacterRefresh(stack.queues.characterRefresh, { region: 'us', realm: m.realmSlug, name: m.characterName, reason: 'manual' }, PRIORITY.reader);
+        await characterRefreshJob.enqueue(stack.queues, { region: 'us', realm: m.realmSlug, name: m.characterName, reason: 'manual' }, { priority: PRIORITY.reader });
       }
       // Every job fails its first attempt and waits for its backoff, none is failed for good.
       const states = await eventually(
@@ -196,18 +196,18 @@ describe('fault: PostgreSQL unreachable while the api and the worker run', funct
     const [ours, theirs] = guild.members.filter((m) => m.bnetId !== gm).slice(-2);
     const refresh = (m: NonNullable<typeof ours>) => ({ region: 'us' as const, realm: m.realmSlug, name: m.characterName, reason: 'manual' as const });
     const failedJobs = () => stack.queues.characterRefresh.getJobs(['failed']);
-    const single = { ...characterRefreshOptions, attempts: 1 };
+    const single = { ...characterRefreshJob.options, attempts: 1 };
 
     proxy.cut();
     try {
-      await stack.queues.characterRefresh.add('refresh', refresh(ours!), single);
+      await stack.queues.characterRefresh.add(characterRefreshJob.name, refresh(ours!), single);
       await eventually(failedJobs, (jobs) => jobs.some((j) => j.data.name === ours!.characterName), 10_000);
     } finally {
       proxy.restore();
     }
     stack.sim.setFaults({ outage: true });
     try {
-      await stack.queues.characterRefresh.add('refresh', refresh(theirs!), single);
+      await stack.queues.characterRefresh.add(characterRefreshJob.name, refresh(theirs!), single);
       await eventually(failedJobs, (jobs) => jobs.some((j) => j.data.name === theirs!.characterName), 10_000);
     } finally {
       stack.sim.setFaults({ outage: false });

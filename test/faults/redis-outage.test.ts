@@ -117,7 +117,7 @@ describe('fault: Redis unreachable while the api and the worker run', function (
     // Slow answers keep jobs in flight when the connection drops.
     stack.sim.setFaults({ latencyMs: 150 });
     try {
-      await syncFromGuildApi(stack.sim, queues.guildSync, late.id);
+      await syncFromGuildApi(stack.sim, queues, late.id);
       await waitFor(async () => (await progressCount(late.realm)) >= 5 || undefined, 20_000, 'the sync to be under way');
       proxy.cut();
       const atCut = await progressCount(late.realm);

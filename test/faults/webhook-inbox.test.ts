@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { INBOX_DRAIN_SCHEDULER_ID } from '../../src/queue/inbox-event.js';
-import { SYNC_ALL_JOB, SYNC_ALL_SCHEDULER_ID } from '../../src/queue/guild-sync.js';
+import { SYNC_ALL_SCHEDULER_ID, syncAllTrackedJob } from '../../src/queue/guild-sync.js';
 import { findGuild, type SimGuild, type SimMembership as SimMember } from '../../src/sim/index.js';
-import { membershipEventsProcessor } from '../../src/worker/processors/membership-events.js';
 import { startWorker, type RunningWorker } from '../../src/worker/runtime.js';
 import { LogCapture } from '../helpers/log-capture.js';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/redis-server.js';
@@ -98,7 +97,7 @@ describe('fault: webhook events survive a Redis that loses its data', function (
     expect(await redis.size(), 'the restarted Redis holds nothing').to.equal(0);
 
     const started = Date.now();
-    worker = await startWorker(stack.config, logs.logger('info'), { port: 0, processors: [membershipEventsProcessor] });
+    worker = await startWorker(stack.config, logs.logger('info'), { port: 0, queues: ['membershipEvents'] });
     await waitFor(async () => (await stillMembers(leavers)).length === 0, 30_000, 'all 10 leavers applied');
     const elapsed = Date.now() - started;
     expect(elapsed).to.be.below(30_000);
@@ -121,7 +120,7 @@ describe('fault: webhook events survive a Redis that loses its data', function (
 
     // The scheduler's next run sits in the queue as a delayed job, as it did before Redis lost it.
     const syncJob = await waitFor(
-      async () => (await stack.queues.guildSync.getJobs(['delayed', 'waiting', 'active', 'completed'])).find((j) => j.name === SYNC_ALL_JOB),
+      async () => (await stack.queues.guildSync.getJobs(['delayed', 'waiting', 'active', 'completed'])).find((j) => j.name === syncAllTrackedJob.name),
       60_000,
       'a periodic guild sync after the restart',
     );

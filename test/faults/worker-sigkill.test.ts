@@ -63,7 +63,7 @@ describe('fault: worker SIGKILL five times during a 300-member sync', function (
   it('ends with exactly the rows of an uninterrupted run: none lost, none duplicated', async () => {
     const schedule: string[] = [];
     child = await startChild('worker', stack.env);
-    await syncFromGuildApi(stack.sim, stack.queues.guildSync, spec.id);
+    await syncFromGuildApi(stack.sim, stack.queues, spec.id);
     let kills = 0;
     while (kills < KILLS) {
       const progress = (await rowCounts(spec.id, spec.realm)).progress ?? 0;
@@ -100,7 +100,7 @@ describe('fault: worker SIGKILL five times during a 300-member sync', function (
     stack.sim.setFaults({ latencyMs: 0 });
     const clean = await startWorker(stack.config, testLogger(), { port: 0, schedule: false });
     try {
-      await syncFromGuildApi(stack.sim, stack.queues.guildSync, spec.id);
+      await syncFromGuildApi(stack.sim, stack.queues, spec.id);
       await waitForIdle(stack.queues, 60_000);
     } finally {
       await clean.close();

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { openOrm } from '../../src/db/orm.js';
 import { storeGuildApiRoster } from '../../src/db/queries/guild-api-rosters.js';
 import { itemLevel } from '../../src/domain/index.js';
-import { enqueueGuildSync } from '../../src/queue/guild-sync.js';
+import { guildSyncJob } from '../../src/queue/guild-sync.js';
 import type { Queues } from '../../src/queue/queues.js';
 import type { GuildMember, GuildRef } from '../../src/queue/schemas.js';
 import { rankName } from '../../src/sim/catalog.js';
@@ -88,10 +88,10 @@ after(async () => {
  * What the api does when it reads a guild from guild-api: stores guild-api's member list (read at `readAt`)
  * and enqueues the guild's sync, which rebuilds the membership from it.
  */
-export async function syncFromGuildApi(sim: Simulator, queue: Queue, guildId: number, readAt = new Date()): Promise<Job> {
+export async function syncFromGuildApi(sim: Simulator, queues: Queues, guildId: number, readAt = new Date()): Promise<Job> {
   orm ??= await openOrm({ databaseUrl: testDatabaseUrl(), poolMax: 2 });
   await storeGuildApiRoster(orm, guildId, guildApiListOf(sim, guildId), readAt);
-  return enqueueGuildSync(queue, { guild: guildRefOf(sim, guildId), reason: 'manual' });
+  return guildSyncJob.enqueue(queues, { guild: guildRefOf(sim, guildId), reason: 'manual' });
 }
 
 /** The item level the domain rules give for what the simulator has the character wear right now. */

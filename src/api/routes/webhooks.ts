@@ -104,7 +104,7 @@ export function webhookRoutes(deps: ApiDeps): Router {
     // and leaves cached views to expire on their own, but loses nothing.
     try {
       await forgetCachedViews(deps.redis, deps.keys, event);
-      await enqueueInboxEvent(deps.queues.membershipEvents, stored);
+      await enqueueInboxEvent(deps.queues, stored);
     } catch (err) {
       count('queued_later');
       ctx.state.log?.warn({ eventId: event.id, seq: stored.seq, reason: (err as Error).message }, 'webhook stored, queueing deferred to the drain');

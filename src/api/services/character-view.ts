@@ -2,9 +2,7 @@ import { findCharacterForGuild, findOwnedCharacters, type CharacterRecord } from
 import { hasMemberships } from '../../db/queries/members.js';
 import type { RegionCode } from '../../domain/types.js';
 import { notFound, serviceUnavailable } from '../../errors.js';
-import {
-  characterJobKey, characterRefreshPayloadSchema, enqueueCharacterRefresh, PRIORITY, type CharacterRefreshPayload,
-} from '../../queue/character-refresh.js';
+import { characterJobKey, characterRefreshJob, PRIORITY } from '../../queue/character-refresh.js';
 import { nameKey } from '../../queue/schemas.js';
 import { memberLookupField } from '../../redis.js';
 import { secondsWithinWeek, type SeasonNow } from '../../season/calendar.js';
@@ -159,8 +157,7 @@ export class CharacterViews {
     await responseCache.setMemberLookup(guildId, memberLookupField(realm, key), { region }, seconds);
   }
 
-  private async enqueue(region: string, realm: string, name: string, guildId: number, reason: RefreshReason, priority: number) {
-    const payload: CharacterRefreshPayload = characterRefreshPayloadSchema.parse({ region, realm, name, guildId, reason });
-    return enqueueCharacterRefresh(this.deps.queues.characterRefresh, payload, priority);
+  private async enqueue(region: RegionCode, realm: string, name: string, guildId: number, reason: RefreshReason, priority: number) {
+    return characterRefreshJob.enqueue(this.deps.queues, { region, realm, name, guildId, reason }, { priority });
   }
 }

@@ -1,6 +1,6 @@
 import { findComparison, type ComparisonRecord } from '../../db/queries/comparisons.js';
 import { invalidInput, notFound, serviceUnavailable } from '../../errors.js';
-import { comparisonJobKey, enqueueGuildComparison, guildComparisonPayloadSchema, type GuildComparisonPayload } from '../../queue/guild-comparison.js';
+import { comparisonJobKey, guildComparisonJob, guildComparisonPayloadSchema, type GuildComparisonPayload } from '../../queue/guild-comparison.js';
 import { nameKey } from '../../queue/schemas.js';
 import type { ApiDeps } from '../deps.js';
 import type { GuildAccessState } from '../middleware/permission.js';
@@ -72,7 +72,7 @@ export class Comparisons {
     return {
       key: comparisonJobKey(p),
       read: () => findComparison(this.deps.orm, p.region, p.realm, nameKey(p.guildName)),
-      enqueue: () => enqueueGuildComparison(this.deps.queues.guildComparison, p),
+      enqueue: () => guildComparisonJob.enqueue(this.deps.queues, p),
     };
   }
 }

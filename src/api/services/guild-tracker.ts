@@ -4,7 +4,7 @@ import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import { storeGuildApiRoster } from '../../db/queries/guild-api-rosters.js';
 import type { Logger } from '../../logger.js';
-import { enqueueGuildSync } from '../../queue/guild-sync.js';
+import { guildSyncJob } from '../../queue/guild-sync.js';
 import type { Queues } from '../../queue/queues.js';
 import { guildMemberSchema, nameKey, regionSchema, type GuildMember, type GuildRef } from '../../queue/schemas.js';
 import { isRedisUp, type Keys } from '../../redis.js';
@@ -96,7 +96,7 @@ export class GuildTracker {
     if (valid.length < roster.length) logger.warn({ guildId, skipped: roster.length - valid.length }, 'guild-api members that cannot be stored were skipped');
     try {
       await storeGuildApiRoster(this.options.orm, guildId, valid, readAt);
-      await enqueueGuildSync(this.options.queues.guildSync, { guild, reason: 'tracked' });
+      await guildSyncJob.enqueue(this.options.queues, { guild, reason: 'tracked' });
     } catch (err) {
       // The next snapshot (a minute on) stores and enqueues again; meanwhile the projection serves what it has.
       logger.warn({ guildId, err: (err as Error).message }, 'could not hand the guild-api roster to the worker');

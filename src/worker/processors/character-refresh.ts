@@ -1,20 +1,18 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
 import { dropCharacterResponses } from '../../cache/invalidate.js';
 import { markCharacterNotFound, recordCharacterError } from '../../db/projections/character-failures.js';
 import {
   findStoredCharacter, saveCharacterProjection, type CharacterIdentity, type CharacterKey, type StoredCharacter,
 } from '../../db/projections/character-progress.js';
 import { isKnownMissing, progressFor, roleOf, weekAt } from '../../domain/index.js';
-import { characterRefreshPayloadSchema, type CharacterRefreshPayload } from '../../queue/character-refresh.js';
-import { QUEUE_NAMES } from '../../queue/names.js';
+import type { CharacterRefreshPayload } from '../../queue/character-refresh.js';
 import { nameKey } from '../../queue/schemas.js';
 import type { CharacterProfile } from '../../upstream/blizzard/client.js';
 import type { FailedOutcome, Outcome } from '../../upstream/outcome.js';
 import { gearSnapshot } from '../character-gear.js';
 import type { WorkerContext } from '../context.js';
-import { runLogged } from '../job-log.js';
-import { jobPayload, SHORT_JOB_LOCKS } from './payload.js';
-import type { ProcessorModule } from './index.js';
+import { SHORT_JOB_LOCKS } from './payload.js';
+import type { JobProcessor } from './index.js';
 
 export interface CharacterRefreshResult {
   status: 'ok' | 'not_modified' | 'not_found';
@@ -136,25 +134,19 @@ function dropCaches(ctx: WorkerContext, key: CharacterKey, guildIds: number[], w
   return dropCharacterResponses(ctx.redis, ctx.keys, key, [...guilds]);
 }
 
-export const characterRefreshProcessor: ProcessorModule = {
-  queue: QUEUE_NAMES.characterRefresh,
-  options: (ctx) => ({
-    // Jobs mostly wait on Battle.net, so concurrency is the number of requests kept in flight.
-    concurrency: ctx.config.workerConcurrency,
-    // Holds jobs in Redis at the rate the quota allows (the gate stays the precise guard), and is what makes
-    // a queue-wide pause after a 429 possible at all: BullMQ only honours rateLimit() on a limited worker.
-    limiter: {
-      max: Math.max(1, Math.floor((ctx.config.blizzard.quotaPerSecond * (1 - ctx.config.blizzard.quotaHeadroom)) / REQUESTS_PER_REFRESH)),
-      duration: 1000,
-    },
-    ...SHORT_JOB_LOCKS,
-  }),
-  create: (ctx) => {
-    return (job: Job<Partial<CharacterRefreshPayload>>) => {
-      const { region, realm, name, guildId } = job.data ?? {};
-      return runLogged(ctx, job, { guildId, character: `${region}/${realm}/${name}` }, () =>
-        refreshCharacter(ctx, jobPayload(characterRefreshPayloadSchema, job)),
-      );
-    };
+export const characterRefreshWorker = (ctx: WorkerContext): Partial<WorkerOptions> => ({
+  // Jobs mostly wait on Battle.net, so concurrency is the number of requests kept in flight.
+  concurrency: ctx.config.workerConcurrency,
+  // Holds jobs in Redis at the rate the quota allows (the gate stays the precise guard), and is what makes
+  // a queue-wide pause after a 429 possible at all: BullMQ only honours rateLimit() on a limited worker.
+  limiter: {
+    max: Math.max(1, Math.floor((ctx.config.blizzard.quotaPerSecond * (1 - ctx.config.blizzard.quotaHeadroom)) / REQUESTS_PER_REFRESH)),
+    duration: 1000,
   },
+  ...SHORT_JOB_LOCKS,
+});
+
+export const characterRefreshProcessor: JobProcessor<'characterRefresh'> = {
+  subject: ({ region, realm, name, guildId }) => ({ guildId, character: `${region}/${realm}/${name}` }),
+  create: (ctx) => (payload) => refreshCharacter(ctx, payload),
 };

@@ -1,14 +1,12 @@
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job, type WorkerOptions } from 'bullmq';
 import {
   markComparisonNotFound, recordComparisonError, saveComparison, type ComparisonKey,
 } from '../../db/projections/comparisons.js';
-import { guildComparisonPayloadSchema, type GuildComparisonPayload } from '../../queue/guild-comparison.js';
-import { QUEUE_NAMES } from '../../queue/names.js';
+import type { GuildComparisonPayload } from '../../queue/guild-comparison.js';
 import { nameKey } from '../../queue/schemas.js';
 import type { WorkerContext } from '../context.js';
-import { runLogged } from '../job-log.js';
-import { jobPayload, SHORT_JOB_LOCKS } from './payload.js';
-import type { ProcessorModule } from './index.js';
+import { SHORT_JOB_LOCKS } from './payload.js';
+import type { JobProcessor } from './index.js';
 
 export interface GuildComparisonResult {
   status: 'ok' | 'not_found';
@@ -41,9 +39,8 @@ async function compareGuild(ctx: WorkerContext, payload: GuildComparisonPayload,
   }
 }
 
-export const guildComparisonProcessor: ProcessorModule = {
-  queue: QUEUE_NAMES.guildComparison,
-  options: () => ({ concurrency: 2, ...SHORT_JOB_LOCKS }),
-  create: (ctx) => (job: Job, token?: string) =>
-    runLogged(ctx, job, {}, () => compareGuild(ctx, jobPayload(guildComparisonPayloadSchema, job), job, token)),
+export const guildComparisonWorker = (): Partial<WorkerOptions> => ({ concurrency: 2, ...SHORT_JOB_LOCKS });
+
+export const guildComparisonProcessor: JobProcessor<'guildComparison'> = {
+  create: (ctx) => (payload, job, token) => compareGuild(ctx, payload, job, token),
 };

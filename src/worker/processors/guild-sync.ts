@@ -1,4 +1,4 @@
-import { DelayedError, type Job } from 'bullmq';
+import { DelayedError, type Job, type WorkerOptions } from 'bullmq';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { dropGuildResponses, dropMemberResponses } from '../../cache/invalidate.js';
@@ -8,16 +8,14 @@ import {
   currentMembers, markLeavers, memberKey, membersDueForRefresh, upsertCharacters, upsertMemberships,
 } from '../../db/projections/members.js';
 import { PRIORITY } from '../../queue/character-refresh.js';
-import { enqueueGuildSync, guildSyncPayloadSchema, SYNC_ALL_JOB, type GuildSyncPayload } from '../../queue/guild-sync.js';
-import { QUEUE_NAMES } from '../../queue/names.js';
+import { guildSyncJob, type GuildSyncPayload } from '../../queue/guild-sync.js';
 import { guildMemberSchema, type GuildRef } from '../../queue/schemas.js';
 import type { GuildRosterMember } from '../../upstream/blizzard/client.js';
 import type { WorkerContext } from '../context.js';
 import { enqueueRefreshes } from '../fan-out.js';
-import { runLogged } from '../job-log.js';
 import { enrichStored, mergeRosters } from '../roster-merge.js';
-import { jobPayload, SHORT_JOB_LOCKS } from './payload.js';
-import type { ProcessorModule } from './index.js';
+import { SHORT_JOB_LOCKS } from './payload.js';
+import type { JobProcessor } from './index.js';
 
 export interface GuildSyncResult {
   /** ok: Battle.net's roster was read; partial: it could not be; not_found: Battle.net does not know the guild. */
@@ -116,24 +114,25 @@ async function syncGuild(ctx: WorkerContext, payload: GuildSyncPayload, job: Job
     notFoundSeconds: ctx.config.notFoundCacheTtl,
     now: ctx.clock.now(),
   });
-  const refreshes = await enqueueRefreshes(ctx.queues.characterRefresh, due, PRIORITY.background, 'sync', ctx.logger);
+  const refreshes = await enqueueRefreshes(ctx.queues, due, PRIORITY.background, 'sync', ctx.logger);
   return { status, ...applied, refreshes };
 }
 
 /** The scheduler's job: one sync per tracked guild, each deduplicated against a sync already queued. */
 async function syncAllTracked(ctx: WorkerContext): Promise<{ status: 'ok'; guilds: number }> {
   const guilds = await trackedGuilds(ctx.orm.em.fork());
-  for (const guild of guilds) await enqueueGuildSync(ctx.queues.guildSync, { guild, reason: 'scheduled' });
+  for (const guild of guilds) await guildSyncJob.enqueue(ctx.queues, { guild, reason: 'scheduled' });
   return { status: 'ok', guilds: guilds.length };
 }
 
-export const guildSyncProcessor: ProcessorModule = {
-  queue: QUEUE_NAMES.guildSync,
-  // A few guilds at a time: each one fans out many refreshes, which are what the quota is spent on.
-  options: () => ({ concurrency: 4, ...SHORT_JOB_LOCKS }),
-  create: (ctx) => (job: Job, token?: string) => {
-    if (job.name === SYNC_ALL_JOB) return runLogged(ctx, job, {}, () => syncAllTracked(ctx));
-    const guildId = (job.data as Partial<GuildSyncPayload> | undefined)?.guild?.id;
-    return runLogged(ctx, job, { guildId }, () => syncGuild(ctx, jobPayload(guildSyncPayloadSchema, job), job, token));
-  },
+// A few guilds at a time: each one fans out many refreshes, which are what the quota is spent on.
+export const guildSyncWorker = (): Partial<WorkerOptions> => ({ concurrency: 4, ...SHORT_JOB_LOCKS });
+
+export const guildSyncProcessor: JobProcessor<'guildSync'> = {
+  subject: (data) => ({ guildId: data.guild?.id }),
+  create: (ctx) => (payload, job, token) => syncGuild(ctx, payload, job, token),
+};
+
+export const syncAllTrackedProcessor: JobProcessor<'syncAllTracked'> = {
+  create: (ctx) => () => syncAllTracked(ctx),
 };

@@ -1,29 +1,24 @@
-import type { Job } from 'bullmq';
-import { z } from 'zod';
+import type { WorkerOptions } from 'bullmq';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { dropGuildResponses, dropMemberResponses } from '../../cache/invalidate.js';
 import { findGuild } from '../../db/projections/guilds.js';
 import { changeRank, isNewestEvent, lockGuildMembership, recordLeave } from '../../db/projections/member-events.js';
 import { charactersOwnedBy, memberKey, upsertCharacters, upsertMemberships } from '../../db/projections/members.js';
 import { PRIORITY } from '../../queue/character-refresh.js';
-import { enqueueGuildSync } from '../../queue/guild-sync.js';
-import { webhookEnvelopeSchema, webhookEventSchema, type WebhookEvent } from '../../queue/membership-event.js';
-import { INBOX_DRAIN_JOB, INBOX_EVENT_JOB } from '../../queue/inbox-event.js';
-import { QUEUE_NAMES } from '../../queue/names.js';
+import { guildSyncJob } from '../../queue/guild-sync.js';
+import type { WebhookEvent } from '../../queue/membership-event.js';
 import { nameKey, type GuildRef } from '../../queue/schemas.js';
 import type { WorkerContext } from '../context.js';
 import { enqueueRefreshes } from '../fan-out.js';
 import { drainInbox, processInboxEvent } from '../inbox.js';
-import { runLogged } from '../job-log.js';
-import { jobPayload, SHORT_JOB_LOCKS } from './payload.js';
-import type { ProcessorModule } from './index.js';
+import type { JobSubject } from '../job-log.js';
+import { SHORT_JOB_LOCKS } from './payload.js';
+import type { JobProcessor } from './index.js';
 
 export interface MembershipEventResult {
   status: 'ok' | 'ignored';
   reason?: string;
 }
-
-const eventSchema = z.intersection(webhookEnvelopeSchema.omit({ type: true, data: true }), webhookEventSchema);
 
 type MemberData = { character_name: string; realm?: string; bnet_id: number };
 
@@ -63,7 +58,7 @@ async function applyMemberEvent(ctx: WorkerContext, em: EntityManager, guild: Gu
   if (applied === 'superseded') return false;
   await dropMemberResponses(ctx.redis, ctx.keys, guild.id, guild.region, [character]);
   if (applied === 'joined') {
-    await enqueueRefreshes(ctx.queues.characterRefresh, [{ region: guild.region, realm: character.realm, name: character.name }], PRIORITY.webhook, 'webhook', ctx.logger);
+    await enqueueRefreshes(ctx.queues, [{ region: guild.region, realm: character.realm, name: character.name }], PRIORITY.webhook, 'webhook', ctx.logger);
   }
   return true;
 }
@@ -85,11 +80,11 @@ async function apply(ctx: WorkerContext, event: WebhookEvent): Promise<Membershi
       break;
     case 'guild.roster_changed':
       // The sync works from the membership guild-api last gave; its next list arrives when the guild is next read.
-      await enqueueGuildSync(ctx.queues.guildSync, { guild, reason: 'webhook' });
+      await guildSyncJob.enqueue(ctx.queues, { guild, reason: 'webhook' });
       break;
     case 'user.characters_changed': {
       const owned = await charactersOwnedBy(em, event.data.bnet_id);
-      await enqueueRefreshes(ctx.queues.characterRefresh, owned, PRIORITY.webhook, 'webhook', ctx.logger);
+      await enqueueRefreshes(ctx.queues, owned, PRIORITY.webhook, 'webhook', ctx.logger);
       break;
     }
   }
@@ -97,17 +92,23 @@ async function apply(ctx: WorkerContext, event: WebhookEvent): Promise<Membershi
   return { status: 'ok' };
 }
 
-export const membershipEventsProcessor: ProcessorModule = {
-  queue: QUEUE_NAMES.membershipEvents,
-  // One at a time; the order that counts is occurred_at, which the projection enforces per character.
-  options: () => ({ concurrency: 1, ...SHORT_JOB_LOCKS }),
-  create: (ctx) => (job: Job) => {
-    if (job.name === INBOX_EVENT_JOB) return runLogged(ctx, job, {}, () => processInboxEvent(ctx, job, (event) => apply(ctx, event)));
-    if (job.name === INBOX_DRAIN_JOB) return runLogged(ctx, job, {}, async () => ({ status: 'ok', queued: await drainInbox(ctx) }));
-    // A whole event on the queue: queued before the inbox existed, or by a tool that bypasses it.
-    const data = (job.data ?? {}) as Partial<WebhookEvent> & { data?: { character_name?: string } };
-    return runLogged(ctx, job, { guildId: data.guild_id, character: data.data?.character_name }, () =>
-      apply(ctx, jobPayload(eventSchema, job) as WebhookEvent),
-    );
-  },
+// One at a time; the order that counts is occurred_at, which the projection enforces per character.
+export const membershipEventsWorker = (): Partial<WorkerOptions> => ({ concurrency: 1, ...SHORT_JOB_LOCKS });
+
+/** "Apply inbox event N": the event is read from the inbox and applied once. */
+export const inboxEventProcessor: JobProcessor<'inboxEvent'> = {
+  create: (ctx) => (payload, job) => processInboxEvent(ctx, payload, job, (event) => apply(ctx, event)),
+};
+
+export const drainInboxProcessor: JobProcessor<'drainInbox'> = {
+  create: (ctx) => async () => ({ status: 'ok', queued: await drainInbox(ctx) }),
+};
+
+/** A whole event on the queue, put there by a tool that bypasses the inbox. */
+export const membershipEventProcessor: JobProcessor<'membershipEvent'> = {
+  subject: (data): JobSubject => ({
+    guildId: data.guild_id,
+    character: (data.data as { character_name?: string } | undefined)?.character_name,
+  }),
+  create: (ctx) => (event) => apply(ctx, event as WebhookEvent),
 };

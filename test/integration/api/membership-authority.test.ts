@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { SYNC_ALL_JOB, enqueueGuildSync } from '../../../src/queue/guild-sync.js';
+import { syncAllTrackedJob, guildSyncJob } from '../../../src/queue/guild-sync.js';
 import { findGuild, type SimGuild } from '../../../src/sim/index.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { TEST_WEBHOOK_SECRET } from '../../helpers/test-env.js';
@@ -46,8 +46,8 @@ describe('guild-api is the only authority on membership', function () {
     const seen: string[][] = [];
     const syncs: Array<() => Promise<unknown>> = [
       () => send('guild.roster_changed', {}),
-      () => stack.queues.guildSync.add(SYNC_ALL_JOB, {}),
-      () => enqueueGuildSync(stack.queues.guildSync, { guild: guildRefOf(stack.sim, guild.id), reason: 'manual' }),
+      () => syncAllTrackedJob.enqueue(stack.queues, {}),
+      () => guildSyncJob.enqueue(stack.queues, { guild: guildRefOf(stack.sim, guild.id), reason: 'manual' }),
     ];
     for (const sync of syncs) {
       await sync();
@@ -64,7 +64,7 @@ describe('guild-api is the only authority on membership', function () {
     const member = guild.members.find((m) => m.rankId === 3 || m.rankId === 4)!;
     const character = guild.roster.find((c) => c.name === member.characterName)!;
     character.guild = { id: guild.id, rank: 5 };
-    await stack.queues.guildSync.add(SYNC_ALL_JOB, {});
+    await syncAllTrackedJob.enqueue(stack.queues, {});
     await waitForIdle(stack.queues);
     expect(await overview()).to.deep.equal(guildApiMembers());
   });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { ManualClock } from '../../../src/clock.js';
-import { SYNC_ALL_JOB } from '../../../src/queue/guild-sync.js';
+import { syncAllTrackedJob } from '../../../src/queue/guild-sync.js';
 import { Keys } from '../../../src/redis.js';
 import { findGuild, type SimGuild } from '../../../src/sim/index.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
@@ -70,7 +70,7 @@ describe('a character Battle.net does not know stays unknown for NOT_FOUND_CACHE
     // Past CHARACTER_CACHE_TTL, so the sync refreshes everyone else, but within NOT_FOUND_CACHE_TTL.
     clock.advance(120_000);
     const othersBefore = stack.sim.counters().blizzard.requests;
-    await stack.queues.guildSync.add(SYNC_ALL_JOB, {});
+    await syncAllTrackedJob.enqueue(stack.queues, {});
     await waitForIdle(stack.queues);
     expect(stack.sim.counters().blizzard.requests, 'the other members were refreshed').to.be.greaterThan(othersBefore);
     expect(ghostCalls()).to.equal(before);

@@ -53,7 +53,7 @@ describe('worker: SIGKILL in the middle of a sync', function () {
   it('ends with the same rows as an uninterrupted run', async () => {
     let recovered: string[] = [];
     child = await startChild('worker', stack.env);
-    await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId);
+    await syncFromGuildApi(stack.sim, stack.queues, guildId);
     await waitFor(async () => (await progressRows(guildId)) >= MEMBERS / 3 || undefined, 30_000, 'a third of the refreshes');
     child.signal('SIGKILL');
     await child.exited;
@@ -69,7 +69,7 @@ describe('worker: SIGKILL in the middle of a sync', function () {
       expect(await progressRows(guildId)).to.equal(MEMBERS);
 
       await forgetGuild(guildId, realm);
-      await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId);
+      await syncFromGuildApi(stack.sim, stack.queues, guildId);
       await waitForIdle(stack.queues, 45_000);
     } finally {
       await restarted.close();

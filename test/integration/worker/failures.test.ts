@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { QueueEvents } from 'bullmq';
-import { enqueueCharacterRefresh, PRIORITY } from '../../../src/queue/character-refresh.js';
-import { enqueueGuildComparison } from '../../../src/queue/guild-comparison.js';
+import { characterRefreshJob, PRIORITY } from '../../../src/queue/character-refresh.js';
+import { guildComparisonJob } from '../../../src/queue/guild-comparison.js';
 import { QUEUE_NAMES } from '../../../src/queue/names.js';
 import { createRedis } from '../../../src/redis.js';
 import { findGuild, type SimCharacter, type SimGuild } from '../../../src/sim/index.js';
@@ -34,7 +34,7 @@ describe('worker: upstream failures and duplicates', function () {
   let guild: SimGuild;
   let events: QueueEvents;
   const refresh = (c: { realm: string; name: string }) =>
-    enqueueCharacterRefresh(stack.queues.characterRefresh, { region: 'us', realm: c.realm, name: c.name, reason: 'manual' }, PRIORITY.reader);
+    characterRefreshJob.enqueue(stack.queues, { region: 'us', realm: c.realm, name: c.name, reason: 'manual' }, { priority: PRIORITY.reader });
   const ref = (c: SimCharacter) => ({ realm: c.realm.slug, name: c.name });
 
   before(async () => {
@@ -44,7 +44,7 @@ describe('worker: upstream failures and duplicates', function () {
     guild = findGuild(stack.sim.world, guildId) as SimGuild;
     events = new QueueEvents(QUEUE_NAMES.characterRefresh, { connection: createRedis(stack.config.redisUrl, 'worker'), prefix: stack.config.redisPrefix });
     await events.waitUntilReady();
-    await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId);
+    await syncFromGuildApi(stack.sim, stack.queues, guildId);
     await waitForIdle(stack.queues);
   });
   after(async () => {
@@ -111,9 +111,9 @@ describe('worker: upstream failures and duplicates', function () {
     const comparisonEvents = new QueueEvents(QUEUE_NAMES.guildComparison, { connection: createRedis(stack.config.redisUrl, 'worker'), prefix: stack.config.redisPrefix });
     try {
       await comparisonEvents.waitUntilReady();
-      const found = await enqueueGuildComparison(queue, { guildName: guild.name, realm: guild.realm.slug, region: 'us' });
+      const found = await guildComparisonJob.enqueue(stack.queues, { guildName: guild.name, realm: guild.realm.slug, region: 'us' });
       expect(await found.waitUntilFinished(comparisonEvents, 10_000)).to.deep.equal({ status: 'ok' });
-      const missing = await enqueueGuildComparison(queue, { guildName: 'No Such Guild', realm: guild.realm.slug, region: 'us' });
+      const missing = await guildComparisonJob.enqueue(stack.queues, { guildName: 'No Such Guild', realm: guild.realm.slug, region: 'us' });
       expect(await missing.waitUntilFinished(comparisonEvents, 10_000)).to.deep.equal({ status: 'not_found' });
     } finally {
       await comparisonEvents.close();

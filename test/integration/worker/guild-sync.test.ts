@@ -23,7 +23,7 @@ describe('worker: guild sync', function () {
   });
 
   it('makes a 200-member guild 200 memberships and 200 progress rows with the item levels the rules give', async () => {
-    await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId);
+    await syncFromGuildApi(stack.sim, stack.queues, guildId);
     await waitForIdle(stack.queues);
 
     const members = await membersOf(guildId);
@@ -56,7 +56,7 @@ describe('worker: guild sync', function () {
     stack.sim.resetCounters();
     await new Promise((resolve) => setTimeout(resolve, 1100));
 
-    await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId);
+    await syncFromGuildApi(stack.sim, stack.queues, guildId);
     await waitForIdle(stack.queues);
 
     expect(await guildFingerprint(guildId, { withUpdatedAt: true })).to.deep.equal(before);

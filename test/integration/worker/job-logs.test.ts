@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { enqueueCharacterRefresh, PRIORITY } from '../../../src/queue/character-refresh.js';
+import { characterRefreshJob, PRIORITY } from '../../../src/queue/character-refresh.js';
 import { SIM_CREDENTIALS, findGuild, type SimGuild } from '../../../src/sim/index.js';
 import { leaksOf, LogCapture } from '../../helpers/log-capture.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
@@ -19,10 +19,10 @@ describe('worker: job log lines', function () {
       simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Loud Talkers', realm: `loud-${guildId}`, region: 'us', members: 5 }] } },
     });
     guild = findGuild(stack.sim.world, guildId) as SimGuild;
-    await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId);
+    await syncFromGuildApi(stack.sim, stack.queues, guildId);
     const character = guild.roster[0];
     if (!character) throw new Error('no character');
-    await enqueueCharacterRefresh(stack.queues.characterRefresh, { region: 'us', realm: character.realm.slug, name: character.name, guildId, reason: 'miss' }, PRIORITY.reader);
+    await characterRefreshJob.enqueue(stack.queues, { region: 'us', realm: character.realm.slug, name: character.name, guildId, reason: 'miss' }, { priority: PRIORITY.reader });
     await waitForIdle(stack.queues);
   });
   after(async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { enqueueMembershipEvent, type WebhookEvent } from '../../../src/queue/membership-event.js';
+import { membershipEventJob, type WebhookEvent } from '../../../src/queue/membership-event.js';
 import { findGuild, type SimGuild } from '../../../src/sim/index.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { uniqueId } from '../../helpers/test-env.js';
@@ -15,13 +15,13 @@ describe('worker: guild-api membership events', function () {
   const send = async (type: string, data: Record<string, unknown>, occurredAt = new Date()) => {
     const event = { id: `evt-${uniqueId()}`, type, guild_id: guildId, occurred_at: occurredAt.toISOString(), data } as WebhookEvent;
     sent.push(event);
-    await enqueueMembershipEvent(stack.queues.membershipEvents, event);
+    await membershipEventJob.enqueue(stack.queues, event);
     await waitForIdle(stack.queues);
     return event;
   };
   /** The same event delivered again under a new id, as if it had slipped past the api's de-duplication. */
   const redeliver = async (event: WebhookEvent) => {
-    await enqueueMembershipEvent(stack.queues.membershipEvents, { ...event, id: `${event.id}-again` });
+    await membershipEventJob.enqueue(stack.queues, { ...event, id: `${event.id}-again` });
     await waitForIdle(stack.queues);
   };
   const member = async (name: string) => (await membersOf(guildId)).find((m) => m.character_name.toLowerCase() === name.toLowerCase());
@@ -31,7 +31,7 @@ describe('worker: guild-api membership events', function () {
       simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Event Horizon', realm: `events-${guildId}`, region: 'us', members: 12 }] } },
     });
     guild = findGuild(stack.sim.world, guildId) as SimGuild;
-    await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId);
+    await syncFromGuildApi(stack.sim, stack.queues, guildId);
     await waitForIdle(stack.queues);
   });
   after(async () => {
@@ -123,12 +123,12 @@ describe('worker: guild-api membership events', function () {
       const listReadAt = at(5);
       // The list (read five minutes ago) still names Quickstep; its leave happened after the read.
       await send('member.left', { character_name: 'Quickstep', bnet_id: 77013 }, at(2));
-      await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId, listReadAt);
+      await syncFromGuildApi(stack.sim, stack.queues, guildId, listReadAt);
       await waitForIdle(stack.queues);
       expect((await member('Quickstep'))?.left_at).to.be.instanceOf(Date);
       // A join that happened before the list was read is already reflected by it (or superseded): no change.
       stack.sim.removeMember(guildId, 'Quickstep');
-      await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId, at(1));
+      await syncFromGuildApi(stack.sim, stack.queues, guildId, at(1));
       await waitForIdle(stack.queues);
       await send('member.joined', { character_name: 'Quickstep', bnet_id: 77013, rank_id: 4, rank_name: 'Trial' }, at(3));
       expect((await member('Quickstep'))?.left_at).to.be.instanceOf(Date);
@@ -137,7 +137,7 @@ describe('worker: guild-api membership events', function () {
 
   it('ignores events about guilds nobody tracks', async () => {
     const untracked = uniqueId();
-    await enqueueMembershipEvent(stack.queues.membershipEvents, {
+    await membershipEventJob.enqueue(stack.queues, {
       id: `evt-${untracked}`, type: 'member.joined', guild_id: untracked, occurred_at: new Date().toISOString(),
       data: { character_name: 'Stranger', bnet_id: 1, rank_id: 3, rank_name: 'Raider' },
     } as WebhookEvent);

@@ -45,7 +45,7 @@ describe('worker: Battle.net quota', function () {
 
   it('resyncs 1,000 members at 100 requests/s and 50 ms latency without one request over the quota', async () => {
     const started = Date.now();
-    await syncFromGuildApi(stack.sim, stack.queues.guildSync, bigGuild);
+    await syncFromGuildApi(stack.sim, stack.queues, bigGuild);
     await waitForIdle(stack.queues, 80_000);
     const seconds = (Date.now() - started) / 1000;
 
@@ -60,7 +60,7 @@ describe('worker: Battle.net quota', function () {
 
   it('sends nothing to Battle.net while a forced 429 with Retry-After 2 s lasts', async () => {
     stack.sim.resetCounters();
-    await syncFromGuildApi(stack.sim, stack.queues.guildSync, smallGuild);
+    await syncFromGuildApi(stack.sim, stack.queues, smallGuild);
     await waitFor(async () => stack.sim.counters().blizzard.requests > 20, 10_000, 'the refreshes to start');
     // Start the pause just after a second begins, so the next wall-clock second lies wholly inside it.
     await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20));

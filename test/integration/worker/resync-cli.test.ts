@@ -28,7 +28,7 @@ describe('npm run resync -- --guild <id>', function () {
       simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Cli Crew', realm: `cli-${guildId}`, region: 'us', members: 15 }] } },
       env: { CHARACTER_CACHE_TTL: '1' },
     });
-    await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId);
+    await syncFromGuildApi(stack.sim, stack.queues, guildId);
     await waitForIdle(stack.queues);
     await new Promise((resolve) => setTimeout(resolve, 1100));
   });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { enqueueCharacterRefresh, PRIORITY } from '../../../src/queue/character-refresh.js';
-import { enqueueGuildSync, SYNC_ALL_JOB } from '../../../src/queue/guild-sync.js';
+import { characterRefreshJob, PRIORITY } from '../../../src/queue/character-refresh.js';
+import { guildSyncJob, syncAllTrackedJob } from '../../../src/queue/guild-sync.js';
 import { findGuild, type SimGuild } from '../../../src/sim/index.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { uniqueId } from '../../helpers/test-env.js';
@@ -17,7 +17,7 @@ describe('worker: roster and gear changes', function () {
       simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Changing Roster', realm: `roster-${guildId}`, region: 'us', members: 30 }] } },
     });
     guild = findGuild(stack.sim.world, guildId) as SimGuild;
-    await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId);
+    await syncFromGuildApi(stack.sim, stack.queues, guildId);
     await waitForIdle(stack.queues);
   });
   after(async () => {
@@ -28,7 +28,7 @@ describe('worker: roster and gear changes', function () {
     const leaver = guild.members[5]?.characterName as string;
     expect(stack.sim.removeMember(guildId, leaver, { alsoBattleNet: true })).to.equal(true);
 
-    await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId);
+    await syncFromGuildApi(stack.sim, stack.queues, guildId);
     await waitForIdle(stack.queues);
 
     const members = await membersOf(guildId);
@@ -42,7 +42,7 @@ describe('worker: roster and gear changes', function () {
     const character = guild.roster.find((c) => c.name === member);
     guild.roster = guild.roster.filter((c) => c !== character);
 
-    await enqueueGuildSync(stack.queues.guildSync, { guild: guildRefOf(stack.sim, guildId), reason: 'manual' });
+    await guildSyncJob.enqueue(stack.queues, { guild: guildRefOf(stack.sim, guildId), reason: 'manual' });
     await waitForIdle(stack.queues);
 
     const row = (await membersOf(guildId)).find((m) => m.character_name === member);
@@ -58,7 +58,7 @@ describe('worker: roster and gear changes', function () {
     const after = expectedItemLevel(character);
     expect(after).to.be.greaterThan(before);
 
-    await enqueueCharacterRefresh(stack.queues.characterRefresh, { region: 'us', realm: character.realm.slug, name: character.name, reason: 'manual' }, PRIORITY.reader);
+    await characterRefreshJob.enqueue(stack.queues, { region: 'us', realm: character.realm.slug, name: character.name, reason: 'manual' }, { priority: PRIORITY.reader });
     await waitForIdle(stack.queues);
 
     const [row] = await sql<{ item_level: number; gm_ilvl: number; equipped: Array<{ slot: string; ilvl: number | null; item_id: number | null }>; history: number }>(
@@ -86,7 +86,7 @@ describe('worker: roster and gear changes', function () {
     stack.sim.removeMember(guildId, departed);
     stack.sim.setFaults({ outage: true });
     try {
-      const job = await syncFromGuildApi(stack.sim, stack.queues.guildSync, guildId);
+      const job = await syncFromGuildApi(stack.sim, stack.queues, guildId);
       await waitFor(async () => (await job.getState()) === 'completed', 10_000, 'the sync');
     } finally {
       stack.sim.setFaults({ outage: false });
@@ -103,7 +103,7 @@ describe('worker: roster and gear changes', function () {
 
   it('runs a sync of every tracked guild from the scheduler job', async () => {
     const [before] = await sql<{ last_synced_at: Date }>('select last_synced_at from guilds where id = $1', [guildId]);
-    await stack.queues.guildSync.add(SYNC_ALL_JOB, {});
+    await syncAllTrackedJob.enqueue(stack.queues, {});
     await waitForIdle(stack.queues);
     const [after] = await sql<{ last_synced_at: Date; sync_status: string }>('select last_synced_at, sync_status from guilds where id = $1', [guildId]);
     expect(after?.last_synced_at.getTime()).to.be.greaterThan(before?.last_synced_at.getTime() ?? 0);
