@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { Keys } from '../../../src/redis.js';
-import { enqueueCharacterRefresh, PRIORITY } from '../../../src/queue/character-refresh.js';
+import { characterRefreshJob, PRIORITY } from '../../../src/queue/character-refresh.js';
 import { findGuild, type SimGuild, type SimMembership } from '../../../src/sim/index.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { REDIS_URL } from '../../helpers/test-env.js';
@@ -41,8 +41,8 @@ describe('a guild sync drops only what changed', function () {
     stack.sim.addMember(guild.id, { characterName: 'Freshface', bnetId: 991_001, rankId: 4 }, { alsoBattleNet: true });
     stack.sim.removeMember(guild.id, leaver.characterName);
     const character = stack.sim.changeGear(guild.region, regeared.realmSlug, regeared.characterName);
-    await syncFromGuildApi(stack.sim, stack.queues.guildSync, guild.id);
-    await enqueueCharacterRefresh(stack.queues.characterRefresh, { region: guild.region, realm: regeared.realmSlug, name: regeared.characterName, reason: 'webhook' }, PRIORITY.webhook);
+    await syncFromGuildApi(stack.sim, stack.queues, guild.id);
+    await characterRefreshJob.enqueue(stack.queues, { region: guild.region, realm: regeared.realmSlug, name: regeared.characterName, reason: 'webhook' }, { priority: PRIORITY.webhook });
     await waitForIdle(stack.queues);
 
     const afterSync = await hits();
