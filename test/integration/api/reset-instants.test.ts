@@ -4,7 +4,7 @@ import { openOrm } from '../../../src/db/orm.js';
 import { saveSeasonPlan } from '../../../src/db/season-plans.js';
 import { formatNumber } from '../../../src/domain/format.js';
 import type { SeasonPlan } from '../../../src/domain/types.js';
-import { enqueueCharacterRefresh, PRIORITY } from '../../../src/queue/character-refresh.js';
+import { characterRefreshJob, PRIORITY } from '../../../src/queue/character-refresh.js';
 import { nameKey } from '../../../src/queue/schemas.js';
 import { findGuild } from '../../../src/sim/index.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
@@ -155,7 +155,7 @@ describe('the week turns at the reset instant (US Tuesday 15:00 UTC, EU Wednesda
 
     clock.set('2026-12-08T15:00:00Z');
     const m = findGuild(stack.sim.world, usGuild.id)!.members[0]!;
-    await enqueueCharacterRefresh(stack.queues.characterRefresh, { region: 'us', realm: usGuild.realm, name: m.characterName, reason: 'stale' }, PRIORITY.reader);
+    await characterRefreshJob.enqueue(stack.queues, { region: 'us', realm: usGuild.realm, name: m.characterName, reason: 'stale' }, { priority: PRIORITY.reader });
     await waitForIdle(stack.queues);
     const [after] = await sql<{ current_week: number; target_ilvl: number }>(
       `select p.current_week, p.target_ilvl from character_progress p join characters c on c.id = p.character_id
