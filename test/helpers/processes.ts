@@ -68,7 +68,7 @@ export async function startChild(
   });
 
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 20000);
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 45_000);
   for (;;) {
     if (hasExited) throw new Error(`${kind} exited during start-up:\n${logs.lines().slice(-20).join('\n')}`);
     try {

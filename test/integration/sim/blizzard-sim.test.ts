@@ -101,7 +101,9 @@ describe('simulated Battle.net', () => {
       expect(tooMany).to.equal(implied);
       expect(counters.overQuota).to.equal(implied);
       expect(counters.rateLimited).to.equal(implied);
-      expect(tooMany).to.be.at.least(100); // the burst really did land within a second or two
+      // On a quiet machine the burst lands within a second or two (about 200 refusals); on a busy one it
+      // spreads out. The exact count is what the equalities above check; this only says the quota was met.
+      expect(tooMany).to.be.at.least(1);
       const secondsUsed = Object.keys(counters.perSecond).length;
       if (secondsUsed === 1) expect(tooMany).to.equal(200);
     });
