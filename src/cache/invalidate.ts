@@ -38,6 +38,14 @@ export async function dropGuildResponses(redis: Redis, keys: Keys, guildIds: num
   await redis.unlink(...guildIds.map((id) => keys.guildResponses(id))).catch(() => undefined);
 }
 
+/**
+ * The guild's targets changed (its own plan was saved): every body that printed one goes, the character views
+ * too, which are found through the membership lookups, so those are dropped as well.
+ */
+export async function dropGuildTargets(redis: Redis, keys: Keys, guildId: number): Promise<void> {
+  await redis.unlink(keys.guildResponses(guildId), keys.guildMemberLookups(guildId)).catch(() => undefined);
+}
+
 /** Remembers a cached permission under its user, so every permission of that user can be dropped at once. */
 export async function rememberPermissionKey(redis: Redis, keys: Keys, bnetId: number, key: string, ttlSeconds: number): Promise<void> {
   const index = keys.userPermissions(bnetId);

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { dropGuildResponses } from '../../cache/invalidate.js';
+import { dropGuildTargets } from '../../cache/invalidate.js';
 import { appendGuildPlan } from '../../db/queries/guild-plans.js';
 import { guildPlanProblems, withoutSeasonPreSeason } from '../../domain/guild-plan.js';
 import { unprocessable } from '../../errors.js';
@@ -52,7 +52,7 @@ export function roadmapRoutes(deps: ApiDeps): Router {
       const plan = { expansionId: body.expansion_id, weeks: weeks.map(({ week, ilvlTarget }) => ({ week, targetIlvl: ilvlTarget })).sort((a, b) => a.week - b.week) };
       await fromDatabase(deps.logger, () => appendGuildPlan(deps.orm, access.guildId, plan, userOf(ctx).bnetId));
       // Every cached body of the guild carries targets; the next read recomputes them under the new plan.
-      await dropGuildResponses(deps.redis, deps.keys, [access.guildId]);
+      await dropGuildTargets(deps.redis, deps.keys, access.guildId);
       ctx.body = presentRoadmap(await deps.season.roadmap(region, access.guildId));
     },
   );

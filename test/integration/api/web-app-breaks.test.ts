@@ -89,6 +89,12 @@ describe("hool.gg's web app on its progress pages", function () {
 
   it("stores the Guild Master's own plan from the settings page, and every number of that guild follows it", async () => {
     const gm = gmOf(big);
+    // Read (and so cache) a character view first: saving the plan must not leave it on the old target.
+    const before = await call(`${url}/guilds/${big.id}/progress/characters`, asApp(gm));
+    const name = before.body.characters[0].character_name as string;
+    const cachedDetail = await call(`${url}/guilds/${big.id}/progress/character/${encodeURIComponent(name)}`, asApp(gm));
+    expect(cachedDetail.status).to.equal(200);
+    expect(cachedDetail.body.target_ilvl).to.not.equal(301);
     const roadmap = await call(`${url}/guilds/${big.id}/progress/roadmap`, asApp(gm));
     const week = roadmap.body.current_week as number;
     // What the settings page sends: the weeks it read (with every field), one target changed, one week added.
@@ -120,7 +126,6 @@ describe("hool.gg's web app on its progress pages", function () {
     const mine = await call(`${url}/guilds/${big.id}/progress/characters`, asApp(gm));
     expect(mine.body.target_ilvl).to.equal(301);
     for (const c of mine.body.characters) expect(c.progress.target_ilvl).to.equal(301);
-    const name = mine.body.characters[0].character_name as string;
     const detail = await call(`${url}/guilds/${big.id}/progress/character/${encodeURIComponent(name)}`, asApp(gm));
     expect(detail.body.target_ilvl).to.equal(301);
     expect(detail.body.character.progress.target_ilvl).to.equal(301);
