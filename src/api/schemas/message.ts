@@ -3,6 +3,8 @@ import { integerString, timestamp } from './common.js';
 
 export const MESSAGE_MAX_LENGTH = 2000;
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
  * The text is measured after trimming in code points (so an emoji is one character), but stored and returned
  * exactly as sent. Empty (or blanks only) clears the message: hool.gg's settings page saves "" to remove it.
@@ -12,6 +14,10 @@ const messageText = z.string().superRefine((value, ctx) => {
   // PostgreSQL text cannot hold U+0000; refused here rather than failing the insert.
   if (value.includes('\u0000')) {
     ctx.addIssue({ code: 'custom', input: value, message: 'must not contain NUL characters' });
+  } else if (LONE_SURROGATE.test(value)) {
+    // Half of a UTF-16 pair encodes no character: storing it would silently turn it into U+FFFD, so the text
+    // read back would not be the text sent.
+    ctx.addIssue({ code: 'custom', input: value, message: 'must be valid Unicode (no unpaired surrogate)' });
   } else if (length > MESSAGE_MAX_LENGTH) {
     ctx.addIssue({
       code: 'too_big', origin: 'string', maximum: MESSAGE_MAX_LENGTH, inclusive: true, input: value,

@@ -78,4 +78,17 @@ describe("the GM's message: PUT/GET /guilds/:id/progress/message and its history
     expectError(await put(gm, 'message=hello', 'text/plain'), 415, 'unsupported_media_type');
     expectError(await put(gm, JSON.stringify({ message: 'x'.repeat(17 * 1024) })), 413, 'payload_too_large');
   });
+
+  it('refuses text it could not store as sent (an unpaired surrogate, NUL) with 400, and keeps a valid pair', async () => {
+    const before = (await call(`${url}/guilds/${guild.id}/progress/message`, { headers: bearer(stack.sim.tokenFor(gm)) })).body.gm_message;
+    for (const raw of ['{"message": "half \\ud800 a pair"}', '{"message": "\\udc00 trailing half"}', '{"message": "nul \\u0000 inside"}']) {
+      const reply = await put(gm, raw);
+      expectError(reply, 400, 'invalid_parameter');
+      expect(reply.body.details[0]).to.include({ field: 'message', in: 'body' });
+    }
+    expect((await call(`${url}/guilds/${guild.id}/progress/message`, { headers: bearer(stack.sim.tokenFor(gm)) })).body.gm_message).to.equal(before);
+    const pair = await put(gm, '{"message": "a whole pair \\ud83d\\ude00"}');
+    expect(pair.status).to.equal(200);
+    expect(pair.body.gm_message).to.equal('a whole pair \u{1F600}');
+  });
 });
