@@ -59,6 +59,7 @@ const envSchema = z.object({
   PERMISSION_CACHE_TTL: positiveInt(60),
   GUILD_SYNC_INTERVAL: positiveInt(3600),
   INBOX_DRAIN_INTERVAL: positiveInt(60),
+  COMPARISON_NAMES_PER_DAY: positiveInt(50),
   DATABASE_QUERY_TIMEOUT_MS: positiveInt(3000),
   SCHEDULE_CHECK_INTERVAL: positiveInt(60),
   CHARACTER_WAIT_MS: positiveInt(4000),
@@ -111,6 +112,8 @@ export interface Config {
   notFoundCacheTtl: number;
   permissionCacheTtl: number;
   guildSyncInterval: number;
+  /** Distinct guilds one guild's members may compare against per (UTC) day; each new one can cost WarcraftLogs calls. */
+  comparisonNamesPerDay: number;
   /**
    * The api's client-side limit on each PostgreSQL query, in ms, so a database that stops answering gives 503
    * within seconds; the worker allows five times as long (its jobs are retried, nobody waits on them).
@@ -235,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     permissionCacheTtl: Math.min(e.PERMISSION_CACHE_TTL, 60),
     guildSyncInterval: e.GUILD_SYNC_INTERVAL,
     inboxDrainInterval: e.INBOX_DRAIN_INTERVAL,
+    comparisonNamesPerDay: e.COMPARISON_NAMES_PER_DAY,
     databaseQueryTimeoutMs: e.DATABASE_QUERY_TIMEOUT_MS,
     scheduleCheckInterval: e.SCHEDULE_CHECK_INTERVAL,
     characterWaitMs: e.CHARACTER_WAIT_MS,

@@ -73,6 +73,10 @@ export class Keys {
   quota(): string {
     return `${this.prefix}:quota`;
   }
+  /** The distinct guilds one guild compared itself with on one day. */
+  comparisonNames(guildId: number, day: string): string {
+    return `${this.prefix}:cmp-names:${guildId}:${day}`;
+  }
 }
 
 /** The field of a member's lookup in `Keys.guildMemberLookups`. */

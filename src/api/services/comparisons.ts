@@ -6,11 +6,12 @@ import type { ApiDeps } from '../deps.js';
 import type { GuildAccessState } from '../middleware/permission.js';
 import { presentComparison } from '../presenters/comparison.js';
 import type { ComparisonJson } from '../schemas/comparisons.js';
+import { spendComparisonName } from './comparison-budget.js';
 import { guildIdentity } from './guild-context.js';
 import { RefreshOnMissReader, type ReadTarget } from './refresh-on-miss.js';
 
 /** What the comparisons use of the api's services. */
-export type ComparisonDeps = Pick<ApiDeps, 'config' | 'clock' | 'logger' | 'orm' | 'redis' | 'queues' | 'comparisonEvents'>;
+export type ComparisonDeps = Pick<ApiDeps, 'config' | 'clock' | 'logger' | 'orm' | 'redis' | 'keys' | 'queues' | 'comparisonEvents'>;
 
 export type ComparisonResult = { kind: 'ok'; body: ComparisonJson } | { kind: 'pending' };
 
@@ -48,6 +49,7 @@ export class Comparisons {
 
   async get(access: GuildAccessState, ask: ComparisonAsk): Promise<ComparisonResult> {
     const payload = await this.target(access, ask);
+    await spendComparisonName(this.deps, access.guildId, `${payload.region}/${payload.realm}/${nameKey(payload.guildName)}`);
     const outcome = await this.reader.read(this.readTarget(payload));
     if (outcome.kind === 'pending') return outcome;
     return { kind: 'ok', body: presentComparison(outcome.row, outcome.fresh) };

@@ -60,3 +60,16 @@ export async function recordComparisonError(em: EntityManager, key: ComparisonKe
     [key.region, key.realm, key.guildNameKey, key.guildName, reason.slice(0, 1000), at],
   );
 }
+
+/**
+ * Drops not-found rows that never held a ranking once their window has passed: past it they answer nothing a
+ * miss would not, and names that do not exist would otherwise pile up without bound.
+ */
+export async function pruneNotFoundComparisons(em: EntityManager, notFoundBefore: Date): Promise<number> {
+  const rows = await query<{ id: string }>(
+    em,
+    `delete from guild_comparisons where fetch_status = 'not_found' and zone_id is null and fetched_at < ? returning id`,
+    [notFoundBefore],
+  );
+  return rows.length;
+}
