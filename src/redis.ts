@@ -20,7 +20,25 @@ export function createRedis(url: string, role: RedisRole, extra: RedisOptions = 
   const redis = new Redis(url, { ...common, ...byRole, ...extra });
   // ioredis emits 'error' while reconnecting; callers watch readiness through status, not these events.
   redis.on('error', () => undefined);
+  if (role === 'request') dropWhenCommandsTimeOut(redis);
   return redis;
+}
+
+/**
+ * A Redis that accepts connections but answers nothing (frozen, or a network black hole) would make every
+ * command of every request wait out its timeout, one after another. The first command that times out drops the
+ * connection instead: while it reconnects, and until Redis answers its ready check again, commands fail at once
+ * (no offline queue), so the api serves as it does when Redis is down rather than slowly.
+ */
+function dropWhenCommandsTimeOut(redis: Redis): void {
+  const send = redis.sendCommand.bind(redis);
+  redis.sendCommand = ((command, stream) => {
+    const sent = send(command, stream);
+    command.promise.catch((err: Error) => {
+      if (err.message === 'Command timed out' && redis.status === 'ready') redis.disconnect(true);
+    });
+    return sent;
+  }) as Redis['sendCommand'];
 }
 
 export function isRedisUp(redis: Redis): boolean {

@@ -77,6 +77,26 @@ describe('fault: Redis unreachable while the api and the worker run', function (
     }
   });
 
+  it('answers reads within seconds while Redis is frozen (connections open, nothing answers), as when it is down', async () => {
+    const name = guild.members.find((m) => m.bnetId === gm)!.characterName;
+    const paths = [`/guilds/${spec.id}/progress/character/${encodeURIComponent(name)}?realm=${spec.realm}`, `/guilds/${spec.id}/progress/members?sort=name`];
+    const replies: Array<{ status: number; ms: number }> = [];
+    proxy.freeze();
+    try {
+      for (let i = 0; i < 6; i += 1) {
+        for (const path of paths) replies.push(await call(`${apiUrl}${path}`, as(gm)));
+      }
+    } finally {
+      proxy.thaw();
+    }
+    // The first command to time out (1.5 s) drops the connection; from then on Redis counts as down.
+    expect(replies.map((r) => r.status)).to.deep.equal(replies.map(() => 200));
+    for (const reply of replies) expect(reply.ms).to.be.below(4000);
+    for (const reply of replies.slice(4)) expect(reply.ms, 'once the connection is dropped').to.be.below(1000);
+    await waitFor(async () => stack.api!.deps.redis.status === 'ready' || undefined, 15_000, 'the api back on Redis');
+    console.log(`      ${replies.length} reads during a Redis freeze: ${replies.map((r) => Math.round(r.ms)).join(', ')} ms`);
+  });
+
   it('serves reads straight from PostgreSQL, flagged stale, without caching or enqueueing anything', async () => {
     const before = await allQueues();
     const checksBefore = stack.sim.counters().guildApi.requests;
