@@ -7,8 +7,8 @@ import { testDatabaseUrl, testLogger } from '../helpers/test-env.js';
 import { guildFingerprint, sql, syncFromGuildApi, waitForIdle } from '../helpers/worker.js';
 import { jobStates, ownGuild, sleep } from './support.js';
 
-const MEMBERS = 300;
-const KILLS = 5;
+const MEMBERS = 400;
+const KILLS = 6;
 
 /** Rows of every table the sync and its refreshes write, for this guild's realm. */
 async function rowCounts(guildId: number, realm: string) {
@@ -37,12 +37,12 @@ async function forgetGuild(guildId: number, realm: string): Promise<void> {
 }
 
 /**
- * The worker is killed with SIGKILL five times at random moments while it syncs a 300-member guild, and
+ * The worker is killed with SIGKILL six times at random moments while it syncs a 400-member guild, and
  * restarted each time. Jobs held by a killed worker come back once their locks lapse; every write is an
  * idempotent upsert. Afterwards the projections must equal those of an uninterrupted run.
  */
-describe('fault: worker SIGKILL five times during a 300-member sync', function () {
-  this.timeout(150_000);
+describe('fault: worker SIGKILL six times during a 400-member sync', function () {
+  this.timeout(560_000);
   const spec = ownGuild(MEMBERS, 'Hard Stop');
   let stack: Stack;
   let child: ChildService | undefined;
