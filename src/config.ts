@@ -72,6 +72,7 @@ const envSchema = z.object({
   FORCE_HTTPS: optionalBool,
   TRUST_PROXY: optionalBool,
   RATE_LIMIT_PER_MINUTE: positiveInt(300),
+  FOLLOW_TEST_CLOCK: bool(false),
   SIM_PORT: positiveInt(5050),
 });
 
@@ -134,6 +135,11 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Each region's weekly reset instant (weekday and UTC time): the defaults, with any WEEKLY_RESET_* override. */
   weeklyResets: ResetSchedule;
+  /**
+   * Tests only (refused in production): business time follows the instant a test sets in Redis under the
+   * prefix, so separate api and worker processes move together.
+   */
+  followTestClock: boolean;
   /** Port of the built-in simulated upstreams started by `npm run dev`. */
   simPort: number;
   /** True when no upstream credentials are set outside production: the built-in simulators stand in. */
@@ -176,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     required('WARCRAFTLOGS_CLIENT_ID', e.WARCRAFTLOGS_CLIENT_ID, 'in production');
     required('WARCRAFTLOGS_CLIENT_SECRET', e.WARCRAFTLOGS_CLIENT_SECRET, 'in production');
   }
+  if (isProduction && e.FOLLOW_TEST_CLOCK) problems.push('FOLLOW_TEST_CLOCK: a test-only setting, refused in production');
   if (!e.BLIZZARD_API_BASE_URL.startsWith('http')) problems.push('BLIZZARD_API_BASE_URL: must be an http(s) URL');
   if ((e.QUEUE_DASHBOARD_USER === undefined) !== (e.QUEUE_DASHBOARD_PASSWORD === undefined)) {
     problems.push('QUEUE_DASHBOARD_USER/QUEUE_DASHBOARD_PASSWORD: set both or neither');
@@ -254,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     trustProxy: typeof e.TRUST_PROXY === 'boolean' ? e.TRUST_PROXY : isProduction,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     weeklyResets: resetSchedule(resetOverrides),
+    followTestClock: e.FOLLOW_TEST_CLOCK,
     simPort: e.SIM_PORT,
     usesSimulatedUpstreams,
   };

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { systemClock, type Clock } from '../clock.js';
+import type { Clock } from '../clock.js';
+import { processClock } from '../shared-test-clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { createMetrics, upstreamMetricsOf } from '../metrics.js';
@@ -37,7 +38,7 @@ export interface ApiStartOptions {
 }
 
 export async function buildApiDeps(config: Config, logger: Logger, options: ApiStartOptions = {}): Promise<ApiDeps> {
-  const clock = options.clock ?? systemClock;
+  const { clock, close: closeClock } = await processClock(config, options.clock);
   const orm = await openOrm({ databaseUrl: config.databaseUrl, poolMax: 20, logger, queryTimeoutMs: config.databaseQueryTimeoutMs });
   const redis = createRedis(config.redisUrl, 'request');
   // Requests arriving before the connection is up would be served as if Redis were down; a short wait avoids that.
@@ -79,7 +80,7 @@ export async function buildApiDeps(config: Config, logger: Logger, options: ApiS
     guildTracker: new GuildTracker({ config, clock, orm, redis, keys, queues, guildApi, logger }),
     responseCache: new ResponseCache(redis, keys, metrics, clock),
     season,
-    onClose: [],
+    onClose: [closeClock],
   };
 }
 

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Worker, type Job } from 'bullmq';
-import { systemClock, type Clock } from '../clock.js';
+import type { Clock } from '../clock.js';
+import { processClock } from '../shared-test-clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { createMetrics } from '../metrics.js';
@@ -60,7 +61,7 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
   // Without a listener BullMQ prints each reconnect error as a raw stack trace; a failed add() still rejects.
   for (const queue of Object.values(queues)) queue.on('error', () => undefined);
   const metrics = createMetrics('worker');
-  const clock = options.clock ?? systemClock;
+  const { clock, close: closeClock } = await processClock(config, options.clock);
   const ctx: WorkerContext = {
     config,
     clock,
@@ -71,7 +72,7 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
     redis,
     keys: new Keys(config.redisPrefix),
     queues,
-    onClose: [],
+    onClose: [closeClock],
     ...createUpstreamServices(config, logger, metrics, redis),
   };
   if (options.schedule !== false) {
