@@ -4,7 +4,7 @@ import { createLogger } from '../logger.js';
 import { openOrm } from '../db/orm.js';
 import { isDatabaseUp } from '../db/health.js';
 import { migrateUp } from '../db/migrate.js';
-import { saveSeasonPlan } from '../db/season-plans.js';
+import { saveSeasonPlan } from '../db/tables/weekly-targets.js';
 import { DEFAULT_SEASON_PLAN } from '../domain/season-plan.js';
 import { createRedis, pingRedis } from '../redis.js';
 import { startSimulator, type Simulator } from '../sim/index.js';

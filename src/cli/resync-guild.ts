@@ -1,6 +1,6 @@
 import { openOrm } from '../db/orm.js';
-import { findGuild } from '../db/projections/guilds.js';
-import { query } from '../db/projections/sql.js';
+import { query } from '../db/sql.js';
+import { findGuild } from '../db/tables/guilds.js';
 import { guildSyncJob } from '../queue/guild-sync.js';
 import { closeQueues, createQueueEvents, createQueues, QUEUE_NAMES } from '../queue/queues.js';
 import { createRedis } from '../redis.js';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { openOrm } from '../db/orm.js';
-import { planFromFile, saveSeasonPlan } from '../db/season-plans.js';
+import { planFromFile } from '../db/season-plans.js';
+import { saveSeasonPlan } from '../db/tables/weekly-targets.js';
 import { DEFAULT_SEASON_PLAN } from '../domain/season-plan.js';
 import { argValue, runCli } from './run-cli.js';
 

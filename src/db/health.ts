@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { query } from './sql.js';
 
 /** True when a trivial query answers within the time limit. */
 export async function isDatabaseUp(orm: MikroORM, timeoutMs = 1500): Promise<boolean> {
@@ -6,9 +7,7 @@ export async function isDatabaseUp(orm: MikroORM, timeoutMs = 1500): Promise<boo
   const timeout = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);
   });
-  const probe = orm.em
-    .getConnection()
-    .execute('select 1')
+  const probe = query(orm, 'select 1')
     .then(() => true)
     .catch(() => false);
   try {

@@ -1,7 +1,6 @@
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Logger } from '../logger.js';
-import { ALL_ENTITIES } from './entities/index.js';
 import { MIGRATIONS } from './migrations-list.js';
 
 export interface OrmOptions {
@@ -20,7 +19,8 @@ export interface OrmOptions {
 export function ormOptions({ databaseUrl, poolMax = 10, logger, queryTimeoutMs }: OrmOptions): Options {
   return {
     clientUrl: databaseUrl,
-    entities: ALL_ENTITIES,
+    // No entities: every table has a typed SQL module (src/db/tables); the ORM is the pool and the migrator.
+    entities: [],
     extensions: [Migrator],
     discovery: { warnWhenNoEntities: false },
     allowGlobalContext: false,

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Clock } from '../clock.js';
-import { loadSeasonPlans } from '../db/season-plans.js';
+import { loadSeasonPlans } from '../db/tables/weekly-targets.js';
 import type { RegionCode } from '../domain/regions.js';
 import type { ResetSchedule } from '../domain/resets.js';
 import { expansionIdOf } from '../domain/expansions.js';

@@ -1,7 +1,7 @@
 import {
   auditGear, auditRulesFor, gearPriorities, GEAR_SLOTS, itemLevel, trackOf, wornGear, type EquippedItem,
 } from '../domain/index.js';
-import type { GearSnapshot } from '../db/projections/character-progress.js';
+import type { GearSnapshot } from '../db/tables/character-progress.js';
 
 /**
  * Equipment as the character view serves it (SPEC §3), computed once here so the api only reads. Every one

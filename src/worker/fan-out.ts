@@ -1,4 +1,4 @@
-import type { CharacterRef } from '../db/projections/members.js';
+import type { CharacterRef } from '../db/tables/characters.js';
 import type { Logger } from '../logger.js';
 import { characterRefreshJob, characterRefreshPayloadSchema, type CharacterRefreshPayload } from '../queue/character-refresh.js';
 import type { Queues } from '../queue/queues.js';

@@ -2,7 +2,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
 import {
   loadWebhookEvent, markWebhookEventDone, pendingWebhookEvents, recordWebhookEventFailure, settleRosterChanges,
-} from '../db/queries/webhook-events.js';
+} from '../db/tables/processed-webhook-events.js';
 import { enqueueInboxEvent, type InboxEventPayload } from '../queue/inbox-event.js';
 import { eventJobId, webhookEnvelopeSchema, webhookEventSchema, type WebhookEvent } from '../queue/membership-event.js';
 import type { WorkerContext } from './context.js';

@@ -1,4 +1,4 @@
-import { pruneNotFoundComparisons } from '../db/projections/comparisons.js';
+import { pruneNotFoundComparisons } from '../db/tables/guild-comparisons.js';
 import type { WorkerContext } from './context.js';
 import { assertSchedules } from './scheduler.js';
 import { requeueFailedRefreshes } from './sweep.js';

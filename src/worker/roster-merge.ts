@@ -1,5 +1,4 @@
-import type { MemberIdentity } from '../db/projections/members.js';
-import { memberKey } from '../db/projections/members.js';
+import { memberKey, type MemberIdentity } from '../db/tables/characters.js';
 import type { GuildMember, GuildRef } from '../queue/schemas.js';
 import { nameKey } from '../queue/schemas.js';
 import type { GuildRosterMember } from '../upstream/blizzard/client.js';

@@ -5,7 +5,7 @@ import { loadConfig, type Config, type ConfigRole } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { openOrm } from '../../src/db/orm.js';
 import { migrateUp } from '../../src/db/migrate.js';
-import { saveSeasonPlan } from '../../src/db/season-plans.js';
+import { saveSeasonPlan } from '../../src/db/tables/weekly-targets.js';
 import { DEFAULT_SEASON_PLAN } from '../../src/domain/season-plan.js';
 
 /** The shared services the suite runs against; each run gets its own database and Redis key prefix. */

@@ -2,7 +2,7 @@ import type { Job, Queue } from 'bullmq';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { openOrm } from '../../src/db/orm.js';
-import { storeGuildApiRoster } from '../../src/db/queries/guild-api-rosters.js';
+import { storeGuildApiRoster } from '../../src/db/tables/guild-api-rosters.js';
 import { itemLevel } from '../../src/domain/index.js';
 import { guildSyncJob } from '../../src/queue/guild-sync.js';
 import type { Queues } from '../../src/queue/queues.js';

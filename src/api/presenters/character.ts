@@ -1,6 +1,6 @@
 import { progressFor } from '../../domain/progress.js';
 import type { CurrentWeek } from '../../domain/season.js';
-import type { CharacterRecord } from '../../db/queries/characters.js';
+import type { CharacterRecord } from '../../db/tables/characters.js';
 import type { GuildMember, GuildRef } from '../../queue/schemas.js';
 import type { SeasonNow } from '../../season/calendar.js';
 import type { CharacterDetailJson, CharacterProgressJson, MyCharactersJson } from '../schemas/characters.js';

@@ -1,4 +1,4 @@
-import type { ComparisonRecord } from '../../db/queries/comparisons.js';
+import type { ComparisonRecord } from '../../db/tables/guild-comparisons.js';
 import type { ComparisonJson } from '../schemas/comparisons.js';
 import type { FreshnessFields } from './character.js';
 

@@ -1,5 +1,5 @@
 import { STATUS_LABELS } from '../../domain/progress.js';
-import type { MemberRecord, OverviewCounts } from '../../db/queries/members.js';
+import type { MemberRecord, OverviewCounts } from '../../db/tables/guild-memberships-overview.js';
 import { knownOr } from './character.js';
 import type { MemberJson, MembersJson } from '../schemas/members.js';
 import type { SeasonNow } from '../../season/calendar.js';

@@ -1,4 +1,4 @@
-import type { MessageRecord } from '../../db/queries/messages.js';
+import type { MessageRecord } from '../../db/tables/guild-messages.js';
 import type { HistoryJson, MessageJson } from '../schemas/message.js';
 
 /** A version that is blank after trimming is a clear: readers see no message, the history keeps the write. */

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { appendMessage, findCurrentMessage, findMessageHistory } from '../../db/queries/messages.js';
+import { appendMessage, findCurrentMessage, findMessageHistory } from '../../db/tables/guild-messages.js';
 import type { ApiDeps } from '../deps.js';
 import { auth, userOf } from '../middleware/auth.js';
 import { jsonBody, requireJson } from '../middleware/body.js';

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { dropGuildTargets } from '../../cache/invalidate.js';
-import { appendGuildPlan } from '../../db/queries/guild-plans.js';
+import { appendGuildPlan } from '../../db/tables/guild-plans.js';
 import { guildPlanProblems, withoutSeasonPreSeason } from '../../domain/guild-plan.js';
 import { unprocessable } from '../../errors.js';
 import type { ApiDeps } from '../deps.js';

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Redis } from 'ioredis';
 import { dropGuildApiSnapshot, dropGuildResponses, dropPermissions } from '../../cache/invalidate.js';
-import { recordWebhookEvent } from '../../db/queries/webhook-events.js';
+import { recordWebhookEvent } from '../../db/tables/processed-webhook-events.js';
 import { AppError, serviceUnavailable, unprocessable } from '../../errors.js';
 import { enqueueInboxEvent } from '../../queue/inbox-event.js';
 import { webhookEnvelopeSchema, webhookEventSchema, type WebhookEvent } from '../../queue/membership-event.js';

@@ -1,5 +1,5 @@
-import { findCharacterForGuild, findOwnedCharacters, type CharacterRecord } from '../../db/queries/characters.js';
-import { hasMemberships } from '../../db/queries/members.js';
+import { findCharacterForGuild, findOwnedCharacters, type CharacterRecord } from '../../db/tables/characters.js';
+import { hasMemberships } from '../../db/tables/guild-memberships.js';
 import type { RegionCode } from '../../domain/types.js';
 import { notFound, serviceUnavailable } from '../../errors.js';
 import { characterJobKey, characterRefreshJob, PRIORITY } from '../../queue/character-refresh.js';

@@ -1,4 +1,4 @@
-import { findComparison, type ComparisonRecord } from '../../db/queries/comparisons.js';
+import { findComparison, type ComparisonRecord } from '../../db/tables/guild-comparisons.js';
 import { invalidInput, notFound, serviceUnavailable } from '../../errors.js';
 import { comparisonJobKey, guildComparisonJob, guildComparisonPayloadSchema, type GuildComparisonPayload } from '../../queue/guild-comparison.js';
 import { nameKey } from '../../queue/schemas.js';

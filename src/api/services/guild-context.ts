@@ -1,5 +1,5 @@
 import { invalidInput } from '../../errors.js';
-import { findGuild } from '../../db/queries/guilds.js';
+import { findGuild } from '../../db/tables/guilds.js';
 import type { RegionCode } from '../../domain/types.js';
 import { regionSchema } from '../../queue/schemas.js';
 import type { ApiDeps } from '../deps.js';

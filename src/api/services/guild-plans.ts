@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { findGuildPlan } from '../../db/queries/guild-plans.js';
+import { findGuildPlan } from '../../db/tables/guild-plans.js';
 import { guildSeasonPlan } from '../../domain/guild-plan.js';
 import type { SeasonPlan } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
-import { storeGuildApiRoster } from '../../db/queries/guild-api-rosters.js';
+import { storeGuildApiRoster } from '../../db/tables/guild-api-rosters.js';
 import type { Logger } from '../../logger.js';
 import { guildSyncJob } from '../../queue/guild-sync.js';
 import type { Queues } from '../../queue/queues.js';

@@ -1,4 +1,4 @@
-import { countGuildMembers, findGuildMembers, type MemberSortKey } from '../../db/queries/members.js';
+import { countGuildMembers, findGuildMembers, type MemberSortKey } from '../../db/tables/guild-memberships-overview.js';
 import type { ApiDeps } from '../deps.js';
 import type { GuildAccessState } from '../middleware/permission.js';
 import { presentOverview } from '../presenters/members.js';

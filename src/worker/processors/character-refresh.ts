@@ -1,9 +1,8 @@
 import { UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
 import { dropCharacterResponses } from '../../cache/invalidate.js';
-import { markCharacterNotFound, recordCharacterError } from '../../db/projections/character-failures.js';
-import {
-  findStoredCharacter, saveCharacterProjection, type CharacterIdentity, type CharacterKey, type StoredCharacter,
-} from '../../db/projections/character-progress.js';
+import { markCharacterNotFound, recordCharacterError, saveCharacterProjection } from '../../db/character-projection.js';
+import { findStoredCharacter, type StoredCharacter } from '../../db/tables/character-progress.js';
+import type { CharacterIdentity, CharacterKey } from '../../db/tables/characters.js';
 import { isKnownMissing, progressFor, roleOf, weekAt } from '../../domain/index.js';
 import type { CharacterRefreshPayload } from '../../queue/character-refresh.js';
 import { nameKey } from '../../queue/schemas.js';

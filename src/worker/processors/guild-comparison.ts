@@ -1,7 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job, type WorkerOptions } from 'bullmq';
 import {
   markComparisonNotFound, recordComparisonError, saveComparison, type ComparisonKey,
-} from '../../db/projections/comparisons.js';
+} from '../../db/tables/guild-comparisons.js';
 import type { GuildComparisonPayload } from '../../queue/guild-comparison.js';
 import { nameKey } from '../../queue/schemas.js';
 import type { WorkerContext } from '../context.js';

@@ -2,11 +2,10 @@ import { DelayedError, type Job, type WorkerOptions } from 'bullmq';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { dropGuildResponses, dropMemberResponses } from '../../cache/invalidate.js';
-import { recordGuildSynced, trackedGuilds, upsertGuild } from '../../db/projections/guilds.js';
-import { freshGuildApiRoster, lockGuildMembership, recordMembershipAsOf } from '../../db/projections/member-events.js';
-import {
-  currentMembers, markLeavers, memberKey, membersDueForRefresh, upsertCharacters, upsertMemberships,
-} from '../../db/projections/members.js';
+import { memberKey, upsertCharacters } from '../../db/tables/characters.js';
+import { freshGuildApiRoster } from '../../db/tables/guild-api-rosters.js';
+import { currentMembers, markLeavers, membersDueForRefresh, upsertMemberships } from '../../db/tables/guild-memberships.js';
+import { lockGuildMembership, recordGuildSynced, recordMembershipAsOf, trackedGuilds, upsertGuild } from '../../db/tables/guilds.js';
 import { PRIORITY } from '../../queue/character-refresh.js';
 import { guildSyncJob, type GuildSyncPayload } from '../../queue/guild-sync.js';
 import { guildMemberSchema, type GuildRef } from '../../queue/schemas.js';

@@ -1,9 +1,9 @@
 import type { WorkerOptions } from 'bullmq';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { dropGuildResponses, dropMemberResponses } from '../../cache/invalidate.js';
-import { findGuild } from '../../db/projections/guilds.js';
-import { changeRank, isNewestEvent, lockGuildMembership, recordLeave } from '../../db/projections/member-events.js';
-import { charactersOwnedBy, memberKey, upsertCharacters, upsertMemberships } from '../../db/projections/members.js';
+import { charactersOwnedBy, memberKey, upsertCharacters } from '../../db/tables/characters.js';
+import { changeRank, isNewestEvent, recordLeave, upsertMemberships } from '../../db/tables/guild-memberships.js';
+import { findGuild, lockGuildMembership } from '../../db/tables/guilds.js';
 import { PRIORITY } from '../../queue/character-refresh.js';
 import { guildSyncJob } from '../../queue/guild-sync.js';
 import type { WebhookEvent } from '../../queue/membership-event.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { markComparisonNotFound, pruneNotFoundComparisons, saveComparison } from '../../../src/db/projections/comparisons.js';
+import { markComparisonNotFound, pruneNotFoundComparisons, saveComparison } from '../../../src/db/tables/guild-comparisons.js';
 import { findGuild } from '../../../src/sim/index.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { sql } from '../../helpers/worker.js';

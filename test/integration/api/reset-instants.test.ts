@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ManualClock } from '../../../src/clock.js';
 import { openOrm } from '../../../src/db/orm.js';
-import { saveSeasonPlan } from '../../../src/db/season-plans.js';
+import { saveSeasonPlan } from '../../../src/db/tables/weekly-targets.js';
 import { formatNumber } from '../../../src/domain/format.js';
 import type { SeasonPlan } from '../../../src/domain/types.js';
 import { characterRefreshJob, PRIORITY } from '../../../src/queue/character-refresh.js';

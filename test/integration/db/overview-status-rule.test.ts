@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { openOrm, type MikroORM } from '../../../src/db/orm.js';
-import { countGuildMembers, findGuildMembers } from '../../../src/db/queries/members.js';
+import { query } from '../../../src/db/sql.js';
+import { countGuildMembers, findGuildMembers } from '../../../src/db/tables/guild-memberships-overview.js';
 import { progressFor } from '../../../src/domain/progress.js';
 import { testDatabaseUrl, uniqueId } from '../../helpers/test-env.js';
 
@@ -20,14 +21,15 @@ describe('overview gap and status in SQL', () => {
 
   async function guildWith(itemLevels: Array<number | null>): Promise<number> {
     const guildId = uniqueId();
-    const conn = orm.em.getConnection();
-    await conn.execute(`insert into guilds (id, name, realm_slug, region) values (?, 'Rule Check', 'area-52', 'us')`, [guildId]);
+    await query(orm, `insert into guilds (id, name, realm_slug, region) values (?, 'Rule Check', 'area-52', 'us')`, [guildId]);
     for (const [i, itemLevel] of itemLevels.entries()) {
-      const [character] = await conn.execute<{ id: number }[]>(
+      const [character] = await query<{ id: number }>(
+        orm,
         `insert into characters (region, realm_slug, name_key, name) values ('us', 'area-52', ?, ?) returning id`,
         [`rule${guildId}n${i}`, `Rule${guildId}n${i}`],
       );
-      await conn.execute(
+      await query(
+        orm,
         `insert into guild_memberships (guild_id, character_id, character_name, realm_slug, item_level, rank_id) values (?, ?, ?, 'area-52', ?, 3)`,
         [guildId, character!.id, `Rule${guildId}n${i}`, itemLevel],
       );

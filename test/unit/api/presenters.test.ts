@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { membersCsv, presentOverview } from '../../../src/api/presenters/members.js';
 import { presentMyCharacters, presentProgress } from '../../../src/api/presenters/character.js';
-import type { MemberRecord } from '../../../src/db/queries/members.js';
+import type { MemberRecord } from '../../../src/db/tables/guild-memberships-overview.js';
 import type { SeasonNow } from '../../../src/season/calendar.js';
 
 const season: SeasonNow = {

@@ -1,4 +1,23 @@
-import { execute, toNumber, type Db } from './connection.js';
+import { query, toNumber, type Db } from '../sql.js';
+import { col, defineTable, type Row } from '../table.js';
+
+/**
+ * The webhook inbox: every accepted event with its payload and processing state, keyed by guild-api's id so a
+ * redelivery is accepted and ignored. `seq` is assigned by the database in arrival order.
+ */
+export const processedWebhookEventsTable = defineTable('processed_webhook_events', {
+  id: col.text(),
+  seq: col.bigint().defaulted(),
+  type: col.text(),
+  guild_id: col.integer().nullable(),
+  occurred_at: col.timestamptz().nullable(),
+  payload: col.jsonb().nullable(),
+  state: col.text<'pending' | 'done' | 'failed'>().defaulted(),
+  attempts: col.integer().defaulted(),
+  last_error: col.text().nullable(),
+  received_at: col.timestamptz().defaulted(),
+  processed_at: col.timestamptz().nullable(),
+});
 
 /** An accepted webhook event as the inbox holds it; `seq` orders events by arrival. */
 export interface InboxEventRef {
@@ -14,15 +33,8 @@ export interface InboxEvent extends InboxEventRef {
   attempts: number;
 }
 
-interface InboxRow {
-  seq: string;
-  id: string;
-  type: string;
-  guild_id: number | null;
-  state?: InboxEvent['state'];
-  payload?: unknown;
-  attempts?: number;
-}
+type InboxRow = Pick<Row<typeof processedWebhookEventsTable>, 'seq' | 'id' | 'type' | 'guild_id'> &
+  Partial<Pick<Row<typeof processedWebhookEventsTable>, 'state' | 'payload' | 'attempts'>>;
 
 const refOf = (row: InboxRow): InboxEventRef => ({ seq: toNumber(row.seq) as number, id: row.id, type: row.type, guildId: row.guild_id });
 
@@ -34,7 +46,7 @@ export async function recordWebhookEvent(
   db: Db,
   event: { id: string; type: string; guildId: number; occurredAt: string; payload: unknown },
 ): Promise<InboxEventRef | undefined> {
-  const rows = await execute<InboxRow>(
+  const rows = await query<InboxRow>(
     db,
     `insert into processed_webhook_events (id, type, guild_id, occurred_at, payload, state)
      values (?, ?, ?, ?, ?::jsonb, 'pending')
@@ -47,7 +59,7 @@ export async function recordWebhookEvent(
 
 /** Events not yet applied, oldest first. */
 export async function pendingWebhookEvents(db: Db, limit: number): Promise<InboxEventRef[]> {
-  const rows = await execute<InboxRow>(
+  const rows = await query<InboxRow>(
     db,
     `select seq, id, type, guild_id from processed_webhook_events where state = 'pending' order by seq limit ?`,
     [limit],
@@ -56,7 +68,7 @@ export async function pendingWebhookEvents(db: Db, limit: number): Promise<Inbox
 }
 
 export async function loadWebhookEvent(db: Db, seq: number): Promise<InboxEvent | undefined> {
-  const rows = await execute<InboxRow>(
+  const rows = await query<InboxRow>(
     db,
     'select seq, id, type, guild_id, state, payload, attempts from processed_webhook_events where seq = ?',
     [seq],
@@ -67,12 +79,12 @@ export async function loadWebhookEvent(db: Db, seq: number): Promise<InboxEvent 
 }
 
 export async function markWebhookEventDone(db: Db, seq: number): Promise<void> {
-  await execute(db, `update processed_webhook_events set state = 'done', processed_at = now(), last_error = null where seq = ?`, [seq]);
+  await query(db, `update processed_webhook_events set state = 'done', processed_at = now(), last_error = null where seq = ?`, [seq]);
 }
 
 /** Counts a failed attempt; the last one leaves the event failed for an operator to look at. */
 export async function recordWebhookEventFailure(db: Db, seq: number, error: string, isFinal: boolean): Promise<void> {
-  await execute(
+  await query(
     db,
     `update processed_webhook_events
      set attempts = attempts + 1, last_error = ?, state = case when ? then 'failed' else state end
@@ -86,7 +98,7 @@ export async function recordWebhookEventFailure(db: Db, seq: number, error: stri
  * them, since it reads the whole roster as it is then.
  */
 export async function settleRosterChanges(db: Db, guildId: number): Promise<number> {
-  const rows = await execute<{ seq: string }>(
+  const rows = await query<{ seq: string }>(
     db,
     `update processed_webhook_events set state = 'done', processed_at = now()
      where guild_id = ? and type = 'guild.roster_changed' and state = 'pending'

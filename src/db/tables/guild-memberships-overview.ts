@@ -1,5 +1,5 @@
 import type { Status } from '../../domain/types.js';
-import { execute, toIso, type Db } from './connection.js';
+import { query, toIso, type Db } from '../sql.js';
 
 export type MemberSortKey = 'ilvl' | 'name' | 'class' | 'gap' | 'rank';
 
@@ -100,7 +100,7 @@ interface MemberRow {
 export async function findGuildMembers(db: Db, q: OverviewQuery): Promise<MemberRecord[]> {
   const filter = filterSql(q);
   const direction = q.order === 'asc' ? 'asc' : 'desc';
-  const rows = await execute<MemberRow>(
+  const rows = await query<MemberRow>(
     db,
     `select r.* from (${MEMBERS}) r
       where ${filter.sql}
@@ -135,7 +135,7 @@ interface CountsRow {
 /** Counts for the whole guild (the summary) and for the filtered rows (pagination), in one pass. */
 export async function countGuildMembers(db: Db, q: Omit<OverviewQuery, 'sort' | 'order' | 'limit' | 'offset'>): Promise<OverviewCounts> {
   const filter = filterSql(q);
-  const [row] = await execute<CountsRow>(
+  const [row] = await query<CountsRow>(
     db,
     `select count(*) filter (where ${filter.sql}) as matching,
             count(*) as total,
@@ -156,8 +156,3 @@ export async function countGuildMembers(db: Db, q: Omit<OverviewQuery, 'sort' | 
   };
 }
 
-/** Whether any membership of the guild was ever written: false until its first sync has run. */
-export async function hasMemberships(db: Db, guildId: number): Promise<boolean> {
-  const [row] = await execute<{ found: boolean }>(db, 'select exists (select 1 from guild_memberships where guild_id = ?) as found', [guildId]);
-  return row?.found ?? false;
-}

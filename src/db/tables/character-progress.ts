@@ -1,0 +1,189 @@
+import { assignStampingChanges, query, toId, type Db } from '../sql.js';
+import { col, defineTable, type Row } from '../table.js';
+import type { CharacterIdentity, CharacterKey } from './characters.js';
+
+export type FetchStatus = 'pending' | 'ok' | 'not_found' | 'error';
+
+/** The full projection of one character: what the character view serves. Written only by the worker. */
+export const characterProgressTable = defineTable('character_progress', {
+  character_id: col.bigint(),
+  fetch_status: col.text<FetchStatus>().defaulted(),
+  item_level: col.double().nullable(),
+  equipped_items: col.jsonb<unknown[]>().defaulted(),
+  gear_priorities: col.jsonb<unknown[]>().defaulted(),
+  audit: col.jsonb<Record<string, unknown>>().nullable(),
+  target_ilvl: col.double().nullable(),
+  current_week: col.integer().nullable(),
+  gap: col.double().nullable(),
+  status: col.text().defaulted(),
+  fetched_at: col.timestamptz().nullable(),
+  last_modified: col.text().nullable(),
+  profile_last_modified: col.text().nullable(),
+  last_error: col.text().nullable(),
+  last_error_at: col.timestamptz().nullable(),
+  not_found_at: col.timestamptz().nullable(),
+  updated_at: col.timestamptz().defaulted(),
+});
+
+type ProgressRow = Row<typeof characterProgressTable>;
+
+/** What a refresh needs to know of the stored character before it calls Battle.net. */
+export interface StoredCharacter extends CharacterIdentity {
+  id: number;
+  fetchStatus: FetchStatus | null;
+  fetchedAt: Date | null;
+  itemLevel: number | null;
+  /** Last-Modified of the equipment and of the profile, for If-Modified-Since. */
+  lastModified: string | null;
+  profileLastModified: string | null;
+}
+
+/** A freshly fetched equipment and everything computed from it. */
+export interface GearSnapshot {
+  itemLevel: number;
+  equippedItems: unknown[];
+  gearPriorities: unknown[];
+  audit: Record<string, unknown>;
+  lastModified: string | null;
+}
+
+export interface ProgressSnapshot {
+  itemLevel: number | null;
+  targetIlvl: number;
+  currentWeek: number;
+  gap: number | null;
+  status: string;
+}
+
+/** One successful fetch: the profile's validator, the new gear (or null when unchanged) and the progress. */
+export interface FetchedProgress {
+  profileLastModified: string | null;
+  gear: GearSnapshot | null;
+  progress: ProgressSnapshot;
+  fetchedAt: Date;
+}
+
+export async function findStoredCharacter(db: Db, key: CharacterKey): Promise<StoredCharacter | undefined> {
+  const [row] = await query<{
+    id: string; name: string; blizzard_id: string | null; class_name: string | null; spec_name: string | null; role: string | null;
+    level: number | null; fetch_status: FetchStatus | null; fetched_at: Date | null; item_level: number | null; last_modified: string | null;
+    profile_last_modified: string | null;
+  }>(
+    db,
+    `select c.id, c.name, c.blizzard_id, c.class_name, c.spec_name, c.role, c.level,
+            p.fetch_status, p.fetched_at, p.item_level, p.last_modified, p.profile_last_modified
+     from characters c left join character_progress p on p.character_id = c.id
+     where c.region = ? and c.realm_slug = ? and c.name_key = ?`,
+    [key.region, key.realm, key.nameKey],
+  );
+  if (!row) return undefined;
+  return {
+    id: toId(row.id),
+    name: row.name,
+    blizzardId: row.blizzard_id === null ? null : toId(row.blizzard_id),
+    className: row.class_name,
+    specName: row.spec_name,
+    role: row.role,
+    level: row.level,
+    fetchStatus: row.fetch_status,
+    fetchedAt: row.fetched_at === null ? null : new Date(row.fetched_at),
+    itemLevel: row.item_level,
+    lastModified: row.last_modified,
+    profileLastModified: row.profile_last_modified,
+  };
+}
+
+/** Columns whose change counts as a change of the projection; fetched_at and the error columns do not. */
+const progressColumns = (source: string) =>
+  (['target_ilvl', 'current_week', 'gap', 'status', 'profile_last_modified'] as const satisfies ReadonlyArray<keyof ProgressRow>).map(
+    (c) => [c, `${source}.${c}`] as const,
+  );
+
+const CLEARS_ERRORS = ['last_error = null', 'last_error_at = null'];
+
+/** Writes a fetch: with new gear the whole projection, else only what moves without a change on Battle.net. */
+export function saveFetchedProgress(db: Db, characterId: number, fetched: FetchedProgress): Promise<void> {
+  return fetched.gear ? upsertProgressWithGear(db, characterId, fetched, fetched.gear) : updateProgressOnly(db, characterId, fetched);
+}
+
+async function upsertProgressWithGear(db: Db, characterId: number, p: FetchedProgress, gear: GearSnapshot): Promise<void> {
+  const assignments = assignStampingChanges(
+    'cp',
+    [
+      ['fetch_status', 'excluded.fetch_status'],
+      ['item_level', 'excluded.item_level'],
+      ['equipped_items', 'excluded.equipped_items'],
+      ['gear_priorities', 'excluded.gear_priorities'],
+      ['audit', 'excluded.audit'],
+      ['last_modified', 'excluded.last_modified'],
+      ['not_found_at', 'null::timestamptz'],
+      ...progressColumns('excluded'),
+    ],
+    ['fetched_at = excluded.fetched_at', ...CLEARS_ERRORS],
+  );
+  await query(
+    db,
+    `insert into character_progress as cp (character_id, fetch_status, item_level, equipped_items, gear_priorities, audit,
+       last_modified, target_ilvl, current_week, gap, status, profile_last_modified, fetched_at)
+     values (?, 'ok', ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)
+     on conflict (character_id) do update set ${assignments}`,
+    [
+      characterId, gear.itemLevel, JSON.stringify(gear.equippedItems), JSON.stringify(gear.gearPriorities), JSON.stringify(gear.audit),
+      gear.lastModified, p.progress.targetIlvl, p.progress.currentWeek, p.progress.gap, p.progress.status, p.profileLastModified, p.fetchedAt,
+    ],
+  );
+}
+
+/**
+ * Equipment unchanged: the stored gear stays, but the week's target (and so gap and status) is re-applied,
+ * since a new week moves the target without any change on Battle.net.
+ */
+async function updateProgressOnly(db: Db, characterId: number, p: FetchedProgress): Promise<void> {
+  const assignments = assignStampingChanges(
+    'cp',
+    [['fetch_status', "'ok'"], ['not_found_at', 'null::timestamptz'], ...progressColumns('v')],
+    ['fetched_at = v.fetched_at', ...CLEARS_ERRORS],
+  );
+  await query(
+    db,
+    `update character_progress cp set ${assignments}
+     from (select ?::float8 as target_ilvl, ?::int as current_week, ?::float8 as gap, ?::text as status,
+                  ?::text as profile_last_modified, ?::timestamptz as fetched_at) v
+     where cp.character_id = ?`,
+    [p.progress.targetIlvl, p.progress.currentWeek, p.progress.gap, p.progress.status, p.profileLastModified, p.fetchedAt, characterId],
+  );
+}
+
+/**
+ * Battle.net does not know the character. Its validators are dropped, so a character that comes back is
+ * fetched in full; the last data stays for history but fetch_status tells readers to answer 404.
+ */
+export async function markProgressNotFound(db: Db, characterId: number, at: Date): Promise<void> {
+  await query(
+    db,
+    `insert into character_progress as cp (character_id, fetch_status, not_found_at, fetched_at)
+     values (?, 'not_found', ?, ?)
+     on conflict (character_id) do update set
+       fetch_status = 'not_found', fetched_at = excluded.fetched_at, last_modified = null, profile_last_modified = null,
+       last_error = null, last_error_at = null,
+       not_found_at = case when cp.fetch_status = 'not_found' then cp.not_found_at else excluded.not_found_at end,
+       updated_at = case when cp.fetch_status = 'not_found' then cp.updated_at else now() end`,
+    [characterId, at, at],
+  );
+}
+
+/**
+ * A fetch failed. The last good data stays and is served as stale; only a character with nothing good
+ * stored is marked 'error', so readers can answer 503 instead of waiting for data that is not coming.
+ */
+export async function recordProgressError(db: Db, characterId: number, reason: string, at: Date): Promise<void> {
+  await query(
+    db,
+    `insert into character_progress as cp (character_id, fetch_status, last_error, last_error_at)
+     values (?, 'error', ?, ?)
+     on conflict (character_id) do update set
+       last_error = excluded.last_error, last_error_at = excluded.last_error_at,
+       fetch_status = case when cp.fetch_status in ('ok', 'not_found') then cp.fetch_status else 'error' end`,
+    [characterId, reason.slice(0, 1000), at],
+  );
+}

@@ -1,0 +1,75 @@
+import type { GuildRef } from '../../queue/schemas.js';
+import { query, updateIfChanged, type Db } from '../sql.js';
+import { col, defineTable, type Row } from '../table.js';
+
+/** A guild progress-api tracks; id is guild-api's id. Creating the row is what makes a guild tracked. */
+export const guildsTable = defineTable('guilds', {
+  id: col.integer(),
+  name: col.text(),
+  realm_slug: col.text(),
+  region: col.text(),
+  tracked_at: col.timestamptz().defaulted(),
+  last_synced_at: col.timestamptz().nullable(),
+  sync_status: col.text<'pending' | 'ok' | 'not_found' | 'partial' | 'error'>().defaulted(),
+  last_error: col.text().nullable(),
+  /** When the guild-api member list the membership was last rebuilt from was read; older events change nothing. */
+  membership_as_of: col.timestamptz().nullable(),
+  updated_at: col.timestamptz().defaulted(),
+});
+
+type GuildRow = Pick<Row<typeof guildsTable>, 'id' | 'name' | 'realm_slug' | 'region'>;
+
+const toRef = (row: GuildRow): GuildRef => ({
+  id: row.id,
+  name: row.name,
+  realm: row.realm_slug,
+  region: row.region as GuildRef['region'],
+});
+
+/** The scheduler syncs every guild in this table. */
+export async function upsertGuild(db: Db, guild: GuildRef): Promise<void> {
+  await query(
+    db,
+    `insert into guilds as g (id, name, realm_slug, region) values (?, ?, ?, ?)
+     on conflict (id) do update ${updateIfChanged('g', [
+       ['name', 'excluded.name'],
+       ['realm_slug', 'excluded.realm_slug'],
+       ['region', 'excluded.region'],
+     ])}`,
+    [guild.id, guild.name, guild.realm, guild.region],
+  );
+}
+
+/** The tracked guild as the worker last synced it. */
+export async function findGuild(db: Db, guildId: number): Promise<GuildRef | undefined> {
+  const [row] = await query<GuildRow>(db, 'select id, name, realm_slug, region from guilds where id = ?', [guildId]);
+  return row ? toRef(row) : undefined;
+}
+
+export async function trackedGuilds(db: Db): Promise<GuildRef[]> {
+  const rows = await query<GuildRow>(db, 'select id, name, realm_slug, region from guilds order by id');
+  return rows.map(toRef);
+}
+
+export async function recordGuildSynced(db: Db, guildId: number, status: 'ok' | 'not_found' | 'partial'): Promise<void> {
+  await query(db, `update guilds set last_synced_at = now(), sync_status = ?, last_error = null where id = ?`, [status, guildId]);
+}
+
+/**
+ * Locks the guild's row for the rest of the transaction, so a guild's syncs and events apply one at a time
+ * and always in the same lock order (guild first, then memberships). Returns when the guild's membership
+ * was last rebuilt from a guild-api list, or undefined when the guild is not tracked.
+ */
+export async function lockGuildMembership(db: Db, guildId: number): Promise<{ membershipAsOf: Date | null } | undefined> {
+  const [row] = await query<Pick<Row<typeof guildsTable>, 'membership_as_of'>>(db, 'select membership_as_of from guilds where id = ? for update', [guildId]);
+  return row ? { membershipAsOf: row.membership_as_of } : undefined;
+}
+
+/** Records that the guild's membership now is guild-api's list read at `readAt`. */
+export async function recordMembershipAsOf(db: Db, guildId: number, readAt: Date): Promise<void> {
+  await query(
+    db,
+    'update guilds set membership_as_of = ? where id = ? and (membership_as_of is null or membership_as_of < ?)',
+    [readAt, guildId, readAt],
+  );
+}

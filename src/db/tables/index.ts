@@ -1,0 +1,18 @@
+import { characterProgressTable } from './character-progress.js';
+import { charactersTable } from './characters.js';
+import { guildApiRostersTable } from './guild-api-rosters.js';
+import { guildComparisonsTable } from './guild-comparisons.js';
+import { guildMembershipsTable } from './guild-memberships.js';
+import { guildMessagesTable } from './guild-messages.js';
+import { guildPlansTable } from './guild-plans.js';
+import { guildsTable } from './guilds.js';
+import { itemLevelHistoryTable } from './item-level-history.js';
+import { processedWebhookEventsTable } from './processed-webhook-events.js';
+import { weeklyTargetsTable } from './weekly-targets.js';
+
+/** Every table the migrations create, as its module declares it (the schema test compares the two). */
+export const ALL_TABLES = [
+  guildsTable, charactersTable, characterProgressTable, guildMembershipsTable, itemLevelHistoryTable,
+  weeklyTargetsTable, guildMessagesTable, guildComparisonsTable, processedWebhookEventsTable, guildApiRostersTable,
+  guildPlansTable,
+] as const;
