@@ -50,17 +50,14 @@ describe('error bodies', () => {
     expect(await res.json()).to.deep.equal({ error: 'Not found', code: 'not_found' });
   });
 
-  it('gives malformed JSON 400, never 500', async () => {
-    const res = await fetch(`${api.url}/health`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' });
-    expect(res.status).to.equal(400);
-    expect(await res.json()).to.deep.equal({ error: 'Malformed JSON body', code: 'malformed_json' });
-  });
-
-  it('gives a body over the limit 413', async () => {
-    const big = JSON.stringify({ message: 'x'.repeat(20 * 1024) });
-    const res = await fetch(`${api.url}/health`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
-    expect(res.status).to.equal(413);
-    expect(await res.json()).to.deep.include({ code: 'payload_too_large' });
+  // Malformed and oversized bodies on routes that take one are covered with those routes (message, webhooks).
+  it('never reads a body sent to a route that takes none: malformed or oversized, POST /health is 405', async () => {
+    for (const body of ['{"a":', JSON.stringify({ message: 'x'.repeat(20 * 1024) })]) {
+      const res = await fetch(`${api.url}/health`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(res.status).to.equal(405);
+      expect(res.headers.get('allow')).to.match(/GET/);
+      expect(await res.json()).to.include({ code: 'method_not_allowed' });
+    }
   });
 
   it('gives a wrong method on a known route 405 with an Allow header', async () => {
