@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { ManualClock } from '../../src/clock.js';
 import { openOrm } from '../../src/db/orm.js';
-import { saveSeasonPlan } from '../../src/db/season-plans.js';
+import { saveSeasonPlan } from '../../src/db/tables/weekly-targets.js';
 import { weekAt, type RegionCode, type SeasonPlan } from '../../src/domain/index.js';
 import { syncAllTrackedJob } from '../../src/queue/guild-sync.js';
 import { rankName } from '../../src/sim/catalog.js';
