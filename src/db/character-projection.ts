@@ -22,15 +22,8 @@ export async function saveCharacterProjection(em: EntityManager, p: CharacterPro
   return em.transactional(async (tx) => {
     const characterId = await upsertCharacterIdentity(tx, p.key, p.identity);
     await saveFetchedProgress(tx, characterId, p);
-    if (p.progress.itemLevel !== null) await recordItemLevel(tx, characterId, p.day, p.progress.itemLevel);
-    return copyProgressToMemberships(tx, characterId, {
-      identity: p.identity,
-      itemLevel: p.progress.itemLevel,
-      targetIlvl: p.progress.targetIlvl,
-      gap: p.progress.gap,
-      status: p.progress.status,
-      fetchedAt: p.fetchedAt,
-    });
+    if (p.itemLevel !== null) await recordItemLevel(tx, characterId, p.day, p.itemLevel);
+    return copyProgressToMemberships(tx, characterId, { identity: p.identity, itemLevel: p.itemLevel, fetchedAt: p.fetchedAt });
   });
 }
 

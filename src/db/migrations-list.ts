@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261129000000_initial_schema } from '../../migrations/Migration20261129000000_initial_schema.js';
+import { Migration20261201000000_overview_columns_and_indexes } from '../../migrations/Migration20261201000000_overview_columns_and_indexes.js';
 import { Migration20261201300000_membership_authority } from '../../migrations/Migration20261201300000_membership_authority.js';
 import { Migration20261201400000_webhook_inbox } from '../../migrations/Migration20261201400000_webhook_inbox.js';
 import { Migration20261201500000_guild_plans } from '../../migrations/Migration20261201500000_guild_plans.js';
@@ -7,6 +8,7 @@ import { Migration20261201500000_guild_plans } from '../../migrations/Migration2
 /** Migrations are listed, not discovered, so tsx and the compiled build load exactly the same set. */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129000000_initial_schema', class: Migration20261129000000_initial_schema },
+  { name: 'Migration20261201000000_overview_columns_and_indexes', class: Migration20261201000000_overview_columns_and_indexes },
   { name: 'Migration20261201300000_membership_authority', class: Migration20261201300000_membership_authority },
   { name: 'Migration20261201400000_webhook_inbox', class: Migration20261201400000_webhook_inbox },
   { name: 'Migration20261201500000_guild_plans', class: Migration20261201500000_guild_plans },

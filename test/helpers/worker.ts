@@ -107,12 +107,11 @@ export interface MemberRow {
   rank_id: number | null;
   rank_name: string | null;
   owner_bnet_id: string | null;
-  status: string;
 }
 
 export function membersOf(guildId: number): Promise<MemberRow[]> {
   return sql<MemberRow>(
-    `select character_name, realm_slug, left_at, item_level, rank_id, rank_name, owner_bnet_id, status
+    `select character_name, realm_slug, left_at, item_level, rank_id, rank_name, owner_bnet_id
      from guild_memberships where guild_id = $1 order by realm_slug, lower(character_name)`,
     [guildId],
   );
@@ -127,9 +126,8 @@ export async function guildFingerprint(guildId: number, options: { withUpdatedAt
   const rows = await sql(
     `select c.region, c.realm_slug, c.name_key, c.name, c.blizzard_id, c.class_name, c.spec_name, c.role, c.level, c.owner_bnet_id,
             gm.owner_bnet_id as gm_owner, gm.rank_id, gm.rank_name, gm.left_at is null as is_current, gm.class_name as gm_class,
-            gm.spec_name as gm_spec, gm.role as gm_role, gm.item_level as gm_ilvl, gm.target_ilvl as gm_target, gm.gap as gm_gap,
-            gm.status as gm_status, p.fetch_status, p.item_level, p.equipped_items, p.gear_priorities, p.audit, p.target_ilvl,
-            p.current_week, p.gap, p.status, p.last_modified, p.profile_last_modified, p.last_error,
+            gm.spec_name as gm_spec, gm.role as gm_role, gm.item_level as gm_ilvl, p.fetch_status, p.item_level, p.equipped_items,
+            p.gear_priorities, p.audit, p.last_modified, p.profile_last_modified, p.last_error,
             (select count(*) from item_level_history h where h.character_id = c.id) as history_points${stamps}
      from guild_memberships gm
      join characters c on c.id = gm.character_id

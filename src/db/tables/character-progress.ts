@@ -12,10 +12,6 @@ export const characterProgressTable = defineTable('character_progress', {
   equipped_items: col.jsonb<unknown[]>().defaulted(),
   gear_priorities: col.jsonb<unknown[]>().defaulted(),
   audit: col.jsonb<Record<string, unknown>>().nullable(),
-  target_ilvl: col.double().nullable(),
-  current_week: col.integer().nullable(),
-  gap: col.double().nullable(),
-  status: col.text().defaulted(),
   fetched_at: col.timestamptz().nullable(),
   last_modified: col.text().nullable(),
   profile_last_modified: col.text().nullable(),
@@ -47,19 +43,15 @@ export interface GearSnapshot {
   lastModified: string | null;
 }
 
-export interface ProgressSnapshot {
-  itemLevel: number | null;
-  targetIlvl: number;
-  currentWeek: number;
-  gap: number | null;
-  status: string;
-}
-
-/** One successful fetch: the profile's validator, the new gear (or null when unchanged) and the progress. */
+/**
+ * One successful fetch: the profile's validator and the new gear (null when Battle.net said it has not
+ * changed). Gap and status are not stored: they depend on the week's target and are derived when read.
+ */
 export interface FetchedProgress {
   profileLastModified: string | null;
   gear: GearSnapshot | null;
-  progress: ProgressSnapshot;
+  /** The new gear's item level, else the stored one. */
+  itemLevel: number | null;
   fetchedAt: Date;
 }
 
@@ -93,11 +85,9 @@ export async function findStoredCharacter(db: Db, key: CharacterKey): Promise<St
   };
 }
 
-/** Columns whose change counts as a change of the projection; fetched_at and the error columns do not. */
+/** Columns whose change counts as a change of the projection besides the gear; fetched_at and the error columns do not. */
 const progressColumns = (source: string) =>
-  (['target_ilvl', 'current_week', 'gap', 'status', 'profile_last_modified'] as const satisfies ReadonlyArray<keyof ProgressRow>).map(
-    (c) => [c, `${source}.${c}`] as const,
-  );
+  (['profile_last_modified'] as const satisfies ReadonlyArray<keyof ProgressRow>).map((c) => [c, `${source}.${c}`] as const);
 
 const CLEARS_ERRORS = ['last_error = null', 'last_error_at = null'];
 
@@ -124,20 +114,17 @@ async function upsertProgressWithGear(db: Db, characterId: number, p: FetchedPro
   await query(
     db,
     `insert into character_progress as cp (character_id, fetch_status, item_level, equipped_items, gear_priorities, audit,
-       last_modified, target_ilvl, current_week, gap, status, profile_last_modified, fetched_at)
-     values (?, 'ok', ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)
+       last_modified, profile_last_modified, fetched_at)
+     values (?, 'ok', ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?)
      on conflict (character_id) do update set ${assignments}`,
     [
       characterId, gear.itemLevel, JSON.stringify(gear.equippedItems), JSON.stringify(gear.gearPriorities), JSON.stringify(gear.audit),
-      gear.lastModified, p.progress.targetIlvl, p.progress.currentWeek, p.progress.gap, p.progress.status, p.profileLastModified, p.fetchedAt,
+      gear.lastModified, p.profileLastModified, p.fetchedAt,
     ],
   );
 }
 
-/**
- * Equipment unchanged: the stored gear stays, but the week's target (and so gap and status) is re-applied,
- * since a new week moves the target without any change on Battle.net.
- */
+/** Equipment unchanged: the stored gear stays; the fetch is recorded and earlier errors are cleared. */
 async function updateProgressOnly(db: Db, characterId: number, p: FetchedProgress): Promise<void> {
   const assignments = assignStampingChanges(
     'cp',
@@ -147,10 +134,9 @@ async function updateProgressOnly(db: Db, characterId: number, p: FetchedProgres
   await query(
     db,
     `update character_progress cp set ${assignments}
-     from (select ?::float8 as target_ilvl, ?::int as current_week, ?::float8 as gap, ?::text as status,
-                  ?::text as profile_last_modified, ?::timestamptz as fetched_at) v
+     from (select ?::text as profile_last_modified, ?::timestamptz as fetched_at) v
      where cp.character_id = ?`,
-    [p.progress.targetIlvl, p.progress.currentWeek, p.progress.gap, p.progress.status, p.profileLastModified, p.fetchedAt, characterId],
+    [p.profileLastModified, p.fetchedAt, characterId],
   );
 }
 

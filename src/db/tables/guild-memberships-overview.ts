@@ -43,10 +43,23 @@ export interface OverviewCounts {
 }
 
 /**
+ * The officer overview: the one read of guild_memberships with filters and sorts. Each filter and sort is
+ * written so that one of the table's partial indexes (all `where left_at is null`, led by guild_id) serves it:
+ *   ilvl, and gap (see below)     guild_memberships_ilvl_idx (item_level desc nulls last) and
+ *                                 guild_memberships_ilvl_asc_idx (item_level asc nulls last), one per direction
+ *   status filter                 the same two, through a range on item_level
+ *   name                          guild_memberships_name_idx (lower(character_name), realm_slug)
+ *   class filter and sort         guild_memberships_class_idx (lower(class_name), lower(character_name), realm_slug)
+ *   rank                          guild_memberships_rank_idx (rank_id)
+ *   role filter                   none: three values, so it filters the rows the sort's index yields
+ * An EXPLAIN test holds these to it.
+ */
+
+/**
  * The guild's current members with gap and status against this week's target. Both are derived here from the
  * stored item level rather than read from the row, so the overview moves to a new week's target at the reset
  * instead of when each character is next fetched. Same rule as the domain's progressFor: the gap rounded to one
- * decimal (numeric rounding, halves away from zero), on track when it is not negative.
+ * decimal (numeric rounding, halves away from zero), ahead when it is not negative.
  */
 const MEMBERS = `
   select m.character_name, m.realm_slug, m.class_name, m.spec_name, m.role, m.rank_id, m.rank_name,
@@ -56,16 +69,37 @@ const MEMBERS = `
    cross join lateral (select round((m.item_level::numeric - ?::numeric), 1)::float8 as gap) g
    where m.guild_id = ? and m.left_at is null`;
 
-/** Columns are chosen from this table only, never from input, so ORDER BY cannot be injected. */
+/**
+ * Columns are chosen from this table only, never from input, so ORDER BY cannot be injected. Every row has
+ * the same target, so ordering by gap is ordering by item level (item levels carry one decimal, so no two
+ * distinct ones round to the same gap); sorting on the column lets the item-level indexes serve it. Class
+ * sorts through lower(), like the class filter, so one index serves both.
+ */
 const SORT_COLUMNS: Record<MemberSortKey, string> = {
   ilvl: 'r.item_level',
   name: 'lower(r.character_name)',
-  class: 'r.class_name',
-  gap: 'r.gap',
+  class: 'lower(r.class_name)',
+  gap: 'r.item_level',
   rank: 'r.rank_id',
 };
 
-function filterSql(filters: MemberFilters): { sql: string; params: unknown[] } {
+/**
+ * Status is computed, so no index holds it; but each status is a range of item levels around the target.
+ * Each clause pairs a range that contains every row of that status (ahead: a gap that rounds to 0 or more
+ * means an item level above target - 0.05) with the exact rule, so the index narrows and the rule decides.
+ */
+function statusSql(status: Status, targetIlvl: number): { sql: string; params: unknown[] } {
+  switch (status) {
+    case 'ahead':
+      return { sql: `(r.item_level >= ?::float8 - 0.1 and r.status = 'ahead')`, params: [targetIlvl] };
+    case 'behind':
+      return { sql: `(r.item_level < ?::float8 and r.status = 'behind')`, params: [targetIlvl] };
+    case 'unknown':
+      return { sql: `(r.item_level is null and r.status = 'unknown')`, params: [] };
+  }
+}
+
+function filterSql(filters: MemberFilters & { targetIlvl: number }): { sql: string; params: unknown[] } {
   const clauses: string[] = [];
   const params: unknown[] = [];
   if (filters.className) {
@@ -77,10 +111,17 @@ function filterSql(filters: MemberFilters): { sql: string; params: unknown[] } {
     params.push(filters.role);
   }
   if (filters.status) {
-    clauses.push('r.status = ?');
-    params.push(filters.status);
+    const status = statusSql(filters.status, filters.targetIlvl);
+    clauses.push(status.sql);
+    params.push(...status.params);
   }
   return { sql: clauses.length ? clauses.join(' and ') : 'true', params };
+}
+
+/** A statement with its parameters, built once so the EXPLAIN test plans exactly what the api runs. */
+export interface Statement {
+  sql: string;
+  params: unknown[];
 }
 
 interface MemberRow {
@@ -97,17 +138,21 @@ interface MemberRow {
   status: MemberRecord['status'];
 }
 
-export async function findGuildMembers(db: Db, q: OverviewQuery): Promise<MemberRecord[]> {
+export function overviewPageStatement(q: OverviewQuery): Statement {
   const filter = filterSql(q);
   const direction = q.order === 'asc' ? 'asc' : 'desc';
-  const rows = await query<MemberRow>(
-    db,
-    `select r.* from (${MEMBERS}) r
+  return {
+    sql: `select r.* from (${MEMBERS}) r
       where ${filter.sql}
       order by ${SORT_COLUMNS[q.sort]} ${direction} nulls last, lower(r.character_name) asc, r.realm_slug asc
       limit ? offset ?`,
-    [q.targetIlvl, q.guildId, ...filter.params, q.limit, q.offset],
-  );
+    params: [q.targetIlvl, q.guildId, ...filter.params, q.limit, q.offset],
+  };
+}
+
+export async function findGuildMembers(db: Db, q: OverviewQuery): Promise<MemberRecord[]> {
+  const statement = overviewPageStatement(q);
+  const rows = await query<MemberRow>(db, statement.sql, statement.params);
   return rows.map((r) => ({
     characterName: r.character_name,
     realm: r.realm_slug,
@@ -132,20 +177,26 @@ interface CountsRow {
   average_ilvl: number | null;
 }
 
-/** Counts for the whole guild (the summary) and for the filtered rows (pagination), in one pass. */
-export async function countGuildMembers(db: Db, q: Omit<OverviewQuery, 'sort' | 'order' | 'limit' | 'offset'>): Promise<OverviewCounts> {
+export type CountsQuery = Omit<OverviewQuery, 'sort' | 'order' | 'limit' | 'offset'>;
+
+export function overviewCountsStatement(q: CountsQuery): Statement {
   const filter = filterSql(q);
-  const [row] = await query<CountsRow>(
-    db,
-    `select count(*) filter (where ${filter.sql}) as matching,
+  return {
+    sql: `select count(*) filter (where ${filter.sql}) as matching,
             count(*) as total,
             count(*) filter (where r.status = 'ahead') as on_track,
             count(*) filter (where r.status = 'behind') as behind,
             count(*) filter (where r.status = 'unknown') as unknown,
             round(avg(r.item_level)::numeric, 1)::float8 as average_ilvl
        from (${MEMBERS}) r`,
-    [...filter.params, q.targetIlvl, q.guildId],
-  );
+    params: [...filter.params, q.targetIlvl, q.guildId],
+  };
+}
+
+/** Counts for the whole guild (the summary) and for the filtered rows (pagination), in one pass. */
+export async function countGuildMembers(db: Db, q: CountsQuery): Promise<OverviewCounts> {
+  const statement = overviewCountsStatement(q);
+  const [row] = await query<CountsRow>(db, statement.sql, statement.params);
   return {
     matching: Number(row?.matching ?? 0),
     total: Number(row?.total ?? 0),
@@ -155,4 +206,3 @@ export async function countGuildMembers(db: Db, q: Omit<OverviewQuery, 'sort' | 
     averageIlvl: row?.average_ilvl ?? null,
   };
 }
-

@@ -21,9 +21,6 @@ export const guildMembershipsTable = defineTable('guild_memberships', {
   spec_name: col.text().nullable(),
   role: col.text().nullable(),
   item_level: col.double().nullable(),
-  target_ilvl: col.double().nullable(),
-  gap: col.double().nullable(),
-  status: col.text().defaulted(),
   last_updated: col.timestamptz().nullable(),
   /** When the newest membership event applied to this row happened (events apply in that order). */
   last_event_at: col.timestamptz().nullable(),
@@ -44,9 +41,6 @@ export interface MemberRank {
 export interface MemberProgressCopy {
   identity: CharacterIdentity;
   itemLevel: number | null;
-  targetIlvl: number;
-  gap: number | null;
-  status: string;
   fetchedAt: Date;
 }
 
@@ -93,9 +87,9 @@ export async function upsertMemberships(db: Db, guildId: number, members: Member
   const written = await query<Pick<MembershipRow, 'character_id'>>(
     db,
     `insert into guild_memberships as gm (guild_id, character_id, owner_bnet_id, rank_id, rank_name, joined_at, last_event_at, character_name,
-       realm_slug, class_name, spec_name, role, item_level, target_ilvl, gap, status, last_updated)
+       realm_slug, class_name, spec_name, role, item_level, last_updated)
      select ?, c.id, m.owner_bnet_id, m.rank_id, m.rank_name, coalesce(?::timestamptz, now()), ?::timestamptz, c.name, c.realm_slug, c.class_name,
-       c.spec_name, c.role, p.item_level, p.target_ilvl, p.gap, coalesce(p.status, 'unknown'), p.fetched_at
+       c.spec_name, c.role, p.item_level, p.fetched_at
      from jsonb_to_recordset(?::jsonb) as m(character_id bigint, owner_bnet_id bigint, rank_id int, rank_name text)
      join characters c on c.id = m.character_id
      left join character_progress p on p.character_id = c.id
@@ -112,9 +106,6 @@ export async function upsertMemberships(db: Db, guildId: number, members: Member
        ['spec_name', 'excluded.spec_name'],
        ['role', 'excluded.role'],
        ['item_level', 'excluded.item_level'],
-       ['target_ilvl', 'excluded.target_ilvl'],
-       ['gap', 'excluded.gap'],
-       ['status', 'excluded.status'],
        ['last_updated', 'excluded.last_updated'],
      ])}${guard}
      returning gm.character_id`,
@@ -127,7 +118,7 @@ export async function upsertMemberships(db: Db, guildId: number, members: Member
 export async function copyProgressToMemberships(db: Db, characterId: number, copy: MemberProgressCopy): Promise<number[]> {
   const assignments = assignStampingChanges(
     'gm',
-    (['character_name', 'class_name', 'spec_name', 'role', 'item_level', 'target_ilvl', 'gap', 'status'] as const).map(
+    (['character_name', 'class_name', 'spec_name', 'role', 'item_level'] as const).map(
       (c) => [c, `v.${c}`] as const,
     ),
     ['last_updated = v.last_updated'],
@@ -136,13 +127,10 @@ export async function copyProgressToMemberships(db: Db, characterId: number, cop
     db,
     `update guild_memberships gm set ${assignments}
      from (select ?::text as character_name, ?::text as class_name, ?::text as spec_name, ?::text as role, ?::float8 as item_level,
-                  ?::float8 as target_ilvl, ?::float8 as gap, ?::text as status, ?::timestamptz as last_updated) v
+                  ?::timestamptz as last_updated) v
      where gm.character_id = ? and gm.left_at is null
      returning gm.guild_id`,
-    [
-      copy.identity.name, copy.identity.className, copy.identity.specName, copy.identity.role, copy.itemLevel,
-      copy.targetIlvl, copy.gap, copy.status, copy.fetchedAt, characterId,
-    ],
+    [copy.identity.name, copy.identity.className, copy.identity.specName, copy.identity.role, copy.itemLevel, copy.fetchedAt, characterId],
   );
   return rows.map((r) => r.guild_id);
 }

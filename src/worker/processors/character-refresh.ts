@@ -3,7 +3,7 @@ import { dropCharacterResponses } from '../../cache/invalidate.js';
 import { markCharacterNotFound, recordCharacterError, saveCharacterProjection } from '../../db/character-projection.js';
 import { findStoredCharacter, type StoredCharacter } from '../../db/tables/character-progress.js';
 import type { CharacterIdentity, CharacterKey } from '../../db/tables/characters.js';
-import { isKnownMissing, progressFor, roleOf, weekAt } from '../../domain/index.js';
+import { isKnownMissing, roleOf } from '../../domain/index.js';
 import type { CharacterRefreshPayload } from '../../queue/character-refresh.js';
 import { nameKey } from '../../queue/schemas.js';
 import type { CharacterProfile } from '../../upstream/blizzard/client.js';
@@ -71,20 +71,17 @@ async function refreshCharacter(ctx: WorkerContext, payload: CharacterRefreshPay
 
   const fetchedAt = ctx.clock.now();
   const day = fetchedAt.toISOString().slice(0, 10);
-  // The week at the instant of the fetch in the character's region, by the same rule every reader uses.
+  // The plan in force decides which expansion's gear rules apply.
   const plan = await ctx.season.planFor(fetchedAt, payload.region, payload.guildId);
-  const week = weekAt(plan, fetchedAt, payload.region, ctx.config.weeklyResets);
   // A 304 is only possible with validators, which are only sent for a complete stored projection.
   const base = stored as StoredCharacter;
   const gear = equipment.kind === 'ok' ? gearSnapshot(equipment.data, plan.expansion, equipment.lastModified) : null;
-  const itemLevel = gear ? gear.itemLevel : base.itemLevel;
-  const progress = progressFor(itemLevel, week.targetIlvl);
   const guildIds = await saveCharacterProjection(em, {
     key,
     identity: profile.kind === 'ok' ? identityFrom(profile.data) : base,
     profileLastModified: profile.kind === 'ok' ? profile.lastModified : base.profileLastModified,
     gear,
-    progress: { itemLevel, targetIlvl: week.targetIlvl, currentWeek: week.week, gap: progress.gap, status: progress.status },
+    itemLevel: gear ? gear.itemLevel : base.itemLevel,
     fetchedAt,
     day,
   });

@@ -4,7 +4,6 @@ import { openOrm } from '../../../src/db/orm.js';
 import { saveSeasonPlan } from '../../../src/db/tables/weekly-targets.js';
 import { formatNumber } from '../../../src/domain/format.js';
 import type { SeasonPlan } from '../../../src/domain/types.js';
-import { characterRefreshJob, PRIORITY } from '../../../src/queue/character-refresh.js';
 import { nameKey } from '../../../src/queue/schemas.js';
 import { findGuild } from '../../../src/sim/index.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
@@ -142,28 +141,6 @@ describe('the week turns at the reset instant (US Tuesday 15:00 UTC, EU Wednesda
 
   /** A member whose status differs between the two targets, so the flip shows on a row, not only in the header. */
   const flipping = (members: Member[]) => members.find((m) => statusOf(m.current_ilvl, 265) !== statusOf(m.current_ilvl, 275));
-
-  it('stores each fetched character with the week at the instant of the fetch in its region', async () => {
-    const rows = await sql<{ region: string; current_week: number; target_ilvl: number }>(
-      `select c.region, p.current_week, p.target_ilvl from character_progress p join characters c on c.id = p.character_id
-        where c.realm_slug = any($1)`,
-      [[usGuild.realm, euGuild.realm]],
-    );
-    expect(rows.length).to.equal(20);
-    // 12:00 UTC on the US reset day: week 1 in both regions still.
-    for (const row of rows) expect([row.region, row.current_week, Number(row.target_ilvl)]).to.deep.equal([row.region, 1, 265]);
-
-    clock.set('2026-12-08T15:00:00Z');
-    const m = findGuild(stack.sim.world, usGuild.id)!.members[0]!;
-    await characterRefreshJob.enqueue(stack.queues, { region: 'us', realm: usGuild.realm, name: m.characterName, reason: 'stale' }, { priority: PRIORITY.reader });
-    await waitForIdle(stack.queues);
-    const [after] = await sql<{ current_week: number; target_ilvl: number }>(
-      `select p.current_week, p.target_ilvl from character_progress p join characters c on c.id = p.character_id
-        where c.realm_slug = $1 and c.name_key = $2`,
-      [usGuild.realm, nameKey(m.characterName)],
-    );
-    expect([after?.current_week, Number(after?.target_ilvl)]).to.deep.equal([2, 275]);
-  });
 
   it('US guild: 14:59:59 is week 1 and 15:00:00 is week 2 on the overview (JSON and CSV), the character view and the roadmap', async () => {
     clock.set('2026-12-08T14:59:59Z');

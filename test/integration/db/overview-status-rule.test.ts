@@ -41,7 +41,8 @@ describe('overview gap and status in SQL', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.option(fc.integer({ min: 1000, max: 3200 }).map((n) => n / 10), { nil: null }), { minLength: 1, maxLength: 12 }),
-        fc.integer({ min: 100, max: 320 }),
+        // Targets with a decimal too, so item levels land exactly on, and a hair either side of, the rounding edge.
+        fc.oneof(fc.integer({ min: 100, max: 320 }), fc.integer({ min: 1000, max: 3200 }).map((n) => n / 10)),
         async (itemLevels, target) => {
           const guildId = await guildWith(itemLevels);
           const members = await findGuildMembers(orm, { guildId, targetIlvl: target, sort: 'ilvl', order: 'desc', limit: 1000, offset: 0 });
@@ -55,6 +56,13 @@ describe('overview gap and status in SQL', () => {
           expect(counts.onTrack).to.equal(statuses.filter((s) => s === 'ahead').length);
           expect(counts.behind).to.equal(statuses.filter((s) => s === 'behind').length);
           expect(counts.unknown).to.equal(statuses.filter((s) => s === 'unknown').length);
+          // The status filter narrows by an item-level range before applying the rule: it must keep exactly these.
+          for (const status of ['ahead', 'behind', 'unknown'] as const) {
+            const filtered = await findGuildMembers(orm, { guildId, targetIlvl: target, status, sort: 'gap', order: 'asc', limit: 1000, offset: 0 });
+            expect(filtered.map((m) => m.status), status).to.deep.equal(statuses.filter((s) => s === status));
+            const gaps = members.filter((m) => m.status === status).map((m) => m.gap);
+            expect(filtered.map((m) => m.gap), status).to.deep.equal(gaps.sort((a, b) => (a ?? 0) - (b ?? 0)));
+          }
         },
       ),
       { numRuns: 40 },

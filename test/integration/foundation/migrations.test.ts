@@ -69,7 +69,7 @@ describe('npm run migrate / migrate:down / seed:targets on a fresh database', fu
 
   it('creates the natural keys and overview indexes the worker and api rely on', async () => {
     const indexes = (await query<{ indexname: string }>(url, "select indexname from pg_indexes where schemaname = 'public'")).map((r) => r.indexname);
-    for (const i of ['characters_natural_key', 'guild_memberships_natural_key', 'guild_memberships_ilvl_idx', 'guild_memberships_class_idx', 'guild_memberships_status_idx', 'weekly_targets_natural_key', 'guild_comparisons_natural_key', 'item_level_history_pkey']) {
+    for (const i of ['characters_natural_key', 'guild_memberships_natural_key', 'guild_memberships_ilvl_idx', 'guild_memberships_ilvl_asc_idx', 'guild_memberships_name_idx', 'guild_memberships_class_idx', 'guild_memberships_rank_idx', 'weekly_targets_natural_key', 'guild_comparisons_natural_key', 'item_level_history_pkey']) {
       expect(indexes).to.include(i);
     }
   });
