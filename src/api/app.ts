@@ -2,6 +2,7 @@ import Koa from 'koa';
 import type Router from '@koa/router';
 import { corsFor } from './middleware/cors.js';
 import { errorHandler } from './middleware/error-handler.js';
+import { rememberAccess } from './middleware/permission.js';
 import { requestContext } from './middleware/request-context.js';
 import { security } from './middleware/security.js';
 import { healthRoutes } from './routes/health.js';
@@ -22,6 +23,8 @@ export function createApp(deps: ApiDeps, routeModules: RouteModule[] = []): Koa 
   app.use(errorHandler());
   app.use(corsFor(deps.config.corsOrigins));
   app.use(security({ forceHttps: deps.config.forceHttps }));
+  // Caches what guild-api decided for a request once it is answered; permission() itself only reads.
+  app.use(rememberAccess(deps));
   // No body is read here: the routes that take one parse it themselves, after authentication and the rate
   // limiter, so an anonymous or throttled request never gets its body decoded.
 

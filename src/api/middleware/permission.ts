@@ -3,6 +3,7 @@ import { forbidden, invalidInput } from '../../errors.js';
 import type { GuildRef } from '../../queue/schemas.js';
 import type { ApiDeps } from '../deps.js';
 import { guildIdSchema } from '../schemas/common.js';
+import type { AccessDecision } from '../services/guild-access.js';
 import { tokenFor, userOf } from './auth.js';
 
 /** Who may use a route, by guild rank: 0 = Guild Master, 1 = Officer, 2+ = members. */
@@ -17,12 +18,20 @@ export interface GuildAccessState {
   guild: GuildRef | undefined;
 }
 
+/** A decision guild-api just gave, left on the request for `rememberAccess` to cache. */
+export interface LearnedAccess {
+  guildId: number;
+  bnetId: number;
+  decision: AccessDecision;
+}
+
 /**
- * Asks guild-api (through the short-lived cache) whether the caller may use the tool in the route's guild and
- * checks the route's rank rule. Every refusal uses the route's message, as the original service did, since the
- * frontend shows it. On success the guild is tracked (see GuildTracker) and its description is kept for the handler.
+ * Decides, and only decides: asks guild-api (through the short-lived cache, read-only here) whether the caller
+ * may use the tool in the route's guild and checks the route's rank rule. Every refusal uses the route's
+ * message, as the original service did, since the frontend shows it. Caching the decision (`rememberAccess`)
+ * and tracking the guild (`trackGuild`) are separate steps of the chain.
  */
-export function permission(deps: ApiDeps, level: AccessLevel, deniedMessage = 'Access denied'): Middleware {
+export function permission(deps: Pick<ApiDeps, 'guildAccess'>, level: AccessLevel, deniedMessage = 'Access denied'): Middleware {
   return async (ctx, next) => {
     const parsed = guildIdSchema.safeParse(ctx.params?.guild_id);
     if (!parsed.success) {
@@ -31,13 +40,41 @@ export function permission(deps: ApiDeps, level: AccessLevel, deniedMessage = 'A
       ]);
     }
     const guildId = parsed.data;
-    const token = tokenFor(ctx);
-    const decision = await deps.guildAccess.decide(guildId, userOf(ctx).bnetId, token);
+    const bnetId = userOf(ctx).bnetId;
+    const { decision, learned } = await deps.guildAccess.decide(guildId, bnetId, tokenFor(ctx));
+    if (learned) ctx.state.learnedAccess = { guildId, bnetId, decision } satisfies LearnedAccess;
     if (!decision.allowed) throw forbidden(deniedMessage);
     if (decision.rankId > MAX_RANK[level]) throw forbidden(deniedMessage, 'insufficient_rank');
-    const guild = await deps.guildTracker.track(guildId, token);
-    const access: GuildAccessState = { guildId, rankId: decision.rankId, guild };
+    const access: GuildAccessState = { guildId, rankId: decision.rankId, guild: undefined };
     ctx.state.access = access;
+    await next();
+  };
+}
+
+/**
+ * Caches what guild-api decided for this request, refusals included, once the request is answered (off its
+ * critical path, after the response whatever its status). Mounted once, in front of every route.
+ */
+export function rememberAccess(deps: Pick<ApiDeps, 'guildAccess'>): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } finally {
+      const learned = ctx.state.learnedAccess as LearnedAccess | undefined;
+      if (learned) void deps.guildAccess.remember(learned.guildId, learned.bnetId, learned.decision);
+    }
+  };
+}
+
+/**
+ * The explicit step that tracks the route's guild: guild-api's view of it (settings and members, kept a minute
+ * as a snapshot) for the handler, and, when the snapshot had to be taken, its member list handed to the worker
+ * with a guild sync in the background. Comes after `permission`.
+ */
+export function trackGuild(deps: Pick<ApiDeps, 'guildTracker'>): Middleware {
+  return async (ctx, next) => {
+    const access = accessOf(ctx);
+    access.guild = await deps.guildTracker.track(access.guildId, tokenFor(ctx));
     await next();
   };
 }

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { ApiDeps } from '../deps.js';
 import { auth, userOf } from '../middleware/auth.js';
-import { accessOf, permission } from '../middleware/permission.js';
+import { accessOf, permission, trackGuild } from '../middleware/permission.js';
 import { inputOf, validate } from '../middleware/validate.js';
 import { presentPending } from '../presenters/pending.js';
 import { characterParams, characterQuery } from '../schemas/characters.js';
@@ -24,7 +24,7 @@ export function characterRoutes(deps: ApiDeps): Router {
   router.get(
     '/guilds/:guild_id/progress/characters',
     auth(secret),
-    permission(deps, 'member'),
+    permission(deps, 'member'), trackGuild(deps),
     validate(myCharactersInput),
     async (ctx) => {
       ctx.body = await views.mine(accessOf(ctx), userOf(ctx).bnetId);
@@ -34,7 +34,7 @@ export function characterRoutes(deps: ApiDeps): Router {
   router.get(
     '/guilds/:guild_id/progress/character/:character_name',
     auth(secret),
-    permission(deps, 'member'),
+    permission(deps, 'member'), trackGuild(deps),
     validate(characterInput),
     async (ctx) => {
       const { params, query } = inputOf(ctx, characterInput);

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { ApiDeps } from '../deps.js';
 import { auth } from '../middleware/auth.js';
-import { accessOf, permission } from '../middleware/permission.js';
+import { accessOf, permission, trackGuild } from '../middleware/permission.js';
 import { inputOf, validate } from '../middleware/validate.js';
 import { presentPending } from '../presenters/pending.js';
 import { guildParams } from '../schemas/common.js';
@@ -17,7 +17,7 @@ export function comparisonRoutes(deps: ApiDeps): Router {
   router.get(
     '/guilds/:guild_id/progress/comparisons',
     auth(deps.config.jwtSecretKey),
-    permission(deps, 'member'),
+    permission(deps, 'member'), trackGuild(deps),
     validate(comparisonsInput),
     async (ctx) => {
       const { query } = inputOf(ctx, comparisonsInput);

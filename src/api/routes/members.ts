@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { ApiDeps } from '../deps.js';
 import { auth } from '../middleware/auth.js';
-import { accessOf, permission } from '../middleware/permission.js';
+import { accessOf, permission, trackGuild } from '../middleware/permission.js';
 import { inputOf, validate } from '../middleware/validate.js';
 import { membersCsv } from '../presenters/members.js';
 import { guildParams } from '../schemas/common.js';
@@ -17,7 +17,7 @@ export function memberRoutes(deps: ApiDeps): Router {
   router.get(
     '/guilds/:guild_id/progress/members',
     auth(deps.config.jwtSecretKey),
-    permission(deps, 'officer', 'Access denied - Officer rank required'),
+    permission(deps, 'officer', 'Access denied - Officer rank required'), trackGuild(deps),
     validate(membersInput),
     async (ctx) => {
       const { params, query } = inputOf(ctx, membersInput);

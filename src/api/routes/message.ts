@@ -3,7 +3,7 @@ import { appendMessage, findCurrentMessage, findMessageHistory } from '../../db/
 import type { ApiDeps } from '../deps.js';
 import { auth, userOf } from '../middleware/auth.js';
 import { jsonBody, requireJson } from '../middleware/body.js';
-import { accessOf, permission } from '../middleware/permission.js';
+import { accessOf, permission, trackGuild } from '../middleware/permission.js';
 import { inputOf, validate } from '../middleware/validate.js';
 import { presentHistory, presentMessage } from '../presenters/message.js';
 import { guildParams } from '../schemas/common.js';
@@ -22,7 +22,7 @@ export function messageRoutes(deps: ApiDeps): Router {
   const router = new Router();
   const secret = deps.config.jwtSecretKey;
 
-  router.get('/guilds/:guild_id/progress/message', auth(secret), permission(deps, 'member'), validate(messageReadInput), async (ctx) => {
+  router.get('/guilds/:guild_id/progress/message', auth(secret), permission(deps, 'member'), trackGuild(deps), validate(messageReadInput), async (ctx) => {
     const { guildId } = accessOf(ctx);
     ctx.body = presentMessage(guildId, await fromDatabase(deps.logger, () => findCurrentMessage(deps.orm, guildId)));
   });
@@ -30,7 +30,7 @@ export function messageRoutes(deps: ApiDeps): Router {
   router.put(
     '/guilds/:guild_id/progress/message',
     auth(secret),
-    permission(deps, 'gm', 'Access denied - Guild Master only'),
+    permission(deps, 'gm', 'Access denied - Guild Master only'), trackGuild(deps),
     requireJson(),
     jsonBody(),
     validate(messageWriteInput),
@@ -45,7 +45,7 @@ export function messageRoutes(deps: ApiDeps): Router {
   router.get(
     '/guilds/:guild_id/progress/message/history',
     auth(secret),
-    permission(deps, 'officer', 'Access denied - Officer rank required'),
+    permission(deps, 'officer', 'Access denied - Officer rank required'), trackGuild(deps),
     validate(historyInput),
     async (ctx) => {
       const { query } = inputOf(ctx, historyInput);

@@ -6,7 +6,7 @@ import { unprocessable } from '../../errors.js';
 import type { ApiDeps } from '../deps.js';
 import { auth, userOf } from '../middleware/auth.js';
 import { jsonBody, requireJson } from '../middleware/body.js';
-import { accessOf, permission } from '../middleware/permission.js';
+import { accessOf, permission, trackGuild } from '../middleware/permission.js';
 import { inputOf, validate } from '../middleware/validate.js';
 import { presentRoadmap } from '../presenters/roadmap.js';
 import { guildParams } from '../schemas/common.js';
@@ -25,7 +25,7 @@ export function roadmapRoutes(deps: ApiDeps): Router {
   const router = new Router();
   const secret = deps.config.jwtSecretKey;
 
-  router.get('/guilds/:guild_id/progress/roadmap', auth(secret), permission(deps, 'member'), validate(roadmapInput), async (ctx) => {
+  router.get('/guilds/:guild_id/progress/roadmap', auth(secret), permission(deps, 'member'), trackGuild(deps), validate(roadmapInput), async (ctx) => {
     const access = accessOf(ctx);
     ctx.body = presentRoadmap(await deps.season.roadmap(await guildRegion(deps, access), access.guildId));
   });
@@ -33,7 +33,7 @@ export function roadmapRoutes(deps: ApiDeps): Router {
   router.put(
     '/guilds/:guild_id/progress/roadmap',
     auth(secret),
-    permission(deps, 'gm', 'Access denied - Guild Master only'),
+    permission(deps, 'gm', 'Access denied - Guild Master only'), trackGuild(deps),
     requireJson(),
     jsonBody(),
     validate(roadmapWriteInput),

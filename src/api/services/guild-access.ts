@@ -27,29 +27,33 @@ export class GuildAccess {
 
   constructor(private readonly options: GuildAccessOptions) {}
 
-  async decide(guildId: number, bnetId: number, token: string): Promise<AccessDecision> {
+  /**
+   * The decision, from the cache or from guild-api. Read-only on Redis: a decision learned from guild-api is
+   * returned with `learned: true` for the caller to `remember` once the request has its answer.
+   */
+  async decide(guildId: number, bnetId: number, token: string): Promise<{ decision: AccessDecision; learned: boolean }> {
     const { redis, keys } = this.options;
-    const key = keys.permission(guildId, bnetId);
-    const useCache = isRedisUp(redis);
-    if (useCache) {
-      const cached = await redis.get(key).catch(() => null);
+    if (isRedisUp(redis)) {
+      const cached = await redis.get(keys.permission(guildId, bnetId)).catch(() => null);
       const decision = cached === null ? undefined : parseDecision(cached);
-      if (decision) return decision;
+      if (decision) return { decision, learned: false };
     }
-    return this.flight.run(`${guildId}:${bnetId}`, async () => {
+    const decision = await this.flight.run(`${guildId}:${bnetId}`, async () => {
       const answer = await this.options.guildApi.checkPermission(guildId, bnetId, token);
       if (answer.kind === 'unavailable') {
         this.options.logger.warn({ guildId, reason: answer.reason }, 'guild-api permission check failed');
         throw serviceUnavailable('guild_api_unavailable', 'guild-api is unavailable, try again shortly', 5);
       }
-      const decision: AccessDecision = answer.kind === 'allowed' ? { allowed: true, rankId: answer.rankId } : { allowed: false };
-      if (useCache) await this.remember(key, bnetId, decision);
-      return decision;
+      return answer.kind === 'allowed' ? { allowed: true, rankId: answer.rankId } : { allowed: false };
     });
+    return { decision, learned: true };
   }
 
-  private async remember(key: string, bnetId: number, decision: AccessDecision): Promise<void> {
+  /** Caches a decision guild-api gave; never throws (not cached, the next request asks guild-api again). */
+  async remember(guildId: number, bnetId: number, decision: AccessDecision): Promise<void> {
     const { redis, keys, ttlSeconds } = this.options;
+    if (!isRedisUp(redis)) return;
+    const key = keys.permission(guildId, bnetId);
     try {
       await redis.set(key, JSON.stringify(decision), 'EX', ttlSeconds);
       // Indexed under the user, so a webhook about the user can drop every guild's decision at once.

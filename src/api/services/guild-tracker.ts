@@ -94,14 +94,19 @@ export class GuildTracker {
     await this.store(guild, roster);
     const valid = roster.filter((m) => guildMemberSchema.safeParse(m).success);
     if (valid.length < roster.length) logger.warn({ guildId, skipped: roster.length - valid.length }, 'guild-api members that cannot be stored were skipped');
+    // Off the request's critical path: the reader needs the snapshot above, not the worker's copy or its sync.
+    void this.handToWorker(guild, valid, readAt);
+    return guild;
+  }
+
+  private async handToWorker(guild: GuildRef, members: GuildMember[], readAt: Date): Promise<void> {
     try {
-      await storeGuildApiRoster(this.options.orm, guildId, valid, readAt);
+      await storeGuildApiRoster(this.options.orm, guild.id, members, readAt);
       await guildSyncJob.enqueue(this.options.queues, { guild, reason: 'tracked' });
     } catch (err) {
       // The next snapshot (a minute on) stores and enqueues again; meanwhile the projection serves what it has.
-      logger.warn({ guildId, err: (err as Error).message }, 'could not hand the guild-api roster to the worker');
+      this.options.logger.warn({ guildId: guild.id, err: (err as Error).message }, 'could not hand the guild-api roster to the worker');
     }
-    return guild;
   }
 
   private async store(guild: GuildRef, roster: GuildMember[]): Promise<void> {
