@@ -68,8 +68,9 @@ export function rememberAccess(deps: Pick<ApiDeps, 'guildAccess'>): Middleware {
 
 /**
  * The explicit step that tracks the route's guild: guild-api's view of it (settings and members, kept a minute
- * as a snapshot) for the handler, and, when the snapshot had to be taken, its member list handed to the worker
- * with a guild sync in the background. Comes after `permission`.
+ * as a snapshot) for the handler, and, when the snapshot had to be taken (once a minute per guild), its member
+ * list handed to the worker with a guild sync. Comes after `permission`; a route that needs no guild context
+ * can leave it out.
  */
 export function trackGuild(deps: Pick<ApiDeps, 'guildTracker'>): Middleware {
   return async (ctx, next) => {

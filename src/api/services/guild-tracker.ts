@@ -94,8 +94,8 @@ export class GuildTracker {
     await this.store(guild, roster);
     const valid = roster.filter((m) => guildMemberSchema.safeParse(m).success);
     if (valid.length < roster.length) logger.warn({ guildId, skipped: roster.length - valid.length }, 'guild-api members that cannot be stored were skipped');
-    // Off the request's critical path: the reader needs the snapshot above, not the worker's copy or its sync.
-    void this.handToWorker(guild, valid, readAt);
+    // Awaited so that whoever waits for the worker after this answer finds the sync already queued.
+    await this.handToWorker(guild, valid, readAt);
     return guild;
   }
 
