@@ -78,10 +78,16 @@ async function answerQuery(state: SimState, req: SimRequest, res: ServerResponse
   if (asks('rateLimitData')) {
     data.rateLimitData = { limitPerHour: state.wcl.limitPerHour, pointsSpentThisHour: (state.faults.wclPointsSpent ?? state.wcl.spent), pointsResetIn: resetIn };
   }
-  if (asks('worldData')) data.worldData = { zone: ZONES.find((z) => z.id === zoneId) ?? null };
+  if (asks('worldData')) {
+    data.worldData = {
+      zone: ZONES.find((z) => z.id === zoneId) ?? null,
+      ...(asks('server(') && { server: renderServer(state, variables, zoneId) }),
+    };
+  }
   if (asks('guildData')) data.guildData = { guild: guild ? renderGuild(guild, zoneId) : null };
   if (asks('reportData')) {
-    data.reportData = { reports: { data: guild && zoneId === PROGRESS_ZONE_ID ? renderReports(guild, !asks('killType: Kills')) : [] } };
+    const reports = guild && zoneId === PROGRESS_ZONE_ID ? renderReports(guild, !asks('killType: Kills')) : [];
+    data.reportData = { reports: { total: reports.length, data: reports } };
   }
   sendJson(res, 200, { data });
 }
@@ -126,11 +132,24 @@ function renderGuild(guild: SimGuild, zoneId: number) {
   };
 }
 
+/** The realm's guilds as WarcraftLogs lists a server: every simulated guild on that realm and region. */
+function renderServer(state: SimState, variables: Record<string, unknown>, zoneId: number) {
+  const slug = String(variables.serverSlug ?? '').toLowerCase();
+  const region = String(variables.serverRegion ?? '').toLowerCase();
+  const guilds = state.world.guilds.filter((g) => g.realm.slug === slug && g.region === region);
+  if (guilds.length === 0) return null;
+  return { guilds: { data: guilds.map((g) => renderGuild(g, zoneId)) } };
+}
+
 /** One report per difficulty the guild has killed bosses on; each kill is a fight, plus a wipe on the next boss. */
 function renderReports(guild: SimGuild, includeWipes: boolean) {
   const encounters = MIDNIGHT_SEASON_ONE.encounters;
   return Object.entries(guild.warcraftLogs.killsByDifficulty).map(([difficulty, kills]) => {
-    const fights = encounters.slice(0, kills).map((e) => ({ encounterID: e.id, difficulty: Number(difficulty), kill: true }));
+    // Kills on harder difficulties are made in better gear; a guild's own level keeps guilds apart.
+    const averageItemLevel = 250 + Number(difficulty) * 5 + (guild.warcraftLogs.id % 7);
+    const fights: Array<{ encounterID: number; difficulty: number; kill: boolean; averageItemLevel?: number }> = encounters
+      .slice(0, kills)
+      .map((e) => ({ encounterID: e.id, difficulty: Number(difficulty), kill: true, averageItemLevel }));
     const next = encounters[kills];
     if (includeWipes && next) fights.push({ encounterID: next.id, difficulty: Number(difficulty), kill: false });
     return { code: `sim${guild.warcraftLogs.id}d${difficulty}`, fights };

@@ -1,8 +1,58 @@
-import type { ComparisonRecord } from '../../db/tables/guild-comparisons.js';
+import type { ComparisonRecord, RealmGuildRecord } from '../../db/tables/guild-comparisons.js';
+import { nameKey } from '../../queue/schemas.js';
 import type { ComparisonJson } from '../schemas/comparisons.js';
 import type { FreshnessFields } from './character.js';
 
+type ComparedGuild = ComparisonJson['compared_guilds'][number];
+
+const DIFFICULTY_LETTERS: Readonly<Record<string, string>> = { Mythic: 'M', Heroic: 'H', Normal: 'N', LFR: 'LFR' };
+
+/** Keys whose value is unknown are left out, not null: hool.gg's panel tests them with `!== undefined`. */
+function known<T extends Record<string, unknown>>(fields: T): { [K in keyof T]?: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null && v !== undefined)) as { [K in keyof T]?: Exclude<T[K], null> };
+}
+
+function comparedGuild(g: RealmGuildRecord): ComparedGuild {
+  return {
+    guild_name: g.guildName,
+    realm: g.realmSlug,
+    region: g.region,
+    ...known({ world_rank: g.ranks.world, region_rank: g.ranks.region, realm_rank: g.ranks.server }),
+  };
+}
+
+function yourGuild(c: ComparisonRecord): ComparedGuild {
+  const progress = c.bossesKilled !== null && c.bossesTotal !== null && c.difficulty !== null
+    ? `${c.bossesKilled}/${c.bossesTotal} ${DIFFICULTY_LETTERS[c.difficulty] ?? c.difficulty}`
+    : null;
+  return {
+    guild_name: c.guildName,
+    realm: c.realm,
+    region: c.region,
+    ...known({
+      avg_ilvl: c.averageIlvl,
+      best_performance: progress,
+      world_rank: c.worldRank,
+      region_rank: c.regionRank,
+      realm_rank: c.serverRank,
+      logs_count: c.logsCount,
+    }),
+  };
+}
+
+/**
+ * The guild's ranking (our fields) and the realm comparison hool.gg's panel draws: the guild asked about, the
+ * realm's other ranked guilds in realm order, its place among them and their count. The realm average is the
+ * mean item level of the other guilds whose item level is known, left out when none is.
+ */
 export function presentComparison(c: ComparisonRecord, fresh: FreshnessFields): ComparisonJson {
+  const own = nameKey(c.guildName);
+  const others = c.realmGuilds.filter((g) => nameKey(g.guildName) !== own);
+  const ownPlace = c.realmGuilds.findIndex((g) => nameKey(g.guildName) === own);
+  const isRanked = ownPlace >= 0 || c.serverRank !== null;
+  const yourRank = ownPlace >= 0 ? ownPlace + 1 : c.serverRank !== null ? others.filter((g) => (g.ranks.server ?? Infinity) < (c.serverRank as number)).length + 1 : null;
+  const compared = others.map(comparedGuild);
+  const otherLevels = compared.map((g) => g.avg_ilvl).filter((l): l is number => typeof l === 'number');
   const body: ComparisonJson = {
     guild_name: c.guildName,
     realm: c.realm,
@@ -11,6 +61,13 @@ export function presentComparison(c: ComparisonRecord, fresh: FreshnessFields): 
     progress: { bosses_killed: c.bossesKilled, bosses_total: c.bossesTotal, difficulty: c.difficulty },
     ranks: { world: c.worldRank, region: c.regionRank, server: c.serverRank },
     speed: c.speed,
+    your_guild: yourGuild(c),
+    compared_guilds: compared,
+    ...known({
+      realm_average: otherLevels.length ? Math.round((otherLevels.reduce((a, b) => a + b, 0) / otherLevels.length) * 10) / 10 : null,
+      your_rank: yourRank,
+    }),
+    total_guilds: others.length + (isRanked ? 1 : 0),
     fetched_at: c.fetchedAt,
     stale: fresh.stale,
   };

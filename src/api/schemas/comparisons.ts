@@ -10,6 +10,20 @@ export const comparisonsQuery = z.object({
 });
 
 const rank = z.number().int().nullable();
+/** Absent rather than null where unknown: hool.gg's panel tests these with `!== undefined`. */
+const optionalRank = z.number().int().optional();
+
+export const comparedGuildSchema = z.object({
+  guild_name: z.string(),
+  realm: z.string(),
+  region: z.string(),
+  avg_ilvl: z.number().optional().meta({ description: 'Mean item level of its logged kills in the zone' }),
+  best_performance: z.string().optional().meta({ description: 'Progress as raiders say it, e.g. "6/9 M"' }),
+  world_rank: optionalRank,
+  region_rank: optionalRank,
+  realm_rank: optionalRank,
+  logs_count: z.number().int().optional(),
+});
 
 export const comparisonSchema = z
   .object({
@@ -20,6 +34,11 @@ export const comparisonSchema = z
     progress: z.object({ bosses_killed: z.number().int().nullable(), bosses_total: z.number().int().nullable(), difficulty: z.string().nullable() }),
     ranks: z.object({ world: rank, region: rank, server: rank }),
     speed: z.record(z.string(), z.unknown()).nullable(),
+    your_guild: comparedGuildSchema,
+    compared_guilds: z.array(comparedGuildSchema).meta({ description: 'The other guilds of the realm WarcraftLogs ranks in the zone, by realm rank' }),
+    realm_average: z.number().optional().meta({ description: 'Mean item level of the compared guilds whose item level is known; absent when none is' }),
+    your_rank: z.number().int().optional().meta({ description: 'Your place among the ranked guilds of the realm; absent when unranked' }),
+    total_guilds: z.number().int().meta({ description: 'Ranked guilds of the realm, yours included' }),
     ...freshness,
   })
   .meta({ id: 'GuildComparison' });

@@ -1,6 +1,14 @@
 import { assignStampingChanges, query, toIso, type Db } from '../sql.js';
 import { col, defineTable, type Row } from '../table.js';
 
+/** A guild of the realm as WarcraftLogs ranked it at the comparison's refresh. */
+export interface RealmGuildRecord {
+  guildName: string;
+  realmSlug: string;
+  region: string;
+  ranks: { world: number | null; region: number | null; server: number | null };
+}
+
 /** A guild's WarcraftLogs ranking, keyed by where WarcraftLogs finds it. */
 export const guildComparisonsTable = defineTable('guild_comparisons', {
   id: col.bigint().defaulted(),
@@ -17,6 +25,9 @@ export const guildComparisonsTable = defineTable('guild_comparisons', {
   region_rank: col.integer().nullable(),
   server_rank: col.integer().nullable(),
   speed: col.jsonb<Record<string, unknown>>().nullable(),
+  average_ilvl: col.double().nullable(),
+  logs_count: col.integer().nullable(),
+  realm_guilds: col.jsonb<RealmGuildRecord[]>().defaulted(),
   fetch_status: col.text<'pending' | 'ok' | 'not_found' | 'error'>().defaulted(),
   fetched_at: col.timestamptz().nullable(),
   last_error: col.text().nullable(),
@@ -37,6 +48,9 @@ export interface ComparisonSnapshot {
   progress: { bossesKilled: number; bossesTotal: number; difficulty: string };
   ranks: { world: number | null; region: number | null; server: number | null };
   speed: { world: number | null; region: number | null; server: number | null };
+  averageIlvl: number | null;
+  logsCount: number;
+  realmGuilds: RealmGuildRecord[];
 }
 
 const KEY_COLUMNS = 'region, realm_slug, guild_name_key, guild_name';
@@ -44,19 +58,19 @@ const KEY_COLUMNS = 'region, realm_slug, guild_name_key, guild_name';
 export async function saveComparison(db: Db, key: ComparisonKey, ranking: ComparisonSnapshot, at: Date): Promise<void> {
   const tracked = [
     'guild_name', 'zone_id', 'zone_name', 'bosses_killed', 'bosses_total', 'difficulty', 'world_rank', 'region_rank',
-    'server_rank', 'speed', 'fetch_status',
+    'server_rank', 'speed', 'average_ilvl', 'logs_count', 'realm_guilds', 'fetch_status',
   ].map((c) => [c, `excluded.${c}`] as const);
   await query(
     db,
     `insert into guild_comparisons as gc (${KEY_COLUMNS}, zone_id, zone_name, bosses_killed, bosses_total, difficulty,
-       world_rank, region_rank, server_rank, speed, fetch_status, fetched_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'ok', ?)
+       world_rank, region_rank, server_rank, speed, average_ilvl, logs_count, realm_guilds, fetch_status, fetched_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, 'ok', ?)
      on conflict (region, realm_slug, guild_name_key) do update set
        ${assignStampingChanges('gc', tracked, ['fetched_at = excluded.fetched_at', 'last_error = null', 'last_error_at = null'])}`,
     [
       key.region, key.realm, key.guildNameKey, key.guildName, ranking.zone.id, ranking.zone.name, ranking.progress.bossesKilled,
       ranking.progress.bossesTotal, ranking.progress.difficulty, ranking.ranks.world, ranking.ranks.region, ranking.ranks.server,
-      JSON.stringify(ranking.speed), at,
+      JSON.stringify(ranking.speed), ranking.averageIlvl, ranking.logsCount, JSON.stringify(ranking.realmGuilds), at,
     ],
   );
 }
@@ -110,6 +124,9 @@ export interface ComparisonRecord {
   regionRank: number | null;
   serverRank: number | null;
   speed: Record<string, unknown> | null;
+  averageIlvl: number | null;
+  logsCount: number | null;
+  realmGuilds: RealmGuildRecord[];
   fetchStatus: string;
   fetchedAt: string | null;
   lastErrorAt: string | null;
@@ -122,7 +139,7 @@ export async function findComparison(db: Db, region: string, realm: string, guil
   const rows = await query<ComparisonRow>(
     db,
     `select guild_name, realm_slug, region, zone_id, zone_name, bosses_killed, bosses_total, difficulty,
-            world_rank, region_rank, server_rank, speed, fetch_status, fetched_at, last_error_at
+            world_rank, region_rank, server_rank, speed, average_ilvl, logs_count, realm_guilds, fetch_status, fetched_at, last_error_at
        from guild_comparisons where region = ? and realm_slug = ? and guild_name_key = ?`,
     [region, realm, guildNameKey],
   );
@@ -141,6 +158,9 @@ export async function findComparison(db: Db, region: string, realm: string, guil
     regionRank: r.region_rank,
     serverRank: r.server_rank,
     speed: r.speed,
+    averageIlvl: r.average_ilvl,
+    logsCount: r.logs_count,
+    realmGuilds: r.realm_guilds ?? [],
     fetchStatus: r.fetch_status,
     fetchedAt: toIso(r.fetched_at),
     lastErrorAt: toIso(r.last_error_at),

@@ -129,7 +129,12 @@ export class WarcraftLogsClient {
     if (data.guildData.guild === null) return notFound();
     const zone = data.worldData?.zone;
     if (!zone) return badData(`WarcraftLogs knows no zone ${request.zoneId ?? DEFAULT_ZONE_ID}`);
-    return ok(toGuildRanking(data.guildData.guild, zone, data.reportData?.reports?.data ?? [], request.region));
+    return ok(
+      toGuildRanking(data.guildData.guild, zone, data.reportData?.reports?.data ?? [], request.region, {
+        guilds: data.worldData?.server?.guilds?.data ?? [],
+        reportsTotal: data.reportData?.reports?.total,
+      }),
+    );
   }
 
   /** Stops sending before the hour's points run out: the rest of the hour stays for other users of the key. */

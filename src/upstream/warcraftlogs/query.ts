@@ -4,11 +4,24 @@
  * - `worldData.zone` gives the zone's name and its encounters (bosses total);
  * - `guildData.guild.zoneRanking` gives the progress and speed ranks (speed on Mythic, as WarcraftLogs ranks it);
  * - WarcraftLogs has no "bosses killed" field, so kills come from the guild's recent reports in the zone:
- *   each kill fight names its encounter and difficulty, and the best difficulty with kills is the guild's progress.
+ *   each kill fight names its encounter and difficulty, and the best difficulty with kills is the guild's progress;
+ *   their average item level and the reports' total give the guild's item level and logs count;
+ * - `worldData.server.guilds` lists the realm's guilds with their ranks in the zone, for the realm comparison.
  */
 export const GUILD_PROGRESS_QUERY = `query GuildProgress($name: String!, $serverSlug: String!, $serverRegion: String!, $zoneId: Int!) {
   rateLimitData { limitPerHour pointsSpentThisHour pointsResetIn }
-  worldData { zone(id: $zoneId) { id name encounters { id name } } }
+  worldData {
+    zone(id: $zoneId) { id name encounters { id name } }
+    server(region: $serverRegion, slug: $serverSlug) {
+      guilds(limit: 100) {
+        data {
+          name
+          server { slug region { slug } }
+          zoneRanking(zoneId: $zoneId) { progress { worldRank { number } regionRank { number } serverRank { number } } }
+        }
+      }
+    }
+  }
   guildData {
     guild(name: $name, serverSlug: $serverSlug, serverRegion: $serverRegion) {
       id name
@@ -21,7 +34,8 @@ export const GUILD_PROGRESS_QUERY = `query GuildProgress($name: String!, $server
   }
   reportData {
     reports(guildName: $name, guildServerSlug: $serverSlug, guildServerRegion: $serverRegion, zoneID: $zoneId, limit: 50) {
-      data { fights(killType: Kills) { encounterID difficulty kill } }
+      total
+      data { fights(killType: Kills) { encounterID difficulty kill averageItemLevel } }
     }
   }
 }`;

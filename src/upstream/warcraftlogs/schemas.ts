@@ -32,16 +32,29 @@ const fightSchema = z.object({
   encounterID: z.number().int(),
   difficulty: z.number().int().nullish(),
   kill: z.boolean().nullish(),
+  averageItemLevel: z.number().nullish(),
+});
+
+/** A guild of the realm as the server's guild list gives it. */
+export const wclRealmGuildSchema = z.object({
+  name: z.string().min(1),
+  server: z.object({ slug: z.string().min(1), region: z.object({ slug: z.string().min(1) }) }),
+  zoneRanking: z.object({ progress: rankPositions }).nullish(),
 });
 
 export const guildProgressDataSchema = z.object({
   rateLimitData: rateLimitDataSchema.optional(),
   // Optional only so that a response to a narrower query (a recorded sample, say) still validates;
   // the client refuses a response without the zone.
-  worldData: z.object({ zone: wclZoneSchema.nullable() }).optional(),
+  worldData: z
+    .object({
+      zone: wclZoneSchema.nullable(),
+      server: z.object({ guilds: z.object({ data: z.array(wclRealmGuildSchema) }).nullish() }).nullish(),
+    })
+    .optional(),
   guildData: z.object({ guild: wclGuildSchema.nullable() }),
   reportData: z
-    .object({ reports: z.object({ data: z.array(z.object({ fights: z.array(fightSchema).nullish() })) }).nullable() })
+    .object({ reports: z.object({ total: z.number().int().nullish(), data: z.array(z.object({ fights: z.array(fightSchema).nullish() })) }).nullable() })
     .optional(),
 });
 export type GuildProgressData = z.infer<typeof guildProgressDataSchema>;

@@ -45,6 +45,9 @@ describe('comparisons are bounded', function () {
       progress: { bossesKilled: 1, bossesTotal: 8, difficulty: 'Heroic' },
       ranks: { world: 5, region: 2, server: 1 },
       speed: { world: null, region: null, server: null },
+      averageIlvl: null,
+      logsCount: 0,
+      realmGuilds: [],
     }, old);
     await markComparisonNotFound(em, key('Ranked Once'), old);
     expect(await pruneNotFoundComparisons(em, new Date(Date.now() - 3600_000))).to.equal(1);

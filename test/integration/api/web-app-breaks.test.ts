@@ -12,6 +12,8 @@ describe("hool.gg's web app on its progress pages", function () {
   let stack: Stack;
   let url: string;
   const bigSpec = isolatedGuild(130);
+  // Two more guilds on the big guild's realm, for the realm comparison.
+  const rivals = [{ ...isolatedGuild(3), realm: bigSpec.realm }, { ...isolatedGuild(3), realm: bigSpec.realm }];
   let big: SimGuild;
 
   const asApp = (bnetId: number, init: RequestInit = {}): RequestInit => ({
@@ -21,7 +23,7 @@ describe("hool.gg's web app on its progress pages", function () {
   const gmOf = (g: SimGuild) => g.members.find((m) => m.rankId === 0)!.bnetId;
 
   before(async () => {
-    stack = await startStack({ api: true, simulator: { world: { guilds: [bigSpec] } } });
+    stack = await startStack({ api: true, simulator: { world: { guilds: [bigSpec, ...rivals] } } });
     url = stack.api!.url;
     big = findGuild(stack.sim.world, bigSpec.id)!;
     await call(`${url}/guilds/1/progress/members`, asApp(stack.sim.world.demoUsers.officer));
@@ -159,6 +161,32 @@ describe("hool.gg's web app on its progress pages", function () {
     }
     const mistyped = await put(gm, { expansion_id: 12, weeks: [{ week: 'one', ilvl_target: 250 }] });
     expect(mistyped.status).to.equal(400);
+  });
+
+  it('compares the guild with the other guilds WarcraftLogs ranks on its realm, the realm given by name', async () => {
+    const realmName = bigSpec.realm.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
+    const query = new URLSearchParams({ guild_name: big.name, realm: realmName, region: 'us' });
+    const reply = await call(`${url}/guilds/${big.id}/progress/comparisons?${query}`, asApp(gmOf(big)));
+    expect(reply.status, reply.text).to.equal(200);
+    const body = reply.body;
+    // Our own fields stay.
+    expect(body).to.include.keys('zone', 'progress', 'ranks', 'speed');
+    const serverRankOf = (g: SimGuild) => Math.max(1, Math.ceil(g.warcraftLogs.progressRank / 130));
+    expect(body.your_guild).to.include({ guild_name: big.name, realm: bigSpec.realm, region: 'us', realm_rank: serverRankOf(big), world_rank: big.warcraftLogs.progressRank });
+    expect(body.your_guild.avg_ilvl).to.be.a('number');
+    expect(body.your_guild.logs_count).to.equal(Object.keys(big.warcraftLogs.killsByDifficulty).length);
+    expect(body.your_guild.best_performance).to.match(/^\d+\/9 (M|H|N|LFR)$/);
+    const others = rivals.map((r) => findGuild(stack.sim.world, r.id)!);
+    expect(body.compared_guilds.map((g: { guild_name: string }) => g.guild_name).sort()).to.deep.equal(others.map((g) => g.name).sort());
+    for (const g of body.compared_guilds) {
+      const sim = others.find((o) => o.name === g.guild_name)!;
+      expect(g).to.include({ realm: bigSpec.realm, region: 'us', realm_rank: serverRankOf(sim), world_rank: sim.warcraftLogs.progressRank });
+      expect(g).to.not.have.property('avg_ilvl');
+    }
+    expect(body.total_guilds).to.equal(3);
+    // Realm order: realm rank, then name.
+    const ahead = others.filter((o) => serverRankOf(o) < serverRankOf(big) || (serverRankOf(o) === serverRankOf(big) && o.name.localeCompare(big.name) < 0));
+    expect(body.your_rank).to.equal(ahead.length + 1);
   });
 
   it('lets the Guild Master clear the message with "", keeping the cleared text in the history', async () => {

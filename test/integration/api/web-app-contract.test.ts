@@ -3,7 +3,7 @@ import { findGuild, type SimGuild } from '../../../src/sim/index.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { waitForIdle } from '../../helpers/worker.js';
 import { call, isolatedGuild, type Reply } from './helpers.js';
-import { CHARACTER_DETAIL, CHARACTERS, fieldPaths, MEMBERS, MESSAGE, problemsOf, ROADMAP, type Shape } from './web-app-contract.js';
+import { CHARACTER_DETAIL, CHARACTERS, COMPARISONS, fieldPaths, MEMBERS, MESSAGE, problemsOf, ROADMAP, type Shape } from './web-app-contract.js';
 
 const APP_ORIGIN = 'http://localhost:3000';
 
@@ -16,6 +16,8 @@ describe("contract with hool.gg's web app (progress and settings pages)", functi
   let stack: Stack;
   let url: string;
   const settingsSpec = isolatedGuild(8);
+  // Another guild on the same realm, so the comparison has a guild to compare with.
+  const rivalSpec = { ...isolatedGuild(3), realm: settingsSpec.realm };
   let settingsGuild: SimGuild;
   const answers = new Map<string, { reply: Reply; shape: Shape }>();
 
@@ -32,7 +34,7 @@ describe("contract with hool.gg's web app (progress and settings pages)", functi
   };
 
   before(async () => {
-    stack = await startStack({ api: true, simulator: { world: { guilds: [settingsSpec] } } });
+    stack = await startStack({ api: true, simulator: { world: { guilds: [settingsSpec, rivalSpec] } } });
     url = stack.api!.url;
     settingsGuild = findGuild(stack.sim.world, settingsSpec.id)!;
     // The page's first visit tracks the guild; the worker syncs and fetches it.
@@ -84,6 +86,19 @@ describe("contract with hool.gg's web app (progress and settings pages)", functi
     });
   });
 
+  describe('progress page, WarcraftLogs panel (the realm typed as a name, as guild-api may hold it)', () => {
+    it('GET …/progress/comparisons?guild_name=&realm=&region=', async () => {
+      const member = settingsGuild.members.find((m) => m.rankId > 1)!.bnetId;
+      const realm = settingsSpec.realm.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
+      const params = new URLSearchParams({ guild_name: settingsGuild.name, realm, region: 'us' });
+      const reply = await call(`${url}/guilds/${settingsGuild.id}/progress/comparisons?${params}`, browser(member));
+      expectAppCanRead(reply);
+      expect(problemsOf(reply.body, COMPARISONS)).to.deep.equal([]);
+      expect(reply.body.compared_guilds).to.have.length(1);
+      answers.set('comparisons', { reply, shape: COMPARISONS });
+    });
+  });
+
   describe('settings page (its own guild, as its Guild Master)', () => {
     const gm = () => settingsGuild.members.find((m) => m.rankId === 0)!.bnetId;
     const base = () => `${url}/guilds/${settingsGuild.id}/progress`;
@@ -122,7 +137,7 @@ describe("contract with hool.gg's web app (progress and settings pages)", functi
 
   describe('the check itself', () => {
     it('fails when any field the app reads is removed or given another type', () => {
-      expect(answers.size).to.equal(4);
+      expect(answers.size).to.equal(5);
       for (const [name, { reply, shape }] of answers) {
         for (const path of fieldPaths(shape)) {
           const removed = structuredClone(reply.body);

@@ -96,6 +96,16 @@ export const CHARACTER_DETAIL = shape({
   }),
 });
 
+/** GET …/progress/comparisons?guild_name=&realm=&region=: realm-comparison.tsx ComparisonData. */
+const comparedGuild = (extra: Record<string, Field>) =>
+  shape({ guild_name: f('string'), realm: f('string'), region: f('string'), realm_rank: f('number'), world_rank: f('number'), region_rank: f('number'), ...extra });
+export const COMPARISONS = shape({
+  your_guild: f(comparedGuild({ avg_ilvl: f('number'), best_performance: f('string'), logs_count: f('number') })),
+  compared_guilds: f({ array: comparedGuild({}) }),
+  your_rank: f('number'),
+  total_guilds: f('number'),
+});
+
 const isShape = (t: FieldType): t is Shape => typeof t === 'object' && 'fields' in t;
 
 function typeProblems(value: unknown, type: FieldType, path: string): string[] {

@@ -132,6 +132,10 @@ describe('WarcraftLogsClient against recorded WarcraftLogs responses', () => {
         progress: { bossesKilled: 3, bossesTotal: 8, difficulty: 'Mythic' },
         ranks: { world: 1843, region: 812, server: 14 },
         speed: { world: 2976, region: 1302, server: 21 },
+        // The recorded answer predates the realm list and item levels: none given, reports counted.
+        averageIlvl: null,
+        logsCount: 2,
+        realmGuilds: [],
       },
     });
   });
