@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { EquippedItem, Quality } from '../../../src/domain/index.js';
 
-const FIXTURES = new URL('../../fixtures/equipment/', import.meta.url);
+const FIXTURES = new URL('../../fixtures/upstream/', import.meta.url);
 
 /** The part of a Battle.net equipment item the mapper reads. */
 interface BlizzardItem {
@@ -33,7 +33,7 @@ export function toEquippedItem(raw: BlizzardItem): EquippedItem {
   };
 }
 
-/** Equipped items of a Battle.net equipment response stored under test/fixtures/equipment. */
+/** Equipped items of a Battle.net equipment response stored under test/fixtures/upstream. */
 export function loadEquipment(file: string): EquippedItem[] {
   const body = JSON.parse(readFileSync(fileURLToPath(new URL(file, FIXTURES)), 'utf8')) as {
     equipped_items: BlizzardItem[];

@@ -5,7 +5,7 @@ import { SEASON_AUDIT_RULES, auditGear, gearPriorities, itemLevel } from '../../
 import { loadEquipment } from './sample-equipment.js';
 
 const profile = JSON.parse(
-  readFileSync(fileURLToPath(new URL('../../fixtures/equipment/character-profile.json', import.meta.url)), 'utf8'),
+  readFileSync(fileURLToPath(new URL('../../fixtures/upstream/character-profile.json', import.meta.url)), 'utf8'),
 ) as { equipped_item_level: number };
 
 describe('itemLevel on recorded Battle.net equipment', () => {
