@@ -7,8 +7,8 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { createMetrics } from '../metrics.js';
 import { openOrm } from '../db/orm.js';
-import { isDatabaseUp } from '../db/health.js';
-import { createRedis, Keys, pingRedis } from '../redis.js';
+import { healthBody, isHealthy, probeDependencies } from '../health.js';
+import { createRedis, Keys } from '../redis.js';
 import { closeQueues, createQueues, QUEUE_NAMES, type QueueKey } from '../queue/queues.js';
 import type { WorkerContext } from './context.js';
 import { wasLogged } from './job-log.js';
@@ -135,12 +135,7 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
 async function serveHealth(ctx: WorkerContext, port: number): Promise<Server> {
   const server = createServer((req, res) => {
     void (async () => {
-      const probe = async () => {
-        const [database, redis] = await Promise.all([isDatabaseUp(ctx.orm), pingRedis(ctx.redis)]);
-        ctx.metrics.databaseUp.set(database ? 1 : 0);
-        ctx.metrics.redisUp.set(redis ? 1 : 0);
-        return { database, redis };
-      };
+      const probe = () => probeDependencies(ctx.orm, ctx.redis, ctx.metrics);
       if (req.url === '/metrics') {
         // The up gauges are measured at scrape time: a scrape alone must not report a dependency as down.
         await probe();
@@ -149,16 +144,9 @@ async function serveHealth(ctx: WorkerContext, port: number): Promise<Server> {
         return;
       }
       if (req.url === '/health' || req.url === '/ready') {
-        const { database, redis } = await probe();
-        const healthy = database && redis;
-        res.writeHead(healthy ? 200 : 503, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({
-          status: healthy ? 'healthy' : 'unhealthy',
-          service: 'progress-worker',
-          database: database ? 'connected' : 'disconnected',
-          redis: redis ? 'connected' : 'disconnected',
-          timestamp: new Date().toISOString(),
-        }));
+        const status = await probe();
+        res.writeHead(isHealthy(status) ? 200 : 503, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(healthBody('progress-worker', status)));
         return;
       }
       res.writeHead(404, { 'Content-Type': 'application/json' });

@@ -1,36 +1,22 @@
 import Router from '@koa/router';
-import { isDatabaseUp } from '../../db/health.js';
-import { pingRedis } from '../../redis.js';
+import { healthBody, isHealthy, probeDependencies } from '../../health.js';
 import type { ApiDeps } from '../deps.js';
 
 /** Liveness with dependency status, readiness for orchestrators, and Prometheus metrics. Never behind auth. */
 export function healthRoutes(deps: ApiDeps): Router {
   const router = new Router();
 
-  const check = async () => {
-    const [database, redis] = await Promise.all([isDatabaseUp(deps.orm), pingRedis(deps.redis)]);
-    deps.metrics.databaseUp.set(database ? 1 : 0);
-    deps.metrics.redisUp.set(redis ? 1 : 0);
-    return { database, redis };
-  };
+  const check = () => probeDependencies(deps.orm, deps.redis, deps.metrics);
 
   router.get('/health', async (ctx) => {
-    const { database, redis } = await check();
-    const healthy = database && redis;
-    ctx.status = healthy ? 200 : 503;
+    const status = await check();
+    ctx.status = isHealthy(status) ? 200 : 503;
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = {
-      status: healthy ? 'healthy' : 'unhealthy',
-      service: 'progress-api',
-      database: database ? 'connected' : 'disconnected',
-      redis: redis ? 'connected' : 'disconnected',
-      timestamp: new Date().toISOString(),
-    };
+    ctx.body = healthBody('progress-api', status);
   });
 
   router.get('/ready', async (ctx) => {
-    const { database, redis } = await check();
-    const ready = database && redis && !deps.shuttingDown;
+    const ready = isHealthy(await check()) && !deps.shuttingDown;
     ctx.status = ready ? 200 : 503;
     ctx.body = { ready };
   });
