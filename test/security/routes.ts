@@ -1,3 +1,4 @@
+import { DEFAULT_SEASON_PLAN } from '../../src/domain/season-plan.js';
 import type { Simulator } from '../../src/sim/index.js';
 
 /** Who may call a guild route, by rank (SPEC §2): everyone with permission, Officer+ or the Guild Master. */
@@ -83,6 +84,18 @@ export const GUILD_ROUTES: GuildRoute[] = [
     level: 'member',
     deniedMessage: 'Access denied',
     path: (_sim, id) => `/guilds/${id}/progress/roadmap`,
+  },
+  {
+    template: '/guilds/{guild_id}/progress/roadmap',
+    method: 'PUT',
+    level: 'gm',
+    deniedMessage: 'Access denied - Guild Master only',
+    path: (_sim, id) => `/guilds/${id}/progress/roadmap`,
+    // The season plan's own targets from week 1: a guild saving it keeps every number it showed before.
+    body: {
+      expansion_id: 12,
+      weeks: DEFAULT_SEASON_PLAN.weeks.filter((w) => w.week >= 1).map((w) => ({ expansion_id: 12, week: w.week, ilvl_target: w.targetIlvl })),
+    },
   },
   {
     template: '/guilds/{guild_id}/progress/comparisons',
