@@ -27,7 +27,7 @@ describe('fault: Battle.net errors, timeouts, 429s and malformed bodies', functi
   let gm: number;
   let url: string;
 
-  const as = () => bearer(stack.sim.tokenFor(gm));
+  const as = () => ({ headers: bearer(stack.sim.tokenFor(gm)) });
   const view = (name: string) => call(`${url}/guilds/${spec.id}/progress/character/${encodeURIComponent(name)}?realm=${spec.realm}`, as());
   const stored = async (name: string) =>
     (

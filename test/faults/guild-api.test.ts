@@ -18,8 +18,8 @@ describe('fault: guild-api down, slow or broken', function () {
   let stack: Stack;
   let url: string;
   const users = { gm: 1001, officer: 1002, member: 1003, outsider: 1004 };
-  const roadmap = (bnetId: number, guildId = 1) => call(`${url}/guilds/${guildId}/progress/roadmap`, bearer(accessToken(bnetId)));
-  const overview = (bnetId: number) => call(`${url}/guilds/1/progress/members?limit=1`, bearer(accessToken(bnetId)));
+  const roadmap = (bnetId: number, guildId = 1) => call(`${url}/guilds/${guildId}/progress/roadmap`, { headers: bearer(accessToken(bnetId)) });
+  const overview = (bnetId: number) => call(`${url}/guilds/1/progress/members?limit=1`, { headers: bearer(accessToken(bnetId)) });
   const checks = () => stack.sim.counters().guildApi.byPath['/guilds/1/permissions/check'] ?? 0;
 
   before(async () => {
@@ -68,7 +68,7 @@ describe('fault: guild-api down, slow or broken', function () {
         expect(reply.body.code).to.equal('guild_api_unavailable');
       }
       for (const path of ['/guilds/1/progress/members', '/guilds/1/progress/characters', '/guilds/1/progress/message', '/guilds/2/progress/roadmap']) {
-        const reply = await call(`${url}${path}`, bearer(accessToken(users.outsider)));
+        const reply = await call(`${url}${path}`, { headers: bearer(accessToken(users.outsider)) });
         expect(reply.status, path).to.equal(503);
       }
 
@@ -119,7 +119,7 @@ describe('fault: guild-api down, slow or broken', function () {
       it(`never grants access when the permission answer is ${a.name}`, async () => {
         answer = { status: a.status, body: a.body };
         // A user of its own per answer, so no earlier decision is cached for them.
-        const reply = await call(`${api.url}/guilds/1/progress/roadmap`, bearer(accessToken(7000 + i)));
+        const reply = await call(`${api.url}/guilds/1/progress/roadmap`, { headers: bearer(accessToken(7000 + i)) });
         expect(reply.status).to.be.oneOf([403, 503]);
         expect(reply.body.code).to.be.oneOf(['forbidden', 'guild_api_unavailable']);
       });

@@ -41,7 +41,7 @@ describe('fault: duplicated deliveries and stampedes', function () {
     second = await startApi(testConfig({ ...stack.env }), testLogger(), 0, '127.0.0.1');
     guild = findGuild(stack.sim.world, spec.id)!;
     gm = guild.members.find((m) => m.rankId === 0)!.bnetId;
-    expect((await call(`${stack.api!.url}/guilds/${spec.id}/progress/members`, bearer(stack.sim.tokenFor(gm)))).status).to.equal(200);
+    expect((await call(`${stack.api!.url}/guilds/${spec.id}/progress/members`, { headers: bearer(stack.sim.tokenFor(gm)) })).status).to.equal(200);
     await waitForIdle(stack.queues, 30_000);
   });
   after(async () => {
@@ -87,7 +87,7 @@ describe('fault: duplicated deliveries and stampedes', function () {
     const token = stack.sim.tokenFor(gm);
     const path = `/guilds/${spec.id}/progress/character/${newcomer.name}?realm=${spec.realm}`;
     const replies = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => call(`${i % 2 ? second.url : stack.api!.url}${path}`, bearer(token))),
+      Array.from({ length: 100 }, (_, i) => call(`${i % 2 ? second.url : stack.api!.url}${path}`, { headers: bearer(token) })),
     );
     const statuses = replies.map((r) => r.status);
     expect(statuses.filter((s) => s !== 200), 'every reader got the character').to.deep.equal([]);
@@ -112,7 +112,7 @@ describe('fault: duplicated deliveries and stampedes', function () {
     stack.sim.resetCounters();
     const token = stack.sim.tokenFor(gm);
     const path = `/guilds/${spec.id}/progress/character/${encodeURIComponent(member.characterName)}?realm=${spec.realm}`;
-    const replies = await Promise.all(Array.from({ length: 100 }, (_, i) => call(`${i % 2 ? second.url : stack.api!.url}${path}`, bearer(token))));
+    const replies = await Promise.all(Array.from({ length: 100 }, (_, i) => call(`${i % 2 ? second.url : stack.api!.url}${path}`, { headers: bearer(token) })));
     expect(replies.filter((r) => r.status !== 200)).to.deep.equal([]);
     for (const r of replies) if (r.body.character.stale === false) expect(r.body.character.fetched_at).to.be.a('string');
     await waitForIdle(stack.queues, 20_000);

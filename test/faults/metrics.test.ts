@@ -40,7 +40,7 @@ describe('watching it: the SPEC §9 metrics exist and move', function () {
   it('moves request, cache, upstream, quota, queue and failure metrics under traffic, a failure and a 429', async () => {
     const api0 = await metricsOf(apiUrl);
     const worker0 = await metricsOf(workerUrl);
-    const as = bearer(stack.sim.tokenFor(gm));
+    const as = { headers: bearer(stack.sim.tokenFor(gm)) };
     const name = guild.members.find((m) => m.bnetId === gm)!.characterName;
     const characterUrl = `${apiUrl}/guilds/${spec.id}/progress/character/${encodeURIComponent(name)}?realm=${spec.realm}`;
 

@@ -22,7 +22,7 @@ describe('fault: PostgreSQL unreachable while the api and the worker run', funct
   let apiUrl: string;
   let workerUrl: string;
 
-  const as = (bnetId: number) => bearer(stack.sim.tokenFor(bnetId));
+  const as = (bnetId: number) => ({ headers: bearer(stack.sim.tokenFor(bnetId)) });
   const characterPath = (name: string) => `/guilds/${spec.id}/progress/character/${encodeURIComponent(name)}?realm=${spec.realm}`;
   const progressRows = () =>
     sql<{ name: string; item_level: number | null; fetched_at: Date | null; fetch_status: string }>(

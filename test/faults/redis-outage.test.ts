@@ -26,7 +26,7 @@ describe('fault: Redis unreachable while the api and the worker run', function (
   let apiUrl: string;
   let workerUrl: string;
 
-  const as = (bnetId: number) => bearer(stack.sim.tokenFor(bnetId));
+  const as = (bnetId: number) => ({ headers: bearer(stack.sim.tokenFor(bnetId)) });
   const progressCount = async (realm: string) =>
     Number((await sql<{ n: string }>(`select count(*) as n from characters c join character_progress p on p.character_id = c.id where c.realm_slug = $1 and p.fetch_status = 'ok'`, [realm]))[0]?.n);
   const allQueues = async () => Object.fromEntries(await Promise.all(Object.entries(queues).map(async ([name, q]) => [name, await jobStates(q)])));

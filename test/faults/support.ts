@@ -2,21 +2,10 @@ import type { Queue } from 'bullmq';
 import type { WorldGuildSpec } from '../../src/sim/index.js';
 import { uniqueId } from '../helpers/test-env.js';
 
-export { call, type Reply } from '../integration/api/helpers.js';
+export { bearer, call, type Reply } from '../integration/api/helpers.js';
 
-export const bearer = (token: string): RequestInit => ({ headers: { authorization: `Bearer ${token}` } });
+export { eventually, sleep } from '../helpers/wait.js';
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until the probe's value passes, returning the last value either way (the caller asserts on it). */
-export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value) || Date.now() > deadline) return value;
-    await sleep(everyMs);
-  }
-}
 
 /** A guild only this test file touches: its own id and realm, so shared-database tests never collide. */
 export function ownGuild(members: number, name = 'Fault Line'): WorldGuildSpec {

@@ -61,7 +61,7 @@ describe('fault: webhook events survive a Redis that loses its data', function (
     others = guild.members.filter((m) => m.bnetId !== gm.bnetId);
     // A worker without the periodic jobs syncs the guild once, so every member is in the projection.
     worker = await startWorker(stack.config, testLogger(), { port: 0, schedule: false });
-    expect((await call(`${apiUrl}/guilds/${spec.id}/progress/members`, bearer(stack.sim.tokenFor(gm.bnetId)))).status).to.equal(200);
+    expect((await call(`${apiUrl}/guilds/${spec.id}/progress/members`, { headers: bearer(stack.sim.tokenFor(gm.bnetId)) })).status).to.equal(200);
     await waitForIdle(stack.queues, 30_000);
     expect(await stillMembers(others)).to.have.length(others.length);
   });

@@ -48,15 +48,7 @@ export async function waitForIdle(queues: Queues, timeoutMs = 30_000): Promise<v
   }
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+export { waitFor } from './wait.js';
 
 /** The guild as the api hands it to the worker. */
 export function guildRefOf(sim: Simulator, guildId: number): GuildRef {

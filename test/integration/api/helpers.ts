@@ -48,7 +48,7 @@ export async function metric(apiUrl: string, name: string, labels: Record<string
 /** This week's target in a region under the default plan, as the tests' database holds it. */
 export const targetToday = (region: RegionCode = 'us') => weekAt(DEFAULT_SEASON_PLAN, new Date(), region);
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export { sleep } from '../../helpers/wait.js';
 
 let guildSerial = 0;
 

@@ -71,7 +71,7 @@ describe('permission() has no side effects', function () {
   let url: string;
   const users = { gm: 1001, outsider: 1004 };
   const checks = () => stack.sim.counters().guildApi.byPath['/guilds/1/permissions/check'] ?? 0;
-  const probe = (bnetId: number) => call(`${url}/guilds/1/probe`, bearer(accessToken(bnetId)));
+  const probe = (bnetId: number) => call(`${url}/guilds/1/probe`, { headers: bearer(accessToken(bnetId)) });
 
   before(async () => {
     stack = await startStack({ worker: false });
@@ -129,7 +129,7 @@ describe('permission() has no side effects', function () {
     const fullUrl = `http://127.0.0.1:${(full.address() as AddressInfo).port}`;
     try {
       const commands = await commandsDuring(stack.config.redisPrefix, async () => {
-        expect((await call(`${fullUrl}/guilds/1/progress/roadmap`, bearer(accessToken(users.outsider)))).status).to.equal(403);
+        expect((await call(`${fullUrl}/guilds/1/progress/roadmap`, { headers: bearer(accessToken(users.outsider)) })).status).to.equal(403);
         // The decision is remembered after the answer: wait until it is in Redis.
         await waitFor(async () => (await deps.redis.exists(deps.keys.permission(1, users.outsider))) === 1, 5000, 'the cached refusal');
       });

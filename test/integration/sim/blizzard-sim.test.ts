@@ -4,7 +4,7 @@ import { startSimulator, type Simulator } from '../../../src/sim/index.js';
 import { HOURLY_OVERAGE_DELAY_MS } from '../../../src/sim/faults.js';
 import { JWT_SECRET } from '../upstream/support/configs.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep } from '../../helpers/wait.js';
 const noRetry = { retry: { limit: 0 }, throwHttpErrors: false };
 
 describe('simulated Battle.net', () => {

@@ -8,7 +8,7 @@ import { RedisQuotaGate, UnlimitedQuota, type RedisQuotaOptions } from '../../..
 import { blizzardConfigFor, JWT_SECRET } from './support/configs.js';
 
 const prefix = `test-quota-${randomBytes(6).toString('hex')}`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep } from '../../helpers/wait.js';
 
 /** Starts work a little after a second boundary, so a test's first window is nearly whole. */
 async function alignToSecond(offsetMs = 50): Promise<void> {
