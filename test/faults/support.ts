@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { WorldGuildSpec } from '../../src/sim/index.js';
 import { uniqueId } from '../helpers/test-env.js';
 
-export { bearer, call, type Reply } from '../integration/api/helpers.js';
+export { bearer, call, sample, type Reply } from '../integration/api/helpers.js';
 
 export { eventually, sleep } from '../helpers/wait.js';
 
@@ -16,17 +16,6 @@ export function ownGuild(members: number, name = 'Fault Line'): WorldGuildSpec {
 /** Jobs of a queue in every state, by state. */
 export async function jobStates(queue: Queue): Promise<Record<string, number>> {
   return queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed', 'waiting-children');
-}
-
-/** The sum of a Prometheus metric's samples whose labels include the given ones (0 when absent). */
-export function sample(text: string, name: string, labels: Record<string, string> = {}): number {
-  let total = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (!Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) continue;
-    total += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return total;
 }
 
 export async function metricsOf(baseUrl: string): Promise<string> {

@@ -33,9 +33,8 @@ export function expectError(reply: Reply, status: number, code: string, error?: 
   expect(Object.keys(reply.body).every((k) => ['error', 'code', 'details'].includes(k))).to.equal(true);
 }
 
-/** The value of one Prometheus sample (0 when absent). */
-export async function metric(apiUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+/** The sum of a Prometheus metric's samples whose labels include the given ones (0 when absent). */
+export function sample(text: string, name: string, labels: Record<string, string> = {}): number {
   let total = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
@@ -43,6 +42,11 @@ export async function metric(apiUrl: string, name: string, labels: Record<string
     total += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return total;
+}
+
+/** The value of one metric of a running api (0 when absent). */
+export async function metric(apiUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+  return sample(await (await fetch(`${apiUrl}/metrics`)).text(), name, labels);
 }
 
 /** This week's target in a region under the default plan, as the tests' database holds it. */
