@@ -21,7 +21,8 @@ import { bearer, call, isolatedGuild } from '../integration/api/helpers.js';
  * Battle.net outage; a slow guild-api) and then checks the service against the simulator's ground truth.
  * REPLAY_SEED=<n> replays a run; a failure prints its seed and step.
  */
-const SEED = Number(process.env.REPLAY_SEED ?? Math.floor(Math.random() * 1_000_000));
+// A fixed seed by default, so every CI run replays the same season; REPLAY_SEED=<n> explores others.
+const SEED = Number(process.env.REPLAY_SEED ?? 2261);
 const NOT_FOUND_TTL_SECONDS = 2 * 86_400;
 const HOUR = 3_600_000;
 

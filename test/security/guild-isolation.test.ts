@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { createMigratedDatabase, dropDatabase, testRun, uniqueId } from '../helpers/test-env.js';
 import { fingerprint } from './db-state.js';
 import { accessToken } from './jwt-forge.js';
 import { documentedOperations, GUILD_ROUTES, NOT_GUILD_ROUTES, requestInit, type Level } from './routes.js';
@@ -25,15 +26,19 @@ const MAX_RANK: Record<Level, number> = { member: Infinity, officer: 1, gm: 0 };
 describe('guild isolation and ranks', () => {
   let stack: Stack;
   let url: string;
+  const databaseName = `${testRun.databaseName}_${uniqueId()}`;
+  let databaseUrl: string;
 
   before(async () => {
-    // The suite shares one database: another file may have left a not-found record for a demo character this
-    // world knows. These tests are about credentials, so such a record is believed for a second only.
-    stack = await startStack({ api: true, worker: false, env: { CHARACTER_WAIT_MS: '100', NOT_FOUND_CACHE_TTL: '1' } });
+    // A database of its own: other files change the demo guilds' membership in the run's shared database,
+    // and these tests need guild 1's members to be members.
+    databaseUrl = await createMigratedDatabase(databaseName);
+    stack = await startStack({ api: true, worker: false, env: { CHARACTER_WAIT_MS: '100', DATABASE_URL: databaseUrl } });
     url = stack.api!.url;
   });
   after(async () => {
     await stack?.close();
+    await dropDatabase(databaseName);
   });
 
   it('walks every documented route', async () => {
@@ -52,7 +57,7 @@ describe('guild isolation and ranks', () => {
       const home = await send(`${url}/guilds/1/progress/roadmap`, { headers });
       expect(home.status).to.equal(200);
 
-      const before = await fingerprint();
+      const before = await fingerprint(databaseUrl);
       for (const route of GUILD_ROUTES) {
         for (const guildId of [2, 3, 987654]) {
           const reply = await send(`${url}${route.path(stack.sim, guildId)}`, requestInit(route, headers));
@@ -62,7 +67,7 @@ describe('guild isolation and ranks', () => {
           expect(Object.keys(reply.body as object).sort(), label).to.deep.equal(['code', 'error']);
         }
       }
-      expect(await fingerprint(), 'nothing written for refused requests').to.deep.equal(before);
+      expect(await fingerprint(databaseUrl), 'nothing written for refused requests').to.deep.equal(before);
     }
   });
 

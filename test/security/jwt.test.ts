@@ -1,22 +1,27 @@
 import { expect } from 'chai';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { createMigratedDatabase, dropDatabase, testRun, uniqueId } from '../helpers/test-env.js';
 import { accessToken, forgeries } from './jwt-forge.js';
 import { GUILD_ROUTES, requestInit } from './routes.js';
 
 describe('access tokens', () => {
   let stack: Stack;
   let url: string;
+  const databaseName = `${testRun.databaseName}_${uniqueId()}`;
+  let databaseUrl: string;
   const guildMaster = 1001;
 
   before(async () => {
     // No worker: a character miss answers 202 after the bounded wait, kept short here.
-    // The suite shares one database: another file may have left a not-found record for a demo character this
-    // world knows. These tests are about credentials, so such a record is believed for a second only.
-    stack = await startStack({ api: true, worker: false, env: { CHARACTER_WAIT_MS: '100', NOT_FOUND_CACHE_TTL: '1' } });
+    // A database of its own: other files change the demo guilds' membership in the run's shared database,
+    // and these tests need guild 1's members to be members.
+    databaseUrl = await createMigratedDatabase(databaseName);
+    stack = await startStack({ api: true, worker: false, env: { CHARACTER_WAIT_MS: '100', DATABASE_URL: databaseUrl } });
     url = stack.api!.url;
   });
   after(async () => {
     await stack?.close();
+    await dropDatabase(databaseName);
   });
 
   it('accepts the genuine token on every route (so the refusals below are about the token)', async () => {

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { SIM_CREDENTIALS, startSimulator, type Simulator } from '../../src/sim/index.js';
 import { LogCapture, leaksOf } from '../helpers/log-capture.js';
 import { startChild, type ChildService } from '../helpers/processes.js';
-import { deleteRedisKeys, TEST_JWT_SECRET, TEST_WEBHOOK_SECRET, testRun } from '../helpers/test-env.js';
+import { createMigratedDatabase, deleteRedisKeys, dropDatabase, TEST_JWT_SECRET, TEST_WEBHOOK_SECRET, testRun, uniqueId } from '../helpers/test-env.js';
 import { waitFor } from '../helpers/worker.js';
 import { forgeries, refreshToken } from './jwt-forge.js';
 import { deliver, signedDelivery, unixNow } from './webhook-sign.js';
@@ -25,10 +25,13 @@ describe('no credential ever reaches a log line', function () {
   let oauthTap: Server;
   const issuedUpstreamTokens: string[] = [];
   const logs = new LogCapture();
+  const databaseName = `${testRun.databaseName}_${uniqueId()}`;
+  let databaseUrl: string;
   let api: ChildService;
   let worker: ChildService;
 
   before(async () => {
+    databaseUrl = await createMigratedDatabase(databaseName);
     sim = await startSimulator({ jwtSecretKey: TEST_JWT_SECRET, seed: 4242 });
     // Battle.net's and WarcraftLogs' token endpoints, through a tap that remembers the tokens they issue.
     oauthTap = createServer((req, res) => {
@@ -62,9 +65,8 @@ describe('no credential ever reaches a log line', function () {
       LOG_LEVEL: 'trace',
       DEBUG: 'true',
       CHARACTER_WAIT_MS: '3000',
-      // The suite shares one database: a not-found record another file left for a demo character is
-      // believed for a second only, since this test needs the character served.
-      NOT_FOUND_CACHE_TTL: '1',
+      // A database of its own: other files change the demo guilds' membership in the run's shared database.
+      DATABASE_URL: databaseUrl,
     };
     [api, worker] = await Promise.all([startChild('api', env, { logs }), startChild('worker', env, { logs })]);
   });
@@ -73,6 +75,7 @@ describe('no credential ever reaches a log line', function () {
     await sim?.close();
     await new Promise<void>((resolve) => (oauthTap ? oauthTap.close(() => resolve()) : resolve()));
     await deleteRedisKeys(prefix);
+    await dropDatabase(databaseName);
   });
 
   it('keeps every token, cookie, secret, signature and Authorization value out of the api and worker logs', async () => {
