@@ -10,8 +10,9 @@ import { rankName } from '../../src/sim/catalog.js';
 import { findGuild, type SimGuild, type SimMembership } from '../../src/sim/index.js';
 import { Random } from '../../src/sim/random.js';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { TEST_WEBHOOK_SECRET, testDatabaseUrl } from '../helpers/test-env.js';
-import { sql, waitForIdle } from '../helpers/worker.js';
+import { createMigratedDatabase, dropDatabase, TEST_WEBHOOK_SECRET, testRun, uniqueId } from '../helpers/test-env.js';
+import { query as queryDatabase } from '../security/db-state.js';
+import { waitForIdle } from '../helpers/worker.js';
 import { bearer, call, isolatedGuild } from '../integration/api/helpers.js';
 
 /**
@@ -72,15 +73,20 @@ describe(`season replay (seed ${SEED})`, function () {
   const ghost = 'Nobodyhome';
   const log: string[] = [];
 
+  // A database of its own: other files store season plans and characters in the run's shared one.
+  const databaseName = `${testRun.databaseName}_${uniqueId()}`;
+  let databaseUrl: string;
+
   before(async () => {
-    orm = await openOrm({ databaseUrl: testDatabaseUrl(), poolMax: 2 });
+    databaseUrl = await createMigratedDatabase(databaseName);
+    orm = await openOrm({ databaseUrl, poolMax: 2 });
     await saveSeasonPlan(orm.em.fork(), PLAN);
     stack = await startStack({
       api: true,
       clock,
       simulator: { seed: SEED, world: { demo: false, guilds: [us, eu] }, faults: { perSecondQuota: 100 } },
       // Characters stay fresh for a simulated day, so the periodic sync refreshes each about once a day.
-      env: { NOT_FOUND_CACHE_TTL: String(NOT_FOUND_TTL_SECONDS), CHARACTER_CACHE_TTL: '86400' },
+      env: { NOT_FOUND_CACHE_TTL: String(NOT_FOUND_TTL_SECONDS), CHARACTER_CACHE_TTL: '86400', DATABASE_URL: databaseUrl },
     });
     url = stack.api!.url;
     guilds = [findGuild(stack.sim.world, us.id)!, findGuild(stack.sim.world, eu.id)!];
@@ -90,6 +96,7 @@ describe(`season replay (seed ${SEED})`, function () {
   after(async () => {
     await stack?.close();
     await orm?.close(true);
+    await dropDatabase(databaseName);
   });
 
   const gmOf = (g: SimGuild) => g.members.find((m) => m.rankId === 0)!;
@@ -200,10 +207,11 @@ describe(`season replay (seed ${SEED})`, function () {
       expect(lastNotFoundAt === undefined || now - lastNotFoundAt >= NOT_FOUND_TTL_SECONDS * 1000, `step ${step}: Battle.net asked about a known-unknown character within the TTL`).to.equal(true);
       ghostCalls = calls;
     }
-    const [row] = await sql<{ fetched_at: Date }>(
+    const [row] = await queryDatabase<{ fetched_at: Date }>(
       `select p.fetched_at from characters c join character_progress p on p.character_id = c.id
        where c.realm_slug = $1 and c.name_key = $2 and p.fetch_status = 'not_found'`,
       [guilds[0]!.realm.slug, ghost.toLowerCase()],
+      databaseUrl,
     );
     if (row) lastNotFoundAt = row.fetched_at.getTime();
   }
