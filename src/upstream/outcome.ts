@@ -14,7 +14,7 @@ export type FailedOutcome = Exclude<Outcome<never>, { kind: 'ok' } | { kind: 'no
 
 export const ok = <T>(data: T, lastModified: string | null = null): Outcome<T> => ({ kind: 'ok', data, lastModified });
 export const notModified = (): Outcome<never> => ({ kind: 'not_modified' });
-export const notFound = (): Outcome<never> => ({ kind: 'not_found' });
-export const rateLimited = (retryAfterMs: number): Outcome<never> => ({ kind: 'rate_limited', retryAfterMs });
-export const unavailable = (reason: string): Outcome<never> => ({ kind: 'unavailable', reason });
-export const badData = (reason: string): Outcome<never> => ({ kind: 'bad_data', reason });
+export const notFound = (): FailedOutcome => ({ kind: 'not_found' });
+export const rateLimited = (retryAfterMs: number): FailedOutcome => ({ kind: 'rate_limited', retryAfterMs });
+export const unavailable = (reason: string): FailedOutcome => ({ kind: 'unavailable', reason });
+export const badData = (reason: string): FailedOutcome => ({ kind: 'bad_data', reason });

@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import type { Config, Region } from '../../config.js';
 import type { EquippedItem } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
-import { attempt, headerValue, parseJson, retryAfterMs, sleep, type Attempt } from '../http.js';
+import { sendAuthorized } from '../authorized-request.js';
+import { headerValue, parseJson, retryAfterMs, type Attempt } from '../http.js';
 import { noopMetrics, type UpstreamMetrics } from '../metrics.js';
 import { ClientCredentials } from '../oauth.js';
 import { badData, notFound, notModified, ok, rateLimited, unavailable, type Outcome } from '../outcome.js';
@@ -80,43 +81,31 @@ export class BlizzardClient {
     ifModifiedSince?: string,
   ): Promise<Outcome<T>> {
     const url = `${this.options.config.apiBaseUrl.replace('{region}', region)}${path}`;
-    let retries = 0;
-    let hasRefreshedToken = false;
-    for (;;) {
-      const token = await this.tokens.get(region);
-      if (token.kind === 'rate_limited') return rateLimited(token.retryAfterMs);
-      if (token.kind !== 'ok') return unavailable(`Battle.net token: ${token.reason}`);
-
-      const admitted = await this.admit();
-      if (!admitted) return unavailable('Battle.net quota store unreachable');
-
-      const headers: Record<string, string> = { authorization: `Bearer ${token.token}`, accept: 'application/json' };
-      if (ifModifiedSince) headers['if-modified-since'] = ifModifiedSince;
-      const result = await attempt(UPSTREAM, this.options.logger, {
+    const sent = await sendAuthorized({
+      upstream: UPSTREAM,
+      label: 'Battle.net',
+      logger: this.options.logger,
+      metrics: this.metrics,
+      tokens: this.tokens,
+      tokenKey: region,
+      retryDelaysMs: this.retryDelaysMs,
+      admit: () => this.admit(),
+      build: (token) => ({
         method: 'GET',
         url,
-        headers,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(ifModifiedSince ? { 'if-modified-since': ifModifiedSince } : {}),
+        },
         searchParams: { namespace: `profile-${region}`, locale: 'en_US' },
         timeoutMs: this.options.config.timeoutMs,
-      });
-
-      if (result.kind === 'response' && result.status === 401 && !hasRefreshedToken) {
-        // Tokens can be revoked before their stated expiry: fetch a new one, once.
-        this.metrics.request(UPSTREAM, 'unauthorized');
-        this.tokens.invalidate(region, token.token);
-        hasRefreshedToken = true;
-        continue;
-      }
-      if (isRetryable(result) && retries < this.retryDelaysMs.length) {
-        this.metrics.request(UPSTREAM, 'unavailable');
-        await sleep(this.retryDelaysMs[retries] ?? 0);
-        retries += 1;
-        continue;
-      }
-      const outcome = await this.interpret(result, schema, map);
-      this.metrics.request(UPSTREAM, outcome.kind);
-      return outcome;
-    }
+      }),
+    });
+    if (sent.kind === 'refused') return sent.outcome;
+    const outcome = await this.interpret(sent.result, schema, map);
+    this.metrics.request(UPSTREAM, outcome.kind);
+    return outcome;
   }
 
   private async interpret<S extends z.ZodType, T>(result: Attempt, schema: S, map: (raw: z.infer<S>) => T): Promise<Outcome<T>> {
@@ -151,18 +140,14 @@ export class BlizzardClient {
     }
   }
 
-  private async admit(): Promise<boolean> {
+  /** Every attempt, retries included, passes the shared quota gate first. */
+  private async admit(): Promise<string | undefined> {
     try {
       await this.quota.acquire();
-      return true;
+      return undefined;
     } catch (error) {
       this.options.logger.error({ upstream: UPSTREAM, err: String(error) }, 'Battle.net quota gate failed');
-      return false;
+      return 'Battle.net quota store unreachable';
     }
   }
-}
-
-/** Network errors and 5xx are often momentary; a timeout is not retried, so a call never exceeds one timeout. */
-function isRetryable(result: Attempt): boolean {
-  return result.kind === 'network' || (result.kind === 'response' && result.status >= 500);
 }

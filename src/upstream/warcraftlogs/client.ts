@@ -1,6 +1,7 @@
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
-import { attempt, parseJson, retryAfterMs, sleep, type Attempt } from '../http.js';
+import { sendAuthorized } from '../authorized-request.js';
+import { parseJson, retryAfterMs, type Attempt } from '../http.js';
 import { noopMetrics, type UpstreamMetrics } from '../metrics.js';
 import { ClientCredentials } from '../oauth.js';
 import { badData, notFound, ok, rateLimited, unavailable, type Outcome } from '../outcome.js';
@@ -70,37 +71,25 @@ export class WarcraftLogsClient {
       serverRegion: request.region.toUpperCase(),
       zoneId: request.zoneId ?? DEFAULT_ZONE_ID,
     };
-    let retries = 0;
-    let hasRefreshedToken = false;
-    for (;;) {
-      const token = await this.tokens.get();
-      if (token.kind === 'rate_limited') return rateLimited(token.retryAfterMs);
-      if (token.kind !== 'ok') return unavailable(`WarcraftLogs token: ${token.reason}`);
-
-      const result = await attempt(UPSTREAM, this.options.logger, {
+    const sent = await sendAuthorized({
+      upstream: UPSTREAM,
+      label: 'WarcraftLogs',
+      logger: this.options.logger,
+      metrics: this.metrics,
+      tokens: this.tokens,
+      retryDelaysMs: this.retryDelaysMs,
+      build: (token) => ({
         method: 'POST',
         url: this.options.config.apiUrl,
-        headers: { authorization: `Bearer ${token.token}`, accept: 'application/json' },
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
         json: { query: GUILD_PROGRESS_QUERY, variables },
         timeoutMs: this.options.timeoutMs,
-      });
-      if (result.kind === 'response' && result.status === 401 && !hasRefreshedToken) {
-        this.metrics.request(UPSTREAM, 'unauthorized');
-        this.tokens.invalidate('default', token.token);
-        hasRefreshedToken = true;
-        continue;
-      }
-      const isRetryable = result.kind === 'network' || (result.kind === 'response' && result.status >= 500);
-      if (isRetryable && retries < this.retryDelaysMs.length) {
-        this.metrics.request(UPSTREAM, 'unavailable');
-        await sleep(this.retryDelaysMs[retries] ?? 0);
-        retries += 1;
-        continue;
-      }
-      const outcome = this.interpret(result, request);
-      this.metrics.request(UPSTREAM, outcome.kind);
-      return outcome;
-    }
+      }),
+    });
+    if (sent.kind === 'refused') return sent.outcome;
+    const outcome = this.interpret(sent.result, request);
+    this.metrics.request(UPSTREAM, outcome.kind);
+    return outcome;
   }
 
   private interpret(result: Attempt, request: GuildRankingRequest): Outcome<GuildRanking> {
