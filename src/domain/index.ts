@@ -16,3 +16,4 @@ export * from './realm.js';
 export * from './not-found.js';
 export * from './guild-plan.js';
 export * from './expansions.js';
+export * from './activity.js';
