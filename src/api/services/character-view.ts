@@ -33,12 +33,9 @@ const MAX_CACHED_SECONDS = 900;
 const MY_CHARACTERS_SECONDS = 60;
 
 const characterNotFound = () => notFound('Character not found', 'character_not_found');
-const upstreamUnavailable = () =>
-  serviceUnavailable('upstream_unavailable', 'Character data is not available: Battle.net could not be reached', 30);
 const guildApiUnavailable = () => serviceUnavailable('guild_api_unavailable', 'guild-api is unavailable, try again shortly', 5);
 
 
-const hasData = (c: CharacterRecord) => c.fetchStatus !== 'not_found' && c.itemLevel !== null && c.fetchedAt !== null;
 
 /**
  * The character view and "my characters": presented bodies from the response cache, else the projection through
@@ -51,13 +48,10 @@ export class CharacterViews {
   constructor(private readonly deps: CharacterViewDeps) {
     this.reader = new RefreshOnMissReader(deps, {
       source: 'Battle.net',
-      hasData,
+      isComplete: (c) => c.itemLevel !== null,
       notFound: characterNotFound,
-      unavailable: upstreamUnavailable,
+      notAvailable: 'Character data is not available',
       events: deps.characterEvents,
-      freshForSeconds: deps.config.characterCacheTtl,
-      notFoundForSeconds: deps.config.notFoundCacheTtl,
-      waitMs: deps.config.characterWaitMs,
       readerPriority: PRIORITY.reader,
     });
   }

@@ -1,5 +1,5 @@
 import { findComparison, type ComparisonRecord } from '../../db/tables/guild-comparisons.js';
-import { invalidInput, notFound, serviceUnavailable } from '../../errors.js';
+import { invalidInput, notFound } from '../../errors.js';
 import { comparisonJobKey, guildComparisonJob, guildComparisonPayloadSchema, type GuildComparisonPayload } from '../../queue/guild-comparison.js';
 import { nameKey } from '../../queue/schemas.js';
 import type { ApiDeps } from '../deps.js';
@@ -22,10 +22,7 @@ export interface ComparisonAsk {
 }
 
 const guildNotFound = () => notFound('Guild not found on WarcraftLogs', 'guild_not_found');
-const upstreamUnavailable = () =>
-  serviceUnavailable('upstream_unavailable', 'Guild rankings are not available: WarcraftLogs could not be reached', 30);
 
-const hasData = (c: ComparisonRecord) => c.fetchStatus !== 'not_found' && c.fetchedAt !== null && c.zoneId !== null;
 
 /**
  * A guild's WarcraftLogs ranking, served from its projection through the same refresh-on-miss reader as the
@@ -37,13 +34,10 @@ export class Comparisons {
   constructor(private readonly deps: ComparisonDeps) {
     this.reader = new RefreshOnMissReader(deps, {
       source: 'WarcraftLogs',
-      hasData,
+      isComplete: (c) => c.zoneId !== null,
       notFound: guildNotFound,
-      unavailable: upstreamUnavailable,
+      notAvailable: 'Guild rankings are not available',
       events: deps.comparisonEvents,
-      freshForSeconds: deps.config.characterCacheTtl,
-      notFoundForSeconds: deps.config.notFoundCacheTtl,
-      waitMs: deps.config.characterWaitMs,
     });
   }
 

@@ -1,8 +1,9 @@
 import type { Clock } from '../../clock.js';
+import type { Config } from '../../config.js';
 import { isKnownMissing } from '../../domain/not-found.js';
 import type { Job, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { AppError } from '../../errors.js';
+import { serviceUnavailable, type AppError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { isRedisUp } from '../../redis.js';
 import { freshnessOf, type Freshness } from './freshness.js';
@@ -40,23 +41,23 @@ export type ReadOutcome<Row> =
 export interface ReaderPolicy<Row extends ProjectionRow> {
   /** The upstream named in notices ("Battle.net", "WarcraftLogs"). */
   source: string;
-  /** The row holds data worth serving (not only a failure or a not-found marker). */
-  hasData: (row: Row) => boolean;
+  /** A fetched row holds what its presenter needs (an item level, a zone); not-found and never-fetched rows never do. */
+  isComplete: (row: Row) => boolean;
+  /** How the 503 says what is missing ("Character data is not available"); the reader adds which upstream is down. */
+  notAvailable: string;
   notFound: () => AppError;
-  unavailable: () => AppError;
   /** Completion events of the refresh jobs' queue. */
   events: QueueEvents;
-  /** Seconds a row counts as fresh. */
-  freshForSeconds: number;
-  /** Seconds an upstream "not found" is believed before the thing is asked for again. */
-  notFoundForSeconds: number;
-  /** Longest a reader waits for a refresh on a miss before it is told to come back (202). */
-  waitMs: number;
   /** The queue priority of a refresh someone is waiting on (lower is sooner in BullMQ); unset for a queue with no background work to overtake. */
   readerPriority?: number;
 }
 
 export interface ReaderDeps {
+  /**
+   * The same windows for every projection: a row is fresh for CHARACTER_CACHE_TTL, an upstream "not found" is
+   * believed for NOT_FOUND_CACHE_TTL, and a reader waits at most CHARACTER_WAIT_MS on a miss before a 202.
+   */
+  config: Pick<Config, 'characterCacheTtl' | 'notFoundCacheTtl' | 'characterWaitMs'>;
   /** The request connection: while it is down nothing can be enqueued, so nothing is waited for. */
   redis: Redis;
   logger: Logger;
@@ -78,6 +79,17 @@ export class RefreshOnMissReader<Row extends ProjectionRow> {
     private readonly policy: ReaderPolicy<Row>,
   ) {}
 
+  /** The upstream is down and nothing good is stored: come back in half a minute. */
+  private unavailable(): AppError {
+    const { notAvailable, source } = this.policy;
+    return serviceUnavailable('upstream_unavailable', `${notAvailable}: ${source} could not be reached`, 30);
+  }
+
+  /** The row holds data worth serving, not only a failure or a not-found marker. */
+  private hasData(row: Row): boolean {
+    return row.fetchStatus !== 'not_found' && row.fetchedAt !== null && this.policy.isComplete(row);
+  }
+
   private now(): number {
     return this.deps.clock.now().getTime();
   }
@@ -97,8 +109,8 @@ export class RefreshOnMissReader<Row extends ProjectionRow> {
    */
   glance(row: Row | undefined, enqueue: (reason: RefreshReason) => Promise<Job>): { known: boolean; missing: boolean; fresh: Freshness } {
     const canRefresh = this.canRefresh();
-    const known = row !== undefined && this.policy.hasData(row);
-    const fresh = freshnessOf(row ?? { fetchedAt: null, lastErrorAt: null }, this.policy.freshForSeconds, this.policy.source, canRefresh, this.now());
+    const known = row !== undefined && this.hasData(row);
+    const fresh = freshnessOf(row ?? { fetchedAt: null, lastErrorAt: null }, this.deps.config.characterCacheTtl, this.policy.source, canRefresh, this.now());
     const isMissing = row !== undefined && this.isKnownMissing(row);
     if (canRefresh && !isMissing && (!known || fresh.isExpired)) this.inBackground(enqueue, known ? 'stale' : 'miss');
     return { known, missing: isMissing, fresh };
@@ -121,21 +133,21 @@ export class RefreshOnMissReader<Row extends ProjectionRow> {
     const { policy } = this;
     const canRefresh = this.canRefresh();
     if (row && this.isKnownMissing(row)) throw policy.notFound();
-    if (row && policy.hasData(row)) {
-      const fresh = freshnessOf(row, policy.freshForSeconds, policy.source, canRefresh, this.now());
+    if (row && this.hasData(row)) {
+      const fresh = freshnessOf(row, this.deps.config.characterCacheTtl, policy.source, canRefresh, this.now());
       if (fresh.isExpired && canRefresh) this.inBackground(target.enqueue, 'stale');
       return { kind: 'row', row, fresh };
     }
-    if (!canRefresh) throw policy.unavailable();
+    if (!canRefresh) throw this.unavailable();
     if (row?.fetchStatus === 'error') {
       // Nothing good stored and the last fetch failed: answer now rather than wait on an upstream that is down.
       this.inBackground(target.enqueue, 'miss');
-      throw policy.unavailable();
+      throw this.unavailable();
     }
     if (!mayWait) return { kind: 'pending' };
-    const outcome = await this.misses.run(target.key, () => refreshAndWait(() => this.enqueueFirst(target), policy.events, policy.waitMs));
+    const outcome = await this.misses.run(target.key, () => refreshAndWait(() => this.enqueueFirst(target), policy.events, this.deps.config.characterWaitMs));
     if (outcome === 'not_found') throw policy.notFound();
-    if (outcome === 'unavailable') throw policy.unavailable();
+    if (outcome === 'unavailable') throw this.unavailable();
     // Done, failed or timed out: the row now says which (data, an error, or nothing yet → 202).
     return this.serve(target, await this.load(target), false);
   }
@@ -155,6 +167,6 @@ export class RefreshOnMissReader<Row extends ProjectionRow> {
 
   /** The upstream said it does not know this, recently enough to believe it still. */
   private isKnownMissing(row: Row): boolean {
-    return isKnownMissing(row, this.policy.notFoundForSeconds, this.now());
+    return isKnownMissing(row, this.deps.config.notFoundCacheTtl, this.now());
   }
 }
