@@ -26,6 +26,7 @@ const envSchema = z.object({
   NODE_ENV: z.preprocess(empty, z.enum(['development', 'production', 'test']).default('development')),
   PORT: positiveInt(5001),
   WORKER_PORT: positiveInt(5002),
+  HOST: z.preprocess(empty, z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).optional()),
   DATABASE_URL: url(),
   REDIS_URL: url('redis://127.0.0.1:6379'),
   REDIS_PREFIX: z.preprocess(
@@ -66,6 +67,7 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: positiveInt(16),
   DEBUG: bool(false),
   LOG_LEVEL: z.preprocess(empty, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
+  LOG_FORMAT: z.preprocess(empty, z.enum(['json', 'pretty']).default('json')),
   WEBHOOK_SECRET: optionalString,
   QUEUE_DASHBOARD_USER: optionalString,
   QUEUE_DASHBOARD_PASSWORD: optionalString,
@@ -83,6 +85,12 @@ export interface Config {
   isProduction: boolean;
   port: number;
   workerPort: number;
+  /**
+   * Address the api, the worker's health server and the dev simulator listen on: every interface in production
+   * (a container's port is published from outside it), this machine only elsewhere, so a laptop running
+   * `npm run dev` does not offer its development secrets to the network.
+   */
+  host: string;
   databaseUrl: string;
   redisUrl: string;
   /** Namespace of every Redis key (queues, cache, counters), so several deployments or test runs share one Redis. */
@@ -128,6 +136,8 @@ export interface Config {
   workerConcurrency: number;
   debug: boolean;
   logLevel: string;
+  /** `json` (one object a line, for collectors) everywhere but `npm run dev`, which asks for `pretty`. */
+  logFormat: 'json' | 'pretty';
   webhookSecret: string | undefined;
   dashboard: { user: string; password: string } | undefined;
   forceHttps: boolean;
@@ -212,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     isProduction,
     port: e.PORT,
     workerPort: e.WORKER_PORT,
+    host: e.HOST ?? (isProduction ? '0.0.0.0' : '127.0.0.1'),
     databaseUrl: e.DATABASE_URL ?? DEV_DATABASE_URL,
     redisUrl: e.REDIS_URL ?? 'redis://127.0.0.1:6379',
     redisPrefix: e.REDIS_PREFIX,
@@ -252,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     workerConcurrency: e.WORKER_CONCURRENCY,
     debug: e.DEBUG,
     logLevel: e.LOG_LEVEL ?? (e.DEBUG ? 'debug' : 'info'),
+    logFormat: e.LOG_FORMAT,
     webhookSecret: e.WEBHOOK_SECRET,
     dashboard:
       e.QUEUE_DASHBOARD_USER && e.QUEUE_DASHBOARD_PASSWORD
@@ -287,4 +299,12 @@ export const DEVELOPMENT_DEFAULTS: Readonly<Record<string, string>> = Object.fre
   WEBHOOK_SECRET: 'development-only-webhook-secret',
   QUEUE_DASHBOARD_USER: 'admin',
   QUEUE_DASHBOARD_PASSWORD: 'admin',
+  // Human-readable lines in a terminal; JSON (for log collectors) everywhere else.
+  LOG_FORMAT: 'pretty',
 });
+
+/** The URL a process on this machine reaches a server listening on `host` with: a wildcard address means loopback. */
+export function localUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+}

@@ -59,7 +59,20 @@ export interface LoggerOptions {
   level?: string;
   destination?: pino.DestinationStream;
   name?: string;
+  /** `pretty`: human-readable lines through pino-pretty (`npm run dev` only); else one JSON object a line. */
+  format?: 'json' | 'pretty';
 }
+
+/**
+ * pino-pretty as pino's own transport (a worker thread), so it is loaded only when asked for: it is a
+ * development dependency and production never asks. Secrets are scrubbed from the JSON line before it is
+ * handed over, exactly as for JSON output.
+ */
+const prettyTransport = () =>
+  pino.transport({
+    target: 'pino-pretty',
+    options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true, destination: 1 },
+  });
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   return pino(
@@ -70,7 +83,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    options.destination,
+    options.destination ?? (options.format === 'pretty' ? prettyTransport() : undefined),
   );
 }
 

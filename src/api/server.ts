@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../clock.js';
 import { processClock } from '../shared-test-clock.js';
-import type { Config } from '../config.js';
+import { localUrl, type Config } from '../config.js';
+import { listen } from '../listen.js';
 import type { Logger } from '../logger.js';
 import { createMetrics, upstreamMetricsOf } from '../metrics.js';
 import { openOrm } from '../db/orm.js';
@@ -110,7 +111,7 @@ export async function startApi(
   config: Config,
   logger: Logger,
   port = config.port,
-  host = '0.0.0.0',
+  host = config.host,
   options: ApiStartOptions = {},
 ): Promise<RunningApi> {
   const deps = await buildApiDeps(config, logger, options);
@@ -124,9 +125,12 @@ export async function startApi(
   });
   // Keep-alive sockets must not hold a graceful shutdown open for long.
   server.keepAliveTimeout = 5000;
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  await listen(server, port, host).catch(async (err: unknown) => {
+    await closeApiDeps(deps);
+    throw err;
+  });
   const address = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${address.port}`;
+  const url = localUrl(host, address.port);
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {

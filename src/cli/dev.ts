@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { DEVELOPMENT_DEFAULTS, loadConfig, processEnv, ConfigError, type Config } from '../config.js';
-import { createLogger } from '../logger.js';
+import { DEVELOPMENT_DEFAULTS, loadConfig, localUrl, processEnv, ConfigError, type Config } from '../config.js';
 import { openOrm } from '../db/orm.js';
 import { isDatabaseUp } from '../db/health.js';
 import { migrateUp } from '../db/migrate.js';
@@ -8,10 +7,14 @@ import { saveSeasonPlan } from '../db/tables/weekly-targets.js';
 import { DEFAULT_SEASON_PLAN } from '../domain/season-plan.js';
 import { createRedis, pingRedis } from '../redis.js';
 import { startSimulator, type Simulator } from '../sim/index.js';
+import { onStopSignals } from '../stop-signals.js';
+import { renderBanner, type BannerFacts } from './dev-banner.js';
+import { firstPortProblem, type PortClaim } from './dev-ports.js';
 
 /**
- * `npm run dev`: everything in one command. Checks Postgres and Redis, applies migrations, seeds the season
- * plan, starts the simulated upstreams when no credentials are set, then runs api and worker as children.
+ * `npm run dev`: everything in one command. Checks the ports, Postgres and Redis, applies migrations, seeds the
+ * season plan, starts the simulated upstreams when no credentials are set, then runs api and worker as children
+ * and prints what to try once both answer. Its own lines are plain text; the children log through pino-pretty.
  */
 const baseEnv = processEnv();
 const isProduction = baseEnv.NODE_ENV === 'production';
@@ -20,6 +23,9 @@ if (!isProduction) {
   for (const [key, value] of Object.entries(DEVELOPMENT_DEFAULTS)) if (!env[key]) env[key] = value;
 }
 
+const say = (line = '') => process.stdout.write(`${line}\n`);
+const redactUrl = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
+
 let config: Config;
 try {
   config = loadConfig(env, 'api');
@@ -27,9 +33,57 @@ try {
   process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
   process.exit(1);
 }
-const logger = createLogger({ level: config.logLevel, name: 'dev' });
-const say = (line = '') => process.stdout.write(`${line}\n`);
-const redactUrl = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
+
+interface Child {
+  name: string;
+  process: ChildProcess;
+  exited: Promise<number | string>;
+}
+
+let stopping = false;
+let children: Child[] = [];
+let simulator: Simulator | undefined;
+/** A child that does not stop within this long after SIGTERM is killed, and the runner exits non-zero. */
+const STOP_GRACE_MS = 20_000;
+
+function run(name: string, entry: string, childEnv: Record<string, string | undefined>): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: childEnv, stdio: ['ignore', 'inherit', 'inherit'] });
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  void exited.then((status) => {
+    if (!stopping) {
+      say(`${name} exited (${status}); stopping everything`);
+      void stop(1);
+    }
+  });
+  return { name, process: child, exited };
+}
+
+/**
+ * Stops the children once: each gets one SIGTERM from here (when the whole group was signalled they also got
+ * the kernel's, which they ignore while stopping), then the simulator closes, and the last line says how each
+ * ended and with which status the runner exits.
+ */
+async function stop(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  const outcomes = await Promise.all(
+    children.map(async (child) => {
+      if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGTERM');
+      const timer = setTimeout(() => child.process.kill('SIGKILL'), STOP_GRACE_MS);
+      const status = await child.exited;
+      clearTimeout(timer);
+      return { name: child.name, status };
+    }),
+  );
+  if (simulator) {
+    await simulator.close();
+    say('simulator stopped');
+  }
+  const exitCode = outcomes.every((o) => o.status === 0) ? code : 1;
+  const how = outcomes.map((o) => `${o.name} exited ${o.status}`);
+  say(`dev stopped${how.length ? `: ${how.join(', ')}` : ''}; exit ${exitCode}`);
+  process.exit(exitCode);
+}
 
 async function checkServices(): Promise<boolean> {
   const orm = await openOrm({ databaseUrl: config.databaseUrl, poolMax: 1 });
@@ -55,84 +109,74 @@ async function checkServices(): Promise<boolean> {
   return ok;
 }
 
-function run(name: string, entry: string, childEnv: Record<string, string | undefined>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: childEnv, stdio: ['ignore', 'inherit', 'inherit'] });
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      say(`${name} exited (${signal ?? code}); stopping everything`);
-      void stop(1);
-    }
-  });
-  return child;
-}
-
-let stopping = false;
-let children: ChildProcess[] = [];
-let simulator: Simulator | undefined;
-
-async function stop(code: number): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  await Promise.all(
-    children.map((child) => new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    })),
-  );
-  await simulator?.close();
-  process.exit(code);
-}
-
-function printWelcome(api: string): void {
-  say();
-  say(`progress-api is running: ${api}`);
-  say(`  health      ${api}/health`);
-  say(`  metrics     ${api}/metrics   (worker: http://127.0.0.1:${config.workerPort}/metrics)`);
-  say(`  openapi     ${api}/openapi.json`);
-  if (config.dashboard) say(`  dashboard   ${api}/admin/queues   (user "${config.dashboard.user}", password from QUEUE_DASHBOARD_PASSWORD)`);
-  if (!simulator) return;
-  const guild = simulator.world.guilds[0];
-  const users = simulator.world.demoUsers;
-  say();
-  say(`Simulated Battle.net, WarcraftLogs and guild-api: ${simulator.url}`);
-  say(`Demo users (tokens valid for one hour; restart to get new ones):`);
-  for (const [role, bnetId] of Object.entries(users)) {
-    const chars = simulator.world.users.get(bnetId) ?? [];
-    say(`  ${role.padEnd(17)} bnet_id ${bnetId}  characters: ${chars.map((c) => `${c.name}-${c.realm.slug}`).join(', ')}`);
-    say(`    TOKEN_${bnetId}=${simulator.tokenFor(bnetId)}`);
+/** Resolves once every URL answers 2xx, or with false when a child has died or a minute has passed. */
+async function waitUntilHealthy(urls: string[]): Promise<boolean> {
+  const deadline = Date.now() + 60_000;
+  while (!stopping && Date.now() < deadline) {
+    const answers = await Promise.all(urls.map((url) => fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false)));
+    if (answers.every(Boolean)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  if (guild) {
-    const mine = simulator.world.users.get(users.guildMaster)?.[0];
-    say();
-    say('Try (the first read of a guild syncs its roster in the background):');
-    say(`  curl -H "Authorization: Bearer $TOKEN_${users.guildMaster}" ${api}/guilds/${guild.id}/progress/characters`);
-    say(`  curl -H "Authorization: Bearer $TOKEN_${users.officer}" "${api}/guilds/${guild.id}/progress/members?sort=ilvl"`);
-    if (mine) say(`  curl -H "Authorization: Bearer $TOKEN_${users.guildMaster}" "${api}/guilds/${guild.id}/progress/character/${encodeURIComponent(mine.name)}?realm=${mine.realm.slug}"`);
-    say(`  curl -H "Authorization: Bearer $TOKEN_${users.member}" ${api}/guilds/${guild.id}/progress/roadmap`);
-    say(`  curl -X PUT -H "Authorization: Bearer $TOKEN_${users.guildMaster}" -H 'content-type: application/json' -d '{"message":"Focus on DPS!"}' ${api}/guilds/${guild.id}/progress/message`);
-  }
-  say();
-  say('Ctrl-C stops everything.');
+  return false;
 }
 
-process.once('SIGINT', () => void stop(0));
-process.once('SIGTERM', () => void stop(0));
+/** A configured value is printed only while it is the development default, never a secret of one's own. */
+const devDefault = (key: string, value: string | undefined) => (value !== undefined && value === DEVELOPMENT_DEFAULTS[key] ? value : undefined);
+
+function bannerFacts(apiUrl: string, workerUrl: string): BannerFacts {
+  const roles = { guildMaster: 'GM_TOKEN', officer: 'OFFICER_TOKEN', member: 'MEMBER_TOKEN', otherGuildMember: 'OTHER_TOKEN' } as const;
+  const sim = simulator;
+  return {
+    apiUrl,
+    workerUrl,
+    simulator: sim && {
+      url: sim.url,
+      // The guilds the demo users belong to.
+      guilds: sim.world.guilds
+        .filter((g) => Object.values(sim.world.demoUsers).some((bnetId) => (sim.world.users.get(bnetId) ?? []).some((c) => c.guild?.id === g.id)))
+        .map((g) => ({ id: g.id, name: g.name, realm: g.realm.slug, region: g.region, members: g.members.length })),
+      users: Object.entries(sim.world.demoUsers).map(([role, bnetId]) => ({
+        variable: roles[role as keyof typeof roles],
+        role,
+        bnetId,
+        token: sim.tokenFor(bnetId),
+        characters: (sim.world.users.get(bnetId) ?? []).map((c) => ({ name: c.name, realm: c.realm.slug, region: c.region, guildId: c.guild?.id ?? null })),
+      })),
+    },
+    jwtSecret: { value: devDefault('JWT_SECRET_KEY', config.jwtSecretKey) },
+    webhookSecret: { configured: config.webhookSecret !== undefined, value: devDefault('WEBHOOK_SECRET', config.webhookSecret) },
+    dashboard: config.dashboard && { user: config.dashboard.user, password: devDefault('QUEUE_DASHBOARD_PASSWORD', config.dashboard.password) },
+  };
+}
+
+onStopSignals(() => void stop(0));
+
+const claims: PortClaim[] = [
+  { variable: 'PORT', port: config.port },
+  { variable: 'WORKER_PORT', port: config.workerPort },
+  ...(config.usesSimulatedUpstreams ? [{ variable: 'SIM_PORT', port: config.simPort }] : []),
+];
+const portProblem = await firstPortProblem(config.host, claims);
+if (portProblem) {
+  process.stderr.write(`${portProblem}\n`);
+  process.exit(1);
+}
 
 if (!(await checkServices())) process.exit(1);
 
 const childEnv: Record<string, string | undefined> = { ...env };
-if (config.usesSimulatedUpstreams) {
-  simulator = await startSimulator({ port: config.simPort, jwtSecretKey: config.jwtSecretKey });
+if (config.usesSimulatedUpstreams && !stopping) {
+  simulator = await startSimulator({ port: config.simPort, host: config.host, jwtSecretKey: config.jwtSecretKey });
   Object.assign(childEnv, simulator.env);
-  logger.info({ url: simulator.url }, 'no Battle.net, WarcraftLogs or guild-api credentials: using the built-in simulated upstreams');
+  say(`no Battle.net, WarcraftLogs or guild-api credentials: using the built-in simulated upstreams on ${simulator.url}`);
 }
-children = [run('api', 'src/api/main.ts', childEnv), run('worker', 'src/worker/main.ts', childEnv)];
+if (!stopping) children = [run('api', 'src/api/main.ts', childEnv), run('worker', 'src/worker/main.ts', childEnv)];
 
-const apiUrl = `http://127.0.0.1:${config.port}`;
-for (let i = 0; i < 120 && !stopping; i += 1) {
-  const up = await fetch(`${apiUrl}/health`).then((r) => r.ok, () => false);
-  if (up) break;
-  await new Promise((resolve) => setTimeout(resolve, 250));
+const apiUrl = localUrl(config.host, config.port);
+const workerUrl = localUrl(config.host, config.workerPort);
+if (await waitUntilHealthy([`${apiUrl}/health`, `${workerUrl}/health`])) {
+  for (const line of renderBanner(bannerFacts(apiUrl, workerUrl))) say(line);
+} else if (!stopping) {
+  say('api or worker did not become healthy within a minute; their log lines above say why');
+  void stop(1);
 }
-printWelcome(apiUrl);

@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
+import { localUrl } from '../config.js';
+import { listen as listenOn } from '../listen.js';
 import { handleAdmin } from './admin.js';
 import { handleBlizzard } from './blizzard.js';
 import { emptyCounters, type SimCounters } from './counters.js';
@@ -25,6 +27,8 @@ export { SIM_CREDENTIALS } from './state.js';
 export interface SimulatorOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
+  /** Listening address; 127.0.0.1 unless told otherwise. */
+  host?: string;
   seed?: number;
   /** guild-api's signing key: the simulated guild-api verifies tokens with it and `tokenFor` signs with it. */
   jwtSecretKey: string;
@@ -78,7 +82,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       else res.destroy();
     });
   });
-  const url = await listen(server, options.port ?? 0);
+  const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
 
   return {
     url,
@@ -116,14 +120,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   };
 }
 
-function listen(server: Server, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      const address = server.address() as AddressInfo;
-      resolve(`http://127.0.0.1:${address.port}`);
-    });
-  });
+async function listen(server: Server, port: number, host: string): Promise<string> {
+  await listenOn(server, port, host);
+  return localUrl(host, (server.address() as AddressInfo).port);
 }
 
 function close(server: Server): Promise<void> {

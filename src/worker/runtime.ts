@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { Worker, type Job } from 'bullmq';
 import type { Clock } from '../clock.js';
 import { processClock } from '../shared-test-clock.js';
-import type { Config } from '../config.js';
+import { localUrl, type Config } from '../config.js';
+import { listen } from '../listen.js';
 import type { Logger } from '../logger.js';
 import { createMetrics } from '../metrics.js';
 import { openOrm } from '../db/orm.js';
@@ -111,8 +112,8 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
     return worker;
   });
 
-  const server = await serveHealth(ctx, options.port ?? config.workerPort);
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await serveHealth(ctx, options.port ?? config.workerPort, config.host);
+  const url = localUrl(config.host, (server.address() as AddressInfo).port);
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -132,7 +133,7 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
 }
 
 /** The worker's own /health and /metrics (SPEC §9), on WORKER_PORT. */
-async function serveHealth(ctx: WorkerContext, port: number): Promise<Server> {
+async function serveHealth(ctx: WorkerContext, port: number, host: string): Promise<Server> {
   const server = createServer((req, res) => {
     void (async () => {
       const probe = () => probeDependencies(ctx.orm, ctx.redis, ctx.metrics);
@@ -155,6 +156,6 @@ async function serveHealth(ctx: WorkerContext, port: number): Promise<Server> {
       res.writeHead(500).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(port, '0.0.0.0', resolve));
+  await listen(server, port, host);
   return server;
 }

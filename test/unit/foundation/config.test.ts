@@ -27,6 +27,23 @@ describe('loadConfig', () => {
     expect(c.dashboard).to.equal(undefined);
   });
 
+  it('listens on this machine only outside production, on every interface in production, or where HOST says', () => {
+    expect(loadConfig(minimal).host).to.equal('127.0.0.1');
+    expect(loadConfig({ ...minimal, NODE_ENV: 'test' }).host).to.equal('127.0.0.1');
+    const production = { ...minimal, NODE_ENV: 'production', SECRET_KEY: 's', DATABASE_URL: 'postgresql://db/x', GUILD_API_URL: 'http://g', BLIZZARD_CLIENT_ID: 'i', BLIZZARD_CLIENT_SECRET: 's', WARCRAFTLOGS_CLIENT_ID: 'i', WARCRAFTLOGS_CLIENT_SECRET: 's' };
+    expect(loadConfig(production).host).to.equal('0.0.0.0');
+    expect(loadConfig({ ...production, HOST: '10.0.0.5' }).host).to.equal('10.0.0.5');
+    expect(loadConfig({ ...minimal, HOST: '0.0.0.0' }).host).to.equal('0.0.0.0');
+    expect(loadConfig({ ...minimal, HOST: '::' }).host).to.equal('::');
+    expect(() => loadConfig({ ...minimal, HOST: 'not a host' })).to.throw(ConfigError, /HOST/);
+  });
+
+  it('logs JSON unless LOG_FORMAT asks for pretty lines', () => {
+    expect(loadConfig(minimal).logFormat).to.equal('json');
+    expect(loadConfig({ ...minimal, LOG_FORMAT: 'pretty' }).logFormat).to.equal('pretty');
+    expect(() => loadConfig({ ...minimal, LOG_FORMAT: 'yaml' })).to.throw(ConfigError, /LOG_FORMAT/);
+  });
+
   it('uses the simulated upstreams only outside production without credentials', () => {
     expect(loadConfig(minimal).usesSimulatedUpstreams).to.equal(true);
     expect(loadConfig({ ...minimal, GUILD_API_URL: 'http://guild-api:5000' }).usesSimulatedUpstreams).to.equal(false);
