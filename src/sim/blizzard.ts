@@ -2,7 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { requestsInLastHour } from './counters.js';
 import { HOURLY_OVERAGE_DELAY_MS } from './faults.js';
 import { basicCredentials, bearerToken, delay, segments, sendJson, sendText, type SimRequest } from './http.js';
-import { renderEquipment, renderProfile, renderRoster, renderSpecializations, renderStatus } from './render-blizzard.js';
+import { renderMythicKeystoneProfile, renderRaidEncounters } from './activity.js';
+import { characterHref, characterSummary, renderEquipment, renderProfile, renderRoster, renderSpecializations, renderStatus } from './render-blizzard.js';
 import { SIM_CREDENTIALS, randomToken, type SimState } from './state.js';
 import { findCharacter, findGuild, guildSlugOf, type SimCharacter, type SimGuild } from './world.js';
 import notFoundBody from './templates/character-404.json' with { type: 'json' };
@@ -100,11 +101,11 @@ interface Resource {
 function findResource(state: SimState, region: string, path: string): Resource | null {
   const parts = segments(path);
   if (!parts) return null;
-  const [a, b, c, realm, name, sub, extra] = parts;
-  if (a === 'profile' && b === 'wow' && c === 'character' && realm && name && extra === undefined) {
+  const [a, b, c, realm, name, sub, extra, more] = parts;
+  if (a === 'profile' && b === 'wow' && c === 'character' && realm && name && more === undefined) {
     const character = findCharacter(state.world, region, realm, name);
     if (!character) return null;
-    return characterResource(state, character, sub);
+    return characterResource(state, character, extra === undefined ? sub : `${sub}/${extra}`);
   }
   if (a === 'data' && b === 'wow' && c === 'guild' && realm && name && sub === 'roster' && extra === undefined) {
     const guild = state.world.guilds.find((g) => g.region === region && g.realm.slug === realm && guildSlugOf(g) === name.normalize('NFC').toLowerCase());
@@ -120,9 +121,19 @@ function characterResource(state: SimState, character: SimCharacter, sub: string
     equipment: () => renderEquipment(character),
     specializations: () => renderSpecializations(character),
     status: () => renderStatus(character),
+    'encounters/raids': () => renderRaidEncounters(state.world, state.clock, character, activityLinks(character, '/encounters/raids')),
   };
+  if (sub === 'mythic-keystone-profile') {
+    // A character that never ran a key has no Mythic+ profile: Battle.net answers 404 while the profile answers 200.
+    const body = renderMythicKeystoneProfile(state.world, state.clock, character, activityLinks(character, '/mythic-keystone-profile'));
+    return body ? { lastModified: character.lastModified, render: () => body } : null;
+  }
   const render = renderers[sub ?? ''];
   return render ? { lastModified: character.lastModified, render } : null;
+}
+
+function activityLinks(character: SimCharacter, suffix: string) {
+  return { self: characterHref(character, suffix), character: characterSummary(character) };
 }
 
 /** Well-formed JSON in the wrong shape, as a gateway error page or an API change would produce. */
@@ -135,5 +146,7 @@ function malformedBody(path: string): unknown {
         level: 'max',
         active_specialization: 'none',
         equipped_items: [{ slot: 'HEAD', level: 'high' }],
+        current_period: 'none',
+        expansions: 'none',
       };
 }

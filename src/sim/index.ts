@@ -9,7 +9,11 @@ import { emptyCounters, type SimCounters } from './counters.js';
 import type { Faults } from './faults.js';
 import { handleGuildApi } from './guild-api.js';
 import { readRequest, sendJson } from './http.js';
-import { addMember, changeGear, removeMember, setProgressAccess, setRank, type MembershipOptions, type NewMember } from './mutations.js';
+import type { Clock } from '../clock.js';
+import type { SimActivity } from './activity.js';
+import {
+  addMember, changeGear, logIn, removeMember, setActivity, setProgressAccess, setRank, type MembershipOptions, type NewMember,
+} from './mutations.js';
 import { SIM_CREDENTIALS, applyFaults, createState, resetFaults } from './state.js';
 import { handleWcl } from './wcl.js';
 import { sendWebhook, type WebhookEvent, type WebhookOptions } from './webhook.js';
@@ -21,6 +25,8 @@ export type { MembershipOptions, NewMember } from './mutations.js';
 export type { WebhookEvent, WebhookOptions } from './webhook.js';
 export type { SimCharacter, SimGuild, SimMembership, SimWorld, WorldGuildSpec, WorldSpec } from './world.js';
 export type { SimItem, UpgradeTrack } from './gear.js';
+export type { SimActivity, SimDifficulty, SimKill, SimRun } from './activity.js';
+export { DUNGEONS, RAID_BOSSES, activityOf } from './activity.js';
 export { characterKey, findCharacter, findGuild } from './world.js';
 export { SIM_CREDENTIALS } from './state.js';
 
@@ -34,6 +40,8 @@ export interface SimulatorOptions {
   jwtSecretKey: string;
   world?: WorldSpec;
   faults?: Partial<Faults>;
+  /** Business time of the Mythic+ and raid endpoints (reset periods, kill and run times); default the system's. */
+  clock?: Clock;
 }
 
 export interface Simulator {
@@ -47,6 +55,9 @@ export interface Simulator {
   counters(): SimCounters;
   resetCounters(): void;
   changeGear(region: string, realmSlug: string, name: string): SimCharacter;
+  /** The character logs in at the simulator's clock; activity up to then becomes visible. */
+  logIn(region: string, realmSlug: string, name: string): SimCharacter;
+  setActivity(region: string, realmSlug: string, name: string, activity: SimActivity): SimCharacter;
   removeMember(guildId: number, characterName: string, options?: MembershipOptions): boolean;
   addMember(guildId: number, member: NewMember, options?: MembershipOptions): SimCharacter;
   setRank(guildId: number, characterName: string, rankId: number, options?: MembershipOptions): void;
@@ -62,7 +73,7 @@ export interface Simulator {
 /** Starts simulated Battle.net, WarcraftLogs and guild-api on 127.0.0.1, under /blizzard, /wcl and /guild-api. */
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const world = generateWorld(options.seed ?? 1, options.world);
-  const state = createState(world, options.jwtSecretKey, options.faults ?? {});
+  const state = createState(world, options.jwtSecretKey, options.faults ?? {}, options.clock);
   const tokenFor = (bnetId: number) =>
     jwt.sign({ bnet_id: bnetId, type: 'access' }, options.jwtSecretKey, { algorithm: 'HS256', expiresIn: 3600 });
 
@@ -106,6 +117,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       state.counters = emptyCounters();
     },
     changeGear: (region, realmSlug, name) => changeGear(world, state.rng, region, realmSlug, name),
+    logIn: (region, realmSlug, name) => logIn(world, state.clock, region, realmSlug, name),
+    setActivity: (region, realmSlug, name, activity) => setActivity(world, state.clock, region, realmSlug, name, activity),
     removeMember: (guildId, characterName, opts) => removeMember(world, guildId, characterName, opts),
     addMember: (guildId, member, opts) => addMember(world, state.rng, guildId, member, opts),
     setRank: (guildId, characterName, rankId, opts) => setRank(world, guildId, characterName, rankId, opts),

@@ -1,4 +1,6 @@
+import type { Clock } from '../clock.js';
 import type { Region } from '../config.js';
+import type { SimActivity } from './activity.js';
 import { upgradeItem } from './gear.js';
 import type { Random } from './random.js';
 import { createCharacter, findCharacter, findGuild, wholeSeconds, type SimCharacter, type SimGuild, type SimWorld } from './world.js';
@@ -114,4 +116,27 @@ function nextModified(previous: number): number {
 
 function touch(character: SimCharacter): void {
   character.lastModified = nextModified(character.lastModified);
+}
+
+/** The character logs in now (the simulator's clock): its profile's last_login_timestamp and Last-Modified move. */
+export function logIn(world: SimWorld, clock: Clock, region: string, realmSlug: string, name: string): SimCharacter {
+  const character = requireCharacter(world, region, realmSlug, name);
+  const now = clock.now().getTime();
+  character.lastLogin = now;
+  character.lastModified = Math.max(wholeSeconds(now), character.lastModified + 1000);
+  return character;
+}
+
+/** Replaces the character's weekly routine (kills and runs at offsets after each reset). */
+export function setActivity(world: SimWorld, clock: Clock, region: string, realmSlug: string, name: string, activity: SimActivity): SimCharacter {
+  const character = requireCharacter(world, region, realmSlug, name);
+  character.activity = structuredClone(activity);
+  character.lastModified = Math.max(wholeSeconds(clock.now().getTime()), character.lastModified + 1000);
+  return character;
+}
+
+function requireCharacter(world: SimWorld, region: string, realmSlug: string, name: string): SimCharacter {
+  const character = findCharacter(world, region, realmSlug, name);
+  if (!character) throw new Error(`no character ${name}-${realmSlug} (${region})`);
+  return character;
 }

@@ -34,7 +34,7 @@ function guildHref(guild: SimGuild, suffix = ''): string {
 const isLink = (value: unknown): value is { href: string } =>
   typeof value === 'object' && value !== null && Object.keys(value).length === 1 && typeof (value as Json).href === 'string';
 
-function characterSummary(c: SimCharacter): Json {
+export function characterSummary(c: SimCharacter): Json {
   return {
     key: { href: characterHref(c) },
     name: c.name,

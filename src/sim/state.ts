@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../clock.js';
 import { emptyCounters, type SimCounters } from './counters.js';
 import { DEFAULT_FAULTS, type Faults } from './faults.js';
 import { Random } from './random.js';
@@ -20,9 +21,11 @@ export interface SimState {
   jwtSecretKey: string;
   /** For fault dice (error rate) and token values, so that runs with the same seed behave alike. */
   rng: Random;
+  /** Business time of the activity endpoints (the weekly reset, kill and run times); tests share theirs. */
+  clock: Clock;
 }
 
-export function createState(world: SimWorld, jwtSecretKey: string, faults: Partial<Faults>): SimState {
+export function createState(world: SimWorld, jwtSecretKey: string, faults: Partial<Faults>, clock: Clock = systemClock): SimState {
   const state: SimState = {
     world,
     faults: { ...DEFAULT_FAULTS },
@@ -33,6 +36,7 @@ export function createState(world: SimWorld, jwtSecretKey: string, faults: Parti
     wcl: { limitPerHour: 3600, spent: 0, hourStartedAt: Date.now() },
     jwtSecretKey,
     rng: new Random(world.seed ^ 0x5eed),
+    clock,
   };
   applyFaults(state, faults);
   return state;

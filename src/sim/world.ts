@@ -3,6 +3,7 @@ import { DEFAULT_SEASON_PLAN } from '../domain/season-plan.js';
 import { weekAt } from '../domain/season.js';
 import { ALT_RANK, CLASSES, DRACTHYR, classById, racesOf, realmInfo, type Faction, type RealmInfo } from './catalog.js';
 import { DEMO_GUILDS, DEMO_USERS, type FixedCharacter } from './demo.js';
+import type { SimActivity } from './activity.js';
 import { generateGear, type SimItem } from './gear.js';
 import { uniqueName } from './names.js';
 import { Random } from './random.js';
@@ -28,6 +29,8 @@ export interface SimCharacter {
   lastModified: number;
   lastLogin: number;
   achievementPoints: number;
+  /** The weekly routine behind its Mythic+ and raid endpoints; generated on first use unless a test set it. */
+  activity?: SimActivity;
 }
 
 /** guild-api's view of a member: who owns the character and at which rank. */

@@ -52,7 +52,7 @@ export interface Stack {
 let stacks = 0;
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const sim = await startSimulator({ jwtSecretKey: TEST_JWT_SECRET, ...options.simulator });
+  const sim = await startSimulator({ jwtSecretKey: TEST_JWT_SECRET, clock: options.clock, ...options.simulator });
   stacks += 1;
   const env: Record<string, string> = {
     ...sim.env,

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Config, Region } from '../../config.js';
+import type { MythicPlusActivity, RaidActivity } from '../../domain/activity.js';
 import type { EquippedItem } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
 import { sendAuthorized } from '../authorized-request.js';
@@ -8,9 +9,14 @@ import { noopMetrics, type UpstreamMetrics } from '../metrics.js';
 import { ClientCredentials } from '../oauth.js';
 import { badData, notFound, notModified, ok, rateLimited, unavailable, type Outcome } from '../outcome.js';
 import { parseWith } from '../validate.js';
-import { toActiveSpec, toCharacterProfile, toEquippedItems, toGuildRoster, type CharacterProfile, type GuildRoster } from './map.js';
+import {
+  NO_MYTHIC_PLUS, toActiveSpec, toCharacterProfile, toEquippedItems, toGuildRoster, toMythicPlus, toRaidActivity, type CharacterProfile,
+  type GuildRoster,
+} from './map.js';
 import { UnlimitedQuota, type QuotaGate } from './quota.js';
-import { equipmentSchema, profileSchema, rosterSchema, specializationsSchema } from './schemas.js';
+import {
+  equipmentSchema, mythicKeystoneProfileSchema, profileSchema, raidEncountersSchema, rosterSchema, specializationsSchema,
+} from './schemas.js';
 import { characterPath, guildRosterPath } from './paths.js';
 
 export type { CharacterProfile, GuildRoster, GuildRosterMember } from './map.js';
@@ -63,6 +69,20 @@ export class BlizzardClient {
 
   getEquipment(region: Region, realmSlug: string, name: string, options: ConditionalOptions = {}): Promise<Outcome<EquippedItem[]>> {
     return this.get(region, `${characterPath(realmSlug, name)}/equipment`, equipmentSchema, toEquippedItems, options.ifModifiedSince);
+  }
+
+  /**
+   * The season's Mythic+ rating and this period's best run per dungeon. Battle.net answers 404 here for a
+   * character that exists but never ran a key: that is "no runs", never "unknown character".
+   */
+  async getMythicPlus(region: Region, realmSlug: string, name: string, options: ConditionalOptions = {}): Promise<Outcome<MythicPlusActivity>> {
+    const outcome = await this.get(region, `${characterPath(realmSlug, name)}/mythic-keystone-profile`, mythicKeystoneProfileSchema, toMythicPlus, options.ifModifiedSince);
+    return outcome.kind === 'not_found' ? ok(NO_MYTHIC_PLUS) : outcome;
+  }
+
+  /** Raid progress per instance and difficulty, with each boss's last kill. */
+  getRaids(region: Region, realmSlug: string, name: string, options: ConditionalOptions = {}): Promise<Outcome<RaidActivity>> {
+    return this.get(region, `${characterPath(realmSlug, name)}/encounters/raids`, raidEncountersSchema, toRaidActivity, options.ifModifiedSince);
   }
 
   getSpecializations(region: Region, realmSlug: string, name: string): Promise<Outcome<{ activeSpec: string | null }>> {

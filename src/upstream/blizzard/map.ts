@@ -1,6 +1,9 @@
+import { parseRaidDifficulty, type MythicPlusActivity, type RaidActivity } from '../../domain/activity.js';
 import type { EquippedItem } from '../../domain/types.js';
 import { className } from './classes.js';
-import type { RawEquipment, RawEquippedItem, RawProfile, RawRoster, RawSpecializations } from './schemas.js';
+import type {
+  RawEquipment, RawEquippedItem, RawMythicKeystoneProfile, RawProfile, RawRaidEncounters, RawRoster, RawSpecializations,
+} from './schemas.js';
 
 export interface CharacterProfile {
   id: number;
@@ -11,6 +14,8 @@ export interface CharacterProfile {
   specName: string | null;
   guild: { name: string; realmSlug: string } | null;
   equippedItemLevel: number | null;
+  /** Epoch ms of the last log-in; a character that has not logged in since has no new activity. */
+  lastLoginAt: number | null;
 }
 
 export interface GuildRosterMember {
@@ -38,6 +43,7 @@ export function toCharacterProfile(raw: RawProfile): CharacterProfile {
     specName: raw.active_spec?.name ?? null,
     guild: raw.guild ? { name: raw.guild.name, realmSlug: raw.guild.realm.slug } : null,
     equippedItemLevel: raw.equipped_item_level ?? null,
+    lastLoginAt: raw.last_login_timestamp ?? null,
   };
 }
 
@@ -82,4 +88,53 @@ export function toGuildRoster(raw: RawRoster): GuildRoster {
       rank: m.rank,
     })),
   };
+}
+
+/** No M+ profile (Battle.net's 404 here) means no runs, for a character that exists. */
+export const NO_MYTHIC_PLUS: MythicPlusActivity = Object.freeze({ score: null, color: null, runs: [] });
+
+export function toMythicPlus(raw: RawMythicKeystoneProfile): MythicPlusActivity {
+  const rating = raw.current_mythic_rating;
+  return {
+    score: rating?.rating ?? null,
+    color: rating ? { r: rating.color.r, g: rating.color.g, b: rating.color.b, a: rating.color.a } : null,
+    runs: (raw.current_period?.best_runs ?? []).map((r) => ({
+      dungeonId: r.dungeon.id,
+      dungeon: r.dungeon.name,
+      keystoneLevel: r.keystone_level,
+      completedAt: r.completed_timestamp,
+      inTime: r.is_completed_within_time,
+    })),
+  };
+}
+
+/** Raid progress of every expansion; LFR to Mythic only (legacy 10/25-player modes are dropped). */
+export function toRaidActivity(raw: RawRaidEncounters): RaidActivity {
+  const activity: RaidActivity = { modes: [], encounters: [] };
+  for (const expansion of raw.expansions ?? []) {
+    for (const { instance, modes } of expansion.instances) {
+      for (const mode of modes) {
+        const difficulty = parseRaidDifficulty(mode.difficulty.type);
+        if (!difficulty) continue;
+        activity.modes.push({
+          instanceId: instance.id,
+          instanceName: instance.name,
+          difficulty,
+          completed: mode.progress.completed_count,
+          total: mode.progress.total_count,
+        });
+        for (const e of mode.progress.encounters) {
+          activity.encounters.push({
+            instanceId: instance.id,
+            instanceName: instance.name,
+            difficulty,
+            encounterId: e.encounter.id,
+            encounterName: e.encounter.name,
+            lastKillAt: e.last_kill_timestamp ?? null,
+          });
+        }
+      }
+    }
+  }
+  return activity;
 }

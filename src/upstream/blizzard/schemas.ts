@@ -21,6 +21,7 @@ export const profileSchema = z.object({
   active_spec: named.optional(),
   guild: z.object({ id: z.number().int(), name: z.string().min(1), realm: realmRef }).optional(),
   equipped_item_level: z.number().optional(),
+  last_login_timestamp: z.number().int().optional(),
 });
 export type RawProfile = z.infer<typeof profileSchema>;
 
@@ -75,3 +76,54 @@ export type RawRoster = z.infer<typeof rosterSchema>;
 
 /** The body Battle.net sends with 404 and 429 (`{"code","type","detail"}`). */
 export const errorBodySchema = z.object({ code: z.number().int(), type: z.string(), detail: z.string() });
+
+const rgba = z.object({ r: z.number(), g: z.number(), b: z.number(), a: z.number() });
+
+/** `/mythic-keystone-profile`: the season rating and the current period's best run per dungeon. */
+export const mythicKeystoneProfileSchema = z.object({
+  current_mythic_rating: z.object({ rating: z.number(), color: rgba }).optional(),
+  current_period: z
+    .object({
+      period: z.object({ id: z.number().int() }).optional(),
+      best_runs: z
+        .array(
+          z.object({
+            completed_timestamp: z.number().int(),
+            keystone_level: z.number().int().nonnegative(),
+            dungeon: named,
+            is_completed_within_time: z.boolean(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
+});
+export type RawMythicKeystoneProfile = z.infer<typeof mythicKeystoneProfileSchema>;
+
+/** `/encounters/raids`: every raid difficulty the character has progress on, with each boss's last kill. */
+export const raidEncountersSchema = z.object({
+  expansions: z
+    .array(
+      z.object({
+        instances: z.array(
+          z.object({
+            instance: named,
+            modes: z.array(
+              z.object({
+                difficulty: typeTag,
+                progress: z.object({
+                  completed_count: z.number().int().nonnegative(),
+                  total_count: z.number().int().nonnegative(),
+                  encounters: z.array(
+                    z.object({ encounter: named, last_kill_timestamp: z.number().int().optional() }),
+                  ),
+                }),
+              }),
+            ),
+          }),
+        ),
+      }),
+    )
+    .optional(),
+});
+export type RawRaidEncounters = z.infer<typeof raidEncountersSchema>;

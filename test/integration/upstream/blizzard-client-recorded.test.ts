@@ -55,6 +55,7 @@ describe('BlizzardClient against recorded Battle.net responses', () => {
         specName: 'Assassination',
         guild: { name: 'Gallywix Dive Team', realmSlug: 'bleeding-hollow' },
         equippedItemLevel: 677,
+        lastLoginAt: 1768888985000,
       },
     });
   });

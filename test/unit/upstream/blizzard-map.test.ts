@@ -2,9 +2,11 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { CLASS_NAMES, className } from '../../../src/upstream/blizzard/classes.js';
 import { itemLevel } from '../../../src/domain/index.js';
-import { toCharacterProfile, toEquippedItems, toGuildRoster } from '../../../src/upstream/blizzard/map.js';
+import { toCharacterProfile, toEquippedItems, toGuildRoster, toMythicPlus, toRaidActivity } from '../../../src/upstream/blizzard/map.js';
 import { characterPath, guildRosterPath, guildSlug, nameSegment } from '../../../src/upstream/blizzard/paths.js';
-import { equipmentSchema, profileSchema, rosterSchema } from '../../../src/upstream/blizzard/schemas.js';
+import {
+  equipmentSchema, mythicKeystoneProfileSchema, profileSchema, raidEncountersSchema, rosterSchema,
+} from '../../../src/upstream/blizzard/schemas.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/upstream/${name}`, import.meta.url), 'utf8')) as unknown;
 
@@ -41,6 +43,7 @@ describe('Battle.net mapping', () => {
       specName: 'Subtlety',
       guild: { name: 'Gallywix Dive Team', realmSlug: 'bleeding-hollow' },
       equippedItemLevel: 134,
+      lastLoginAt: 1771041257000,
     });
   });
 
@@ -108,5 +111,38 @@ describe('Battle.net mapping', () => {
     const roster = toGuildRoster(rosterSchema.parse(fixture('guild-roster.json')));
     expect(roster.members.map((m) => m.className)).to.include.members(['Warrior', 'Rogue', 'Evoker', 'Demon Hunter']);
     expect(roster.members.filter((m) => m.level < 80)).to.have.length(2);
+  });
+
+  describe('activity', () => {
+    const ref = { key: { href: 'https://us.api.blizzard.com/x' } };
+    it('maps a Mythic+ profile; no rating means no score and colour', () => {
+      const run = { completed_timestamp: 1765300000000, duration: 1900000, keystone_level: 12, is_completed_within_time: true, dungeon: { ...ref, name: 'Skyreach', id: 161 } };
+      const rated = { current_mythic_rating: { rating: 2450.3, color: { r: 163, g: 53, b: 238, a: 1 } }, current_period: { period: { ...ref, id: 1041 }, best_runs: [run] } };
+      expect(toMythicPlus(mythicKeystoneProfileSchema.parse(rated))).to.deep.equal({
+        score: 2450.3,
+        color: { r: 163, g: 53, b: 238, a: 1 },
+        runs: [{ dungeonId: 161, dungeon: 'Skyreach', keystoneLevel: 12, completedAt: 1765300000000, inTime: true }],
+      });
+      expect(toMythicPlus(mythicKeystoneProfileSchema.parse({ current_period: { period: { ...ref, id: 1041 } } }))).to.deep.equal({ score: null, color: null, runs: [] });
+      expect(mythicKeystoneProfileSchema.safeParse({ current_period: { best_runs: [{ ...run, keystone_level: 'high' }] } }).success).to.equal(false);
+    });
+
+    it('maps raid encounters per instance and difficulty, dropping legacy modes', () => {
+      const raw = {
+        expansions: [{ expansion: { ...ref, name: 'Midnight', id: 516 }, instances: [{
+          instance: { ...ref, name: 'The Voidspire', id: 1307 },
+          modes: [
+            { difficulty: { type: 'HEROIC', name: 'Heroic' }, status: { type: 'IN_PROGRESS', name: 'In Progress' },
+              progress: { completed_count: 1, total_count: 6, encounters: [{ encounter: { ...ref, name: 'Vorasius', id: 3177 }, completed_count: 2, last_kill_timestamp: 1765300000000 }] } },
+            { difficulty: { type: 'LEGACY_25_MAN', name: '25 Player' }, status: { type: 'COMPLETE', name: 'Complete' },
+              progress: { completed_count: 1, total_count: 1, encounters: [{ encounter: { ...ref, name: 'Old', id: 1 }, completed_count: 1, last_kill_timestamp: 1 }] } },
+          ],
+        }] }],
+      };
+      expect(toRaidActivity(raidEncountersSchema.parse(raw))).to.deep.equal({
+        modes: [{ instanceId: 1307, instanceName: 'The Voidspire', difficulty: 'heroic', completed: 1, total: 6 }],
+        encounters: [{ instanceId: 1307, instanceName: 'The Voidspire', difficulty: 'heroic', encounterId: 3177, encounterName: 'Vorasius', lastKillAt: 1765300000000 }],
+      });
+    });
   });
 });
