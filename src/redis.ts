@@ -15,7 +15,15 @@ export function createRedis(url: string, role: RedisRole, extra: RedisOptions = 
   };
   const byRole: RedisOptions =
     role === 'request'
-      ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1500 }
+      ? {
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 1,
+          commandTimeout: 1500,
+          // A request has long answered by the time a connection comes back: replaying its unanswered commands
+          // then would write cache entries that may already be stale, and would replay the very commands that
+          // timed out (see dropWhenCommandsTimeOut).
+          autoResendUnfulfilledCommands: false,
+        }
       : { maxRetriesPerRequest: null, enableReadyCheck: true };
   const redis = new Redis(url, { ...common, ...byRole, ...extra });
   // ioredis emits 'error' while reconnecting; callers watch readiness through status, not these events.
@@ -33,10 +41,15 @@ export function createRedis(url: string, role: RedisRole, extra: RedisOptions = 
 function dropWhenCommandsTimeOut(redis: Redis): void {
   const send = redis.sendCommand.bind(redis);
   redis.sendCommand = ((command, stream) => {
+    // A command that already failed (sent again by the client itself) says nothing about this connection:
+    // reacting to its old timeout would drop every new connection the moment it is ready.
+    const isNew = !command.isResolved;
     const sent = send(command, stream);
-    command.promise.catch((err: Error) => {
-      if (err.message === 'Command timed out' && redis.status === 'ready') redis.disconnect(true);
-    });
+    if (isNew) {
+      command.promise.catch((err: Error) => {
+        if (err.message === 'Command timed out' && redis.status === 'ready') redis.disconnect(true);
+      });
+    }
     return sent;
   }) as Redis['sendCommand'];
 }

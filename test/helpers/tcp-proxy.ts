@@ -21,6 +21,11 @@ export interface TcpProxy {
   freeze(): void;
   /** Lets everything held by a freeze through, in order, as if the network came back. */
   thaw(): void;
+  /**
+   * Ends a freeze the other way: what the black hole held is lost (every connection open or held is destroyed,
+   * nothing buffered is delivered), and new connections are forwarded again.
+   */
+  discard(): void;
   isCut(): boolean;
   /** Connections accepted and forwarded since start. */
   connectionsForwarded(): number;
@@ -110,6 +115,14 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       }
       for (const client of held.splice(0)) {
         if (!client.destroyed) forward(client);
+      }
+    },
+    discard() {
+      frozen = false;
+      for (const socket of held.splice(0)) socket.destroy();
+      for (const [client, upstream] of pairs) {
+        client.destroy();
+        upstream.destroy();
       }
     },
     isCut: () => severed,
