@@ -45,20 +45,12 @@ export class ResponseCache {
 
   /** A guild-scoped body; `kind` labels the hit/miss metric, or leaves it alone for internal lookups. */
   async getGuild<T>(guildId: number, field: string, kind?: CacheKind): Promise<T | undefined> {
-    const raw = await this.redis.hget(this.keys.guildResponses(guildId), field).catch(() => null);
-    const body = this.unwrap<T>(raw);
+    const body = await this.getField<T>(this.keys.guildResponses(guildId), field);
     return kind ? this.count(kind, body) : body;
   }
 
-  async setGuild(guildId: number, field: string, body: unknown, ttlSeconds: number): Promise<void> {
-    if (ttlSeconds <= 0) return;
-    const key = this.keys.guildResponses(guildId);
-    await this.redis
-      .multi()
-      .hset(key, field, this.wrap(body, ttlSeconds))
-      .expire(key, GUILD_HASH_TTL_SECONDS)
-      .exec()
-      .catch(() => undefined);
+  setGuild(guildId: number, field: string, body: unknown, ttlSeconds: number): Promise<void> {
+    return this.setField(this.keys.guildResponses(guildId), field, body, ttlSeconds);
   }
 
   /**
@@ -66,14 +58,21 @@ export class ResponseCache {
    * Kept apart from the guild's rendered bodies: a gear refresh drops those, and a sync drops only the entries
    * of members who joined or left, so views of everyone else stay cached through both.
    */
-  async getMemberLookup<T>(guildId: number, field: string): Promise<T | undefined> {
-    const raw = await this.redis.hget(this.keys.guildMemberLookups(guildId), field).catch(() => null);
-    return this.unwrap<T>(raw);
+  getMemberLookup<T>(guildId: number, field: string): Promise<T | undefined> {
+    return this.getField<T>(this.keys.guildMemberLookups(guildId), field);
   }
 
-  async setMemberLookup(guildId: number, field: string, body: unknown, ttlSeconds: number): Promise<void> {
+  setMemberLookup(guildId: number, field: string, body: unknown, ttlSeconds: number): Promise<void> {
+    return this.setField(this.keys.guildMemberLookups(guildId), field, body, ttlSeconds);
+  }
+
+  /** A field of one of a guild's hashes; each field carries its own expiry, the hash a longer one of its own. */
+  private async getField<T>(key: string, field: string): Promise<T | undefined> {
+    return this.unwrap<T>(await this.redis.hget(key, field).catch(() => null));
+  }
+
+  private async setField(key: string, field: string, body: unknown, ttlSeconds: number): Promise<void> {
     if (ttlSeconds <= 0) return;
-    const key = this.keys.guildMemberLookups(guildId);
     await this.redis
       .multi()
       .hset(key, field, this.wrap(body, ttlSeconds))

@@ -14,14 +14,19 @@ export const progressSchema = z.object({
   message: z.string(),
 });
 
+/** Never null: hool.gg's web app lower-cases them, so a character not fetched yet says "Unknown". */
+export const classSpecRole = {
+  class_name: z.string().meta({ description: '"Unknown" until Battle.net has told it' }),
+  spec: z.string().meta({ description: '"Unknown" until the character is fetched' }),
+  role: z.string().meta({ description: 'Tank, Healer or DPS; "Unknown" until the character is fetched' }),
+};
+
 export const characterProgressSchema = z
   .object({
     character_name: z.string(),
     realm: z.string(),
     region: z.string(),
-    class_name: z.string().meta({ description: '"Unknown" until Battle.net has told it' }),
-    spec: z.string().meta({ description: '"Unknown" until the character is fetched' }),
-    role: z.string().meta({ description: 'Tank, Healer or DPS; "Unknown" until the character is fetched' }),
+    ...classSpecRole,
     level: z.number().int().nullable(),
     current_ilvl: z.number().nullable(),
     progress: progressSchema,
@@ -29,13 +34,18 @@ export const characterProgressSchema = z
   })
   .meta({ id: 'CharacterProgress' });
 
+/** Which guild, plan and week a body was computed for: the head of every list about a guild's members. */
+export const weekHeader = {
+  guild_id: z.number().int(),
+  expansion: z.string(),
+  season: z.string(),
+  current_week: z.number().int(),
+  target_ilvl: z.number(),
+};
+
 export const myCharactersSchema = z
   .object({
-    guild_id: z.number().int(),
-    expansion: z.string(),
-    season: z.string(),
-    current_week: z.number().int(),
-    target_ilvl: z.number(),
+    ...weekHeader,
     characters: z.array(characterProgressSchema),
     message: z.string().optional(),
   })

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { normaliseClassName, parseRole } from '../../domain/roles.js';
 import { integerString, lookedUp, timestamp } from './common.js';
-import { statusSchema } from './characters.js';
+import { classSpecRole, statusSchema, weekHeader } from './characters.js';
 
 /** `on_track` stays accepted as another spelling of `ahead` (the label's word, used by earlier clients). */
 const statusFilter = z
@@ -33,9 +33,7 @@ export type MembersQuery = z.output<typeof membersQuery>;
 export const memberSchema = z.object({
   character_name: z.string(),
   realm: z.string(),
-  class_name: z.string().meta({ description: '"Unknown" until Battle.net has told it' }),
-  spec: z.string().meta({ description: '"Unknown" until the character is fetched' }),
-  role: z.string().meta({ description: 'Tank, Healer or DPS; "Unknown" until the character is fetched' }),
+  ...classSpecRole,
   rank_id: z.number().int().nullable(),
   rank_name: z.string().nullable(),
   current_ilvl: z.number().nullable(),
@@ -56,11 +54,7 @@ export const summarySchema = z.object({
 
 export const membersSchema = z
   .object({
-    guild_id: z.number().int(),
-    expansion: z.string(),
-    season: z.string(),
-    current_week: z.number().int(),
-    target_ilvl: z.number(),
+    ...weekHeader,
     summary: summarySchema.optional().meta({ description: 'Whole guild, whatever the filters' }),
     total: z.number().int().meta({ description: 'Members matching the filters, before limit and offset' }),
     members: z.array(memberSchema),
