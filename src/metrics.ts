@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 /**
  * Every metric of one process, on its own registry (so several apps can live in one test process).
- * Names follow Prometheus conventions; SPEC §9 lists what operators watch.
+ * Names follow Prometheus conventions; docs/reliability.md lists what operators watch.
  */
 export function createMetrics(processName: 'api' | 'worker') {
   const registry = new Registry();

@@ -21,7 +21,7 @@ import { StoredGuildPlans } from './services/guild-plans.js';
 
 /**
  * Above Node's 16 KiB default, so an oversized credential (a forged 100 KB token) reaches the auth middleware and
- * gets the SPEC's 401 body instead of a bare 431; the middleware refuses any token over 8 KB unread.
+ * gets the documented 401 body instead of a bare 431; the middleware refuses any token over 8 KB unread.
  */
 const MAX_HEADER_BYTES = 128 * 1024;
 

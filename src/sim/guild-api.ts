@@ -5,7 +5,7 @@ import { bearerToken, cookie, delay, sendJson, type SimRequest } from './http.js
 import type { SimState } from './state.js';
 import { findGuild, type SimGuild, type SimMembership } from './world.js';
 
-/** guild-api under /guild-api: the three endpoints progress-api relies on (SPEC §7). */
+/** guild-api under /guild-api: the three endpoints progress-api relies on (docs/api.md). */
 export async function handleGuildApi(state: SimState, req: SimRequest, res: ServerResponse, path: string): Promise<void> {
   const { counters, faults } = state;
   counters.guildApi.requests += 1;

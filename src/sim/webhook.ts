@@ -14,7 +14,7 @@ export interface WebhookOptions {
 }
 
 /**
- * Sends an event the way guild-api does (SPEC §3): the raw body signed with HMAC-SHA256 over "<timestamp>.<body>",
+ * Sends an event the way guild-api does (docs/api.md): the raw body signed with HMAC-SHA256 over "<timestamp>.<body>",
  * in `X-Webhook-Timestamp` and `X-Webhook-Signature: sha256=<hex>`.
  */
 export async function sendWebhook(

@@ -4,7 +4,7 @@ import {
 import type { GearSnapshot } from '../db/tables/character-progress.js';
 
 /**
- * Equipment as the character view serves it (SPEC §3), computed once here so the api only reads. Every one
+ * Equipment as the character view serves it (docs/api.md), computed once here so the api only reads. Every one
  * of the 16 slots is listed; an empty one has null item fields. A two-hander is listed where it is worn;
  * the gear priorities are where it counts in both hands.
  */

@@ -10,7 +10,7 @@ export interface MergedMember extends MemberIdentity {
 
 /**
  * guild-api's members, told apart and described with what Battle.net's roster knows of them. guild-api decides
- * who is a member, with which owner and rank (SPEC §7); Battle.net's roster lags by hours and never adds or
+ * who is a member, with which owner and rank (docs/api.md); Battle.net's roster lags by hours and never adds or
  * keeps a member. It only enriches: the class and level of a character, its spelling, and the realm of a
  * member guild-api lists without one when the roster knows that name on exactly one other realm (a connected
  * realm) and not on the guild's own.

@@ -132,7 +132,7 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
   return { ctx, workers, url, close };
 }
 
-/** The worker's own /health and /metrics (SPEC §9), on WORKER_PORT. */
+/** The worker's own /health and /metrics (docs/reliability.md), on WORKER_PORT. */
 async function serveHealth(ctx: WorkerContext, port: number, host: string): Promise<Server> {
   const server = createServer((req, res) => {
     void (async () => {

@@ -6,10 +6,10 @@ import { waitFor, waitForIdle } from '../helpers/worker.js';
 import { bearer, call, metricsOf, ownGuild, sample, sleep } from './support.js';
 
 /**
- * What operators watch (SPEC §9) must be there and must move: traffic, a failure and a 429 are driven
+ * What operators watch (docs/reliability.md) must be there and must move: traffic, a failure and a 429 are driven
  * through the system and both processes' /metrics are read before and after.
  */
-describe('watching it: the SPEC §9 metrics exist and move', function () {
+describe('watching it: the documented metrics exist and move', function () {
   this.timeout(60_000);
   const spec = ownGuild(4, 'Watch Tower');
   let stack: Stack;

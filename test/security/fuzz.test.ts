@@ -9,7 +9,7 @@ import { signature, unixNow } from './webhook-sign.js';
 
 /**
  * Property: whatever a client sends (path, query, headers, body, method), the api answers without a 5xx, every
- * error has the SPEC body `{error, code}` (+ details), and the only stored changes are the ones valid writes made.
+ * error has the documented body `{error, code}` (+ details), and the only stored changes are the ones valid writes made.
  * FUZZ_RUNS raises the number of batches (10 requests each) for a longer run.
  */
 const BATCH = 10;
@@ -268,7 +268,7 @@ describe('fuzzing every route', function () {
     await stack?.close();
   });
 
-  it(`answers ${RUNS * BATCH} generated requests without a 5xx, always with the SPEC error body, writing only what valid writes wrote`, async () => {
+  it(`answers ${RUNS * BATCH} generated requests without a 5xx, always with the documented error body, writing only what valid writes wrote`, async () => {
     const before = await fingerprint();
     const messagesBefore = before.guild_messages.rows;
     const writes = { messages: 0, webhookIds: new Set<string>() };

@@ -1,7 +1,7 @@
 import { DEFAULT_SEASON_PLAN } from '../../src/domain/season-plan.js';
 import type { Simulator } from '../../src/sim/index.js';
 
-/** Who may call a guild route, by rank (SPEC §2): everyone with permission, Officer+ or the Guild Master. */
+/** Who may call a guild route, by rank (docs/api.md): everyone with permission, Officer+ or the Guild Master. */
 export type Level = 'member' | 'officer' | 'gm';
 
 export interface GuildRoute {
@@ -9,7 +9,7 @@ export interface GuildRoute {
   template: string;
   method: 'GET' | 'PUT';
   level: Level;
-  /** The 403 message the frontend shows for this route (SPEC §3). */
+  /** The 403 message the frontend shows for this route (docs/api.md). */
   deniedMessage: string;
   /** A concrete, valid URL path (with query) for a guild of the simulated world. */
   path(sim: Simulator, guildId: number): string;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** guild-api responses (SPEC §7); extra fields are accepted and dropped. */
+/** guild-api responses (docs/api.md); extra fields are accepted and dropped. */
 
 export const permissionSchema = z.object({
   allowed: z.boolean(),

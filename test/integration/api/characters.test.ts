@@ -5,7 +5,7 @@ import { startStack, type Stack } from '../../helpers/stack.js';
 import { expectedItemLevel, waitForIdle } from '../../helpers/worker.js';
 import { bearer, call, expectError, isolatedGuild, metric, targetToday } from './helpers.js';
 
-/** The SPEC's progress message, spelled out here rather than taken from the code under test. */
+/** The documented progress message, spelled out here rather than taken from the code under test. */
 function expectedMessage(current: number, target: number): string {
   const gap = Math.round((current - target) * 10) / 10;
   const figures = `Target: ${formatNumber(target)}, Current: ${formatNumber(current)}`;

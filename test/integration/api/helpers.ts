@@ -23,7 +23,7 @@ export async function call<T = any>(url: string, init: RequestInit = {}): Promis
 
 export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
 
-/** Asserts the SPEC error body: `{error, code}` with an optional `details`. */
+/** Asserts the documented error body: `{error, code}` with an optional `details`. */
 export function expectError(reply: Reply, status: number, code: string, error?: string): void {
   expect(reply.status, `${reply.status} ${reply.text.slice(0, 300)}`).to.equal(status);
   expect(reply.body).to.be.an('object');

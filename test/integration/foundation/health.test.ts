@@ -11,7 +11,7 @@ describe('GET /health, /ready and /metrics', () => {
     await api.close();
   });
 
-  it('reports healthy with the exact SPEC shape when Postgres and Redis answer', async () => {
+  it('reports healthy with the exact documented shape when Postgres and Redis answer', async () => {
     const res = await fetch(`${api.url}/health`);
     expect(res.status).to.equal(200);
     const body = (await res.json()) as Record<string, string>;
@@ -44,7 +44,7 @@ describe('error bodies', () => {
     await api.close();
   });
 
-  it('gives an unknown route 404 with the SPEC error body', async () => {
+  it('gives an unknown route 404 with the documented error body', async () => {
     const res = await fetch(`${api.url}/no/such/route`);
     expect(res.status).to.equal(404);
     expect(await res.json()).to.deep.equal({ error: 'Not found', code: 'not_found' });

@@ -32,7 +32,7 @@ describe('simulated guild-api webhooks', () => {
     await new Promise((resolve) => receiver.close(resolve));
   });
 
-  it('signs "<timestamp>.<raw body>" with HMAC-SHA256 and sends the SPEC headers', async () => {
+  it('signs "<timestamp>.<raw body>" with HMAC-SHA256 and sends the documented headers', async () => {
     const answer = await sim.sendWebhook(url, SECRET, { type: 'member.left', guild_id: 1, data: { character_name: 'Zúljín', bnet_id: 1003 } });
     expect(answer).to.deep.equal({ status: 202, body: { accepted: true } });
     const { headers, body } = received!;

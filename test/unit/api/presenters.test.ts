@@ -14,7 +14,7 @@ const member = (over: Partial<MemberRecord>): MemberRecord => ({
 });
 
 describe('presenters', () => {
-  it("prints the SPEC's progress object for a character behind, ahead and not yet fetched", () => {
+  it("prints the documented progress object for a character behind, ahead and not yet fetched", () => {
     expect(presentProgress(260.4, season.week)).to.deep.equal({
       target_ilvl: 265, current_week: 5, gap: -4.6, status: 'behind', status_label: 'Behind', message: '4.6 iLvl behind. Target: 265, Current: 260.4',
     });

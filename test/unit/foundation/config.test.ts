@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from '../../../src/config.js';
 const minimal = { JWT_SECRET_KEY: 'k' };
 
 describe('loadConfig', () => {
-  it('applies the SPEC defaults', () => {
+  it('applies the documented defaults', () => {
     const c = loadConfig(minimal);
     expect(c.port).to.equal(5001);
     expect(c.workerPort).to.equal(5002);
