@@ -8,6 +8,9 @@ import { findCharacterForGuild } from '../src/db/tables/characters.js';
 import { countGuildMembers, findGuildMembers, type MemberSortKey } from '../src/db/tables/guild-memberships-overview.js';
 import { nameKey } from '../src/queue/schemas.js';
 import { presentCharacterDetail } from '../src/api/presenters/character.js';
+import { presentHistory } from '../src/api/presenters/history.js';
+import { itemLevelHistory } from '../src/db/tables/item-level-history.js';
+import { historyRange } from '../src/domain/history.js';
 import { presentOverview } from '../src/api/presenters/members.js';
 import { freshnessOf } from '../src/api/services/freshness.js';
 import { SeasonCalendar } from '../src/season/calendar.js';
@@ -42,7 +45,13 @@ router.get('/guilds/:guild_id/progress/character/:name', async (ctx) => {
     return;
   }
   const now = await season.now(record.region as RegionCode);
-  ctx.body = presentCharacterDetail(record, now.week, freshnessOf(record, CHARACTER_CACHE_TTL, 'Battle.net', true, Date.now()));
+  const range = historyRange(now.at.toISOString().slice(0, 10), 12);
+  const [points, line] = await Promise.all([
+    itemLevelHistory(orm, record.characterId, range.from, range.to),
+    season.targetLine(record.region as RegionCode, new Date(`${range.from}T00:00:00.000Z`), now.at),
+  ]);
+  const history = presentHistory(12, range, points, line);
+  ctx.body = presentCharacterDetail(record, now.week, freshnessOf(record, CHARACTER_CACHE_TTL, 'Battle.net', true, Date.now()), history);
 });
 
 router.get('/guilds/:guild_id/progress/members', async (ctx) => {

@@ -1,13 +1,13 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { webhookEnvelopeSchema } from '../queue/membership-event.js';
-import { characterDetailSchema, myCharactersSchema, pendingSchema } from './schemas/characters.js';
+import { characterDetailSchema, characterHistorySchema, myCharactersSchema, pendingSchema } from './schemas/characters.js';
 import { comparisonSchema } from './schemas/comparisons.js';
 import { errorSchema } from './schemas/common.js';
 import { membersSchema } from './schemas/members.js';
 import { historySchema, messageSchema } from './schemas/message.js';
 import { roadmapSchema } from './schemas/roadmap.js';
-import { characterInput, myCharactersInput } from './routes/characters.js';
+import { characterHistoryInput, characterInput, myCharactersInput } from './routes/characters.js';
 import { comparisonsInput } from './routes/comparisons.js';
 import { membersInput } from './routes/members.js';
 import { historyInput, messageReadInput, messageWriteInput } from './routes/message.js';
@@ -59,6 +59,19 @@ export function buildOpenApiDocument(): object {
     responses: {
       200: json(characterDetailSchema, 'The character'),
       202: json(pendingSchema, 'First fetch still running; retry after Retry-After'),
+      404: error('Not a member of this guild, or unknown to Battle.net'),
+      ...GUARDED,
+    },
+  });
+  register(registry, {
+    method: 'get', path: '/guilds/{guild_id}/progress/character/{character_name}/history',
+    summary: 'Daily item levels of a member and the weekly target line, up to three years back',
+    input: characterHistoryInput,
+    responses: {
+      200: {
+        description: 'The history, or one line per day as CSV (date, ilvl, week, target_ilvl) with format=csv',
+        content: { 'application/json': { schema: characterHistorySchema }, 'text/csv': { schema: z.string() } },
+      },
       404: error('Not a member of this guild, or unknown to Battle.net'),
       ...GUARDED,
     },

@@ -17,3 +17,4 @@ export * from './not-found.js';
 export * from './guild-plan.js';
 export * from './expansions.js';
 export * from './activity.js';
+export * from './history.js';

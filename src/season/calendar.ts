@@ -5,6 +5,7 @@ import type { RegionCode } from '../domain/regions.js';
 import type { ResetSchedule } from '../domain/resets.js';
 import { expansionIdOf } from '../domain/expansions.js';
 import { DEFAULT_SEASON_PLAN } from '../domain/season-plan.js';
+import { targetLine, type TargetWeek } from '../domain/history.js';
 import { planAt, roadmapAt, weekAt, type CurrentWeek, type RoadmapWeek } from '../domain/season.js';
 import type { SeasonPlan } from '../domain/types.js';
 import type { Logger } from '../logger.js';
@@ -81,6 +82,15 @@ export class SeasonCalendar {
       week: weekAt(plan, at, region, this.deps.resets),
       weeks: roadmapAt(plan, at, region, this.deps.resets),
     };
+  }
+
+  /**
+   * The weeks in force between two instants with their targets, by the week rule, under the plan in force at
+   * `to` (a history chart's target line).
+   */
+  async targetLine(region: RegionCode, from: Date, to: Date, guildId?: number): Promise<TargetWeek[]> {
+    const plan = await this.planFor(to, region, guildId);
+    return targetLine(plan, from, to, region, this.deps.resets);
   }
 
   /** The plan that applies to a guild (or, with no guild, to everyone) at an instant in a region. */

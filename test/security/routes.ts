@@ -43,6 +43,16 @@ export const GUILD_ROUTES: GuildRoute[] = [
     },
   },
   {
+    template: '/guilds/{guild_id}/progress/character/{character_name}/history',
+    method: 'GET',
+    level: 'member',
+    deniedMessage: 'Access denied',
+    path: (sim, id) => {
+      const c = someCharacter(sim, id);
+      return `/guilds/${id}/progress/character/${encodeURIComponent(c.name)}/history?realm=${c.realm}&weeks=20`;
+    },
+  },
+  {
     template: '/guilds/{guild_id}/progress/members',
     method: 'GET',
     level: 'officer',

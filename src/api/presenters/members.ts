@@ -55,7 +55,7 @@ const CSV_COLUMNS: Array<keyof MemberJson> = [
  * A text cell that a spreadsheet would read as a formula (=, +, -, @) is prefixed with a quote, since rank names
  * are typed by players; numbers are written as numbers.
  */
-function csvCell(value: string | number | null): string {
+export function csvCell(value: string | number | null): string {
   if (value === null) return '';
   if (typeof value === 'number') return String(value);
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;

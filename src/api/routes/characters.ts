@@ -4,13 +4,15 @@ import { auth, userOf } from '../middleware/auth.js';
 import { accessOf, permission, trackGuild } from '../middleware/permission.js';
 import { inputOf, validate } from '../middleware/validate.js';
 import { presentPending } from '../presenters/pending.js';
-import { characterParams, characterQuery } from '../schemas/characters.js';
+import { historyCsv } from '../presenters/history.js';
+import { characterHistoryQuery, characterParams, characterQuery } from '../schemas/characters.js';
 import { guildParams } from '../schemas/common.js';
 import { CharacterViews } from '../services/character-view.js';
 import { guildRealm } from '../services/guild-context.js';
 
 export const myCharactersInput = { params: guildParams };
 export const characterInput = { params: characterParams, query: characterQuery };
+export const characterHistoryInput = { params: characterParams, query: characterHistoryQuery };
 
 /** Seconds a client should wait before asking again for a character whose first fetch is still running. */
 const PENDING_RETRY_AFTER = '3';
@@ -48,6 +50,26 @@ export function characterRoutes(deps: ApiDeps): Router {
         return;
       }
       ctx.body = result.body;
+    },
+  );
+
+  router.get(
+    '/guilds/:guild_id/progress/character/:character_name/history',
+    auth(secret),
+    permission(deps, 'member'), trackGuild(deps),
+    validate(characterHistoryInput),
+    async (ctx) => {
+      const { params, query } = inputOf(ctx, characterHistoryInput);
+      const access = accessOf(ctx);
+      const realm = query.realm ?? (await guildRealm(deps, access));
+      const body = await views.history(access, realm, params.character_name, query.weeks);
+      if (query.format === 'csv') {
+        ctx.type = 'text/csv; charset=utf-8';
+        ctx.attachment(`${body.character_name}-${body.realm}-history.csv`);
+        ctx.body = historyCsv(body, deps.clock.now());
+        return;
+      }
+      ctx.body = body;
     },
   );
 

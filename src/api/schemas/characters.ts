@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { characterNameSchema, realmInputSchema } from '../../queue/schemas.js';
-import { freshness, guildIdSchema, timestamp } from './common.js';
+import { freshness, guildIdSchema, integerString, timestamp } from './common.js';
 
 /** `ahead` is labelled "On Track"; hool.gg's web app counts and badges on this word. */
 export const statusSchema = z.enum(['ahead', 'behind', 'unknown']);
@@ -85,6 +85,29 @@ export const auditSchema = z.object({
   below_quality: z.array(z.string()),
 });
 
+const utcDay = z.string().meta({ format: 'date', example: '2026-11-25' });
+
+export const historyPointSchema = z.object({
+  date: utcDay.meta({ description: 'UTC day' }),
+  ilvl: z.number().meta({ description: 'The last item level seen that day' }),
+});
+
+export const targetWeekSchema = z.object({
+  week: z.number().int(),
+  start_date: utcDay.meta({ description: 'UTC day the week begins in the guild’s region' }),
+  starts_at: timestamp.meta({ description: 'The reset instant the week begins at' }),
+  target_ilvl: z.number(),
+});
+
+/** Daily points and the weekly target line of the same range, enough to draw the chart. */
+export const historyBlockSchema = z.object({
+  weeks: z.number().int(),
+  from: utcDay.meta({ description: 'First UTC day of the range' }),
+  to: utcDay.meta({ description: 'Last UTC day of the range (today)' }),
+  points: z.array(historyPointSchema).meta({ description: 'One point per day with a fetch, oldest first; days without one are absent' }),
+  targets: z.array(targetWeekSchema).meta({ description: 'Every week in force during the range, in order, with its target' }),
+});
+
 export const characterDetailSchema = z
   .object({
     character: characterProgressSchema.extend({
@@ -97,8 +120,13 @@ export const characterDetailSchema = z
     target_ilvl: z.number(),
     current_week: z.number().int(),
     gear_priorities: z.array(gearPrioritySchema),
+    history: historyBlockSchema.meta({ description: 'The last 12 weeks' }),
   })
   .meta({ id: 'CharacterDetail' });
+
+export const characterHistorySchema = historyBlockSchema
+  .extend({ character_name: z.string(), realm: z.string(), region: z.string() })
+  .meta({ id: 'CharacterHistory' });
 
 export const pendingSchema = z.object({ status: z.literal('pending') }).meta({ id: 'Pending' });
 
@@ -111,6 +139,17 @@ export const characterQuery = z.object({
   realm: realmInputSchema.optional().meta({ description: "Realm slug (area-52) or display name (Area 52); defaults to the guild's realm" }),
 });
 
+/** A history longer than the character view's 12 weeks; three years at most. */
+export const MAX_HISTORY_WEEKS = 156;
+export const DETAIL_HISTORY_WEEKS = 12;
+
+export const characterHistoryQuery = characterQuery.extend({
+  weeks: integerString(1, MAX_HISTORY_WEEKS).default(DETAIL_HISTORY_WEEKS).meta({ description: `Weeks back from today, 1 to ${MAX_HISTORY_WEEKS}` }),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
 export type CharacterProgressJson = z.infer<typeof characterProgressSchema>;
 export type CharacterDetailJson = z.infer<typeof characterDetailSchema>;
 export type MyCharactersJson = z.infer<typeof myCharactersSchema>;
+export type HistoryBlockJson = z.infer<typeof historyBlockSchema>;
+export type CharacterHistoryJson = z.infer<typeof characterHistorySchema>;

@@ -1,5 +1,7 @@
 import { findCharacterForGuild, findOwnedCharacters, type CharacterRecord } from '../../db/tables/characters.js';
 import { hasMemberships } from '../../db/tables/guild-memberships.js';
+import { itemLevelHistory } from '../../db/tables/item-level-history.js';
+import { historyRange } from '../../domain/history.js';
 import type { RegionCode } from '../../domain/types.js';
 import { notFound, serviceUnavailable } from '../../errors.js';
 import { characterJobKey, characterRefreshJob, PRIORITY } from '../../queue/character-refresh.js';
@@ -11,7 +13,11 @@ import type { GuildAccessState } from '../middleware/permission.js';
 import {
   presentCharacterDetail, presentCharacterProgress, presentMissingCharacter, presentMyCharacters, presentUnfetchedMember,
 } from '../presenters/character.js';
-import type { CharacterDetailJson, CharacterProgressJson, MyCharactersJson } from '../schemas/characters.js';
+import { presentHistory } from '../presenters/history.js';
+import {
+  DETAIL_HISTORY_WEEKS, type CharacterDetailJson, type CharacterHistoryJson, type CharacterProgressJson, type HistoryBlockJson,
+  type MyCharactersJson,
+} from '../schemas/characters.js';
 import { guildRegion } from './guild-context.js';
 import { fromDatabase } from './read-model.js';
 import { RefreshOnMissReader, type ReadTarget, type RefreshReason } from './refresh-on-miss.js';
@@ -65,11 +71,33 @@ export class CharacterViews {
     if (outcome.kind === 'pending') return outcome;
     const { row, fresh } = outcome;
     const season = await this.deps.season.now(region, access.guildId);
-    const body = presentCharacterDetail(row, season.week, fresh);
+    const history = await this.historyBlock(row.characterId, region, access.guildId, season.at, DETAIL_HISTORY_WEEKS);
+    const body = presentCharacterDetail(row, season.week, fresh, history);
     if (!fresh.stale && row.isMember) {
       await this.remember(access.guildId, region, realm, row.nameKey, body, secondsWithinWeek(season, Math.min(fresh.secondsLeft, MAX_CACHED_SECONDS)));
     }
     return { kind: 'ok', body };
+  }
+
+  /**
+   * A member's daily item levels over the last `weeks` weeks with the target line of the same days. Served from
+   * what is stored, without waiting on a refresh: a member not fetched yet has no points.
+   */
+  async history(access: GuildAccessState, realm: string, name: string, weeks: number): Promise<CharacterHistoryJson> {
+    const { region, record } = await this.locate(access, realm, name, nameKey(name));
+    if (record?.fetchStatus === 'not_found') throw characterNotFound();
+    const block = await this.historyBlock(record?.characterId, region, access.guildId, this.deps.clock.now(), weeks);
+    return { character_name: record?.name ?? name, realm: record?.realm ?? realm, region, ...block };
+  }
+
+  private async historyBlock(characterId: number | undefined, region: RegionCode, guildId: number, now: Date, weeks: number): Promise<HistoryBlockJson> {
+    const range = historyRange(now.toISOString().slice(0, 10), weeks);
+    const { logger, orm, season } = this.deps;
+    const [points, line] = await Promise.all([
+      characterId === undefined ? [] : fromDatabase(logger, () => itemLevelHistory(orm, characterId, range.from, range.to)),
+      season.targetLine(region, new Date(`${range.from}T00:00:00.000Z`), now, guildId),
+    ]);
+    return presentHistory(weeks, range, points, line);
   }
 
   async mine(access: GuildAccessState, bnetId: number): Promise<MyCharactersJson> {

@@ -2,8 +2,8 @@ import { query, type Db } from '../sql.js';
 import { col, defineTable } from '../table.js';
 
 /**
- * One point per character per day: the last item level seen that day. Written on every refresh; nothing reads
- * it yet (a per-character history endpoint will), so the points are there from the first day it ships.
+ * One point per character per day: the last item level seen that day. Written on every refresh; read by the
+ * character view's history and the history route, and by the worker's weekly gain.
  */
 export const itemLevelHistoryTable = defineTable('item_level_history', {
   character_id: col.bigint(),
@@ -21,4 +21,21 @@ export async function recordItemLevel(db: Db, characterId: number, day: string, 
      where h.item_level is distinct from excluded.item_level`,
     [characterId, day, itemLevel],
   );
+}
+
+export interface ItemLevelPoint {
+  /** YYYY-MM-DD (UTC) */
+  date: string;
+  itemLevel: number;
+}
+
+/** A character's daily points between two UTC days, both included, oldest first (the primary key serves it). */
+export async function itemLevelHistory(db: Db, characterId: number, fromDay: string, toDay: string): Promise<ItemLevelPoint[]> {
+  const rows = await query<{ day: string; item_level: number }>(
+    db,
+    `select to_char(day, 'YYYY-MM-DD') as day, item_level from item_level_history
+     where character_id = ? and day between ?::date and ?::date order by day`,
+    [characterId, fromDay, toDay],
+  );
+  return rows.map((r) => ({ date: r.day, itemLevel: Number(r.item_level) }));
 }

@@ -23,6 +23,7 @@ describe('GET /openapi.json', function () {
     expect(doc.openapi).to.equal('3.1.0');
     expect(Object.keys(doc.paths).sort()).to.deep.equal([
       '/guilds/{guild_id}/progress/character/{character_name}',
+      '/guilds/{guild_id}/progress/character/{character_name}/history',
       '/guilds/{guild_id}/progress/characters',
       '/guilds/{guild_id}/progress/comparisons',
       '/guilds/{guild_id}/progress/members',
@@ -46,6 +47,8 @@ describe('GET /openapi.json', function () {
       { path: '/guilds/1/progress/characters', headers: gm },
       { path: '/guilds/1/progress/character/Gallyboss?realm=bleeding-hollow', headers: member },
       { path: '/guilds/1/progress/character/Nobody?realm=bleeding-hollow', headers: member },
+      { path: '/guilds/1/progress/character/Gallyboss/history?realm=bleeding-hollow&weeks=30', headers: member },
+      { path: '/guilds/1/progress/character/Gallyboss/history?weeks=0', headers: member },
       { path: '/guilds/1/progress/members', headers: gm },
       { path: '/guilds/1/progress/members?sort=gap&summary=false', headers: gm },
       { path: '/guilds/1/progress/members', headers: member },
