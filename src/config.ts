@@ -64,6 +64,7 @@ const envSchema = z.object({
   DATABASE_QUERY_TIMEOUT_MS: positiveInt(3000),
   SCHEDULE_CHECK_INTERVAL: positiveInt(60),
   CHARACTER_WAIT_MS: positiveInt(4000),
+  ACTIVITY_REFRESH: bool(true),
   WORKER_CONCURRENCY: positiveInt(16),
   DEBUG: bool(false),
   LOG_LEVEL: z.preprocess(empty, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
@@ -133,6 +134,8 @@ export interface Config {
   /** Seconds between each worker's checks that every periodic job is still scheduled (Redis may have lost it). */
   scheduleCheckInterval: number;
   characterWaitMs: number;
+  /** Fetch Mythic+ and raid activity after a character refresh when the character logged in since the last fetch. */
+  activityRefresh: boolean;
   workerConcurrency: number;
   debug: boolean;
   logLevel: string;
@@ -260,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     databaseQueryTimeoutMs: e.DATABASE_QUERY_TIMEOUT_MS,
     scheduleCheckInterval: e.SCHEDULE_CHECK_INTERVAL,
     characterWaitMs: e.CHARACTER_WAIT_MS,
+    activityRefresh: e.ACTIVITY_REFRESH,
     workerConcurrency: e.WORKER_CONCURRENCY,
     debug: e.DEBUG,
     logLevel: e.LOG_LEVEL ?? (e.DEBUG ? 'debug' : 'info'),

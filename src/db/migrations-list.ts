@@ -5,6 +5,7 @@ import { Migration20261201300000_membership_authority } from '../../migrations/M
 import { Migration20261201400000_webhook_inbox } from '../../migrations/Migration20261201400000_webhook_inbox.js';
 import { Migration20261201500000_guild_plans } from '../../migrations/Migration20261201500000_guild_plans.js';
 import { Migration20261201500001_comparison_realm } from '../../migrations/Migration20261201500001_comparison_realm.js';
+import { Migration20261202100000_character_activity } from '../../migrations/Migration20261202100000_character_activity.js';
 
 /** Migrations are listed, not discovered, so tsx and the compiled build load exactly the same set. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201400000_webhook_inbox', class: Migration20261201400000_webhook_inbox },
   { name: 'Migration20261201500000_guild_plans', class: Migration20261201500000_guild_plans },
   { name: 'Migration20261201500001_comparison_realm', class: Migration20261201500001_comparison_realm },
+  { name: 'Migration20261202100000_character_activity', class: Migration20261202100000_character_activity },
 ];

@@ -184,3 +184,23 @@ export function parseRaidDifficulty(type: string): RaidDifficulty | null {
   const lower = type.toLowerCase();
   return (RAID_DIFFICULTIES as readonly string[]).includes(lower) ? (lower as RaidDifficulty) : null;
 }
+
+/** When activity was last fetched, and the log-ins around it. */
+export interface ActivityFetchState {
+  /** The profile's last log-in as last seen; null when Battle.net did not say. */
+  lastLoginAt: Date | null;
+  /** The last log-in as it was when activity was last fetched successfully. */
+  fetchedLoginAt: Date | null;
+  fetchedAt: Date | null;
+}
+
+/**
+ * Activity is worth a request only when there can be something new: never fetched, or the character logged in
+ * since the last fetch (nothing is killed or run without logging in). A failed fetch leaves fetchedLoginAt
+ * behind, so the next refresh asks again.
+ */
+export function isActivityDue(s: ActivityFetchState): boolean {
+  if (s.fetchedAt === null) return true;
+  if (s.lastLoginAt === null) return false;
+  return s.fetchedLoginAt === null || s.lastLoginAt.getTime() > s.fetchedLoginAt.getTime();
+}

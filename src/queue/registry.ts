@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { characterActivityJob } from './character-activity.js';
 import { characterRefreshJob } from './character-refresh.js';
 import { guildComparisonJob } from './guild-comparison.js';
 import { guildSyncJob, syncAllTrackedJob } from './guild-sync.js';
@@ -13,6 +14,7 @@ import { membershipEventJob } from './membership-event.js';
  */
 export const JOBS = {
   characterRefresh: characterRefreshJob,
+  characterActivity: characterActivityJob,
   guildSync: guildSyncJob,
   syncAllTracked: syncAllTrackedJob,
   guildComparison: guildComparisonJob,

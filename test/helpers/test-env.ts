@@ -101,6 +101,9 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     QUEUE_DASHBOARD_PASSWORD: 'dashboard-password',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     RATE_LIMIT_PER_MINUTE: '100000',
+    // Activity doubles the Battle.net calls of a first refresh; suites about gear, quotas and load leave it out,
+    // and the activity suites switch it on.
+    ACTIVITY_REFRESH: 'false',
     ...overrides,
   };
 }

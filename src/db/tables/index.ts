@@ -1,3 +1,4 @@
+import { characterActivityTable } from './character-activity.js';
 import { characterProgressTable } from './character-progress.js';
 import { charactersTable } from './characters.js';
 import { guildApiRostersTable } from './guild-api-rosters.js';
@@ -14,5 +15,5 @@ import { weeklyTargetsTable } from './weekly-targets.js';
 export const ALL_TABLES = [
   guildsTable, charactersTable, characterProgressTable, guildMembershipsTable, itemLevelHistoryTable,
   weeklyTargetsTable, guildMessagesTable, guildComparisonsTable, processedWebhookEventsTable, guildApiRostersTable,
-  guildPlansTable,
+  guildPlansTable, characterActivityTable,
 ] as const;

@@ -3,7 +3,9 @@ import { dropCharacterResponses } from '../../cache/invalidate.js';
 import { markCharacterNotFound, recordCharacterError, saveCharacterProjection } from '../../db/character-projection.js';
 import { findStoredCharacter, type StoredCharacter } from '../../db/tables/character-progress.js';
 import type { CharacterIdentity, CharacterKey } from '../../db/tables/characters.js';
-import { isKnownMissing, roleOf } from '../../domain/index.js';
+import { isActivityDue, isKnownMissing, roleOf } from '../../domain/index.js';
+import { noteLogin } from '../../db/tables/character-activity.js';
+import { JOBS } from '../../queue/registry.js';
 import type { CharacterRefreshPayload } from '../../queue/character-refresh.js';
 import { nameKey } from '../../queue/schemas.js';
 import type { CharacterProfile } from '../../upstream/blizzard/client.js';
@@ -86,7 +88,24 @@ async function refreshCharacter(ctx: WorkerContext, payload: CharacterRefreshPay
     day,
   });
   await dropCaches(ctx, key, guildIds, payload.guildId);
+  if (ctx.config.activityRefresh) await queueActivityIfDue(ctx, payload, key, profile.kind === 'ok' ? profile.data.lastLoginAt : null);
   return { status: profile.kind === 'not_modified' && equipment.kind === 'not_modified' ? 'not_modified' : 'ok' };
+}
+
+/**
+ * Activity is fetched by a job of its own, after the gear is saved and behind every waiting refresh, so a
+ * reader waiting on this refresh never waits on activity calls. It is queued only when the character logged in
+ * since activity was last fetched (a 304 profile means no new log-in). Failing to queue it costs the gear nothing.
+ */
+async function queueActivityIfDue(ctx: WorkerContext, payload: CharacterRefreshPayload, key: CharacterKey, lastLoginAt: number | null) {
+  try {
+    const state = await noteLogin(ctx.orm.em.fork(), key, lastLoginAt === null ? null : new Date(lastLoginAt));
+    if (state && isActivityDue(state)) {
+      await JOBS.characterActivity.enqueue(ctx.queues, { region: payload.region, realm: payload.realm, name: payload.name });
+    }
+  } catch (err) {
+    ctx.logger.warn({ character: `${payload.region}/${payload.realm}/${payload.name}`, err: (err as Error).message }, 'could not queue the activity refresh');
+  }
 }
 
 async function handleFailure(

@@ -3,6 +3,7 @@ import type { JobKindName, PayloadOf } from '../../queue/registry.js';
 import type { QueueKey } from '../../queue/queues.js';
 import type { WorkerContext } from '../context.js';
 import type { JobSubject } from '../job-log.js';
+import { characterActivityProcessor } from './character-activity.js';
 import { characterRefreshProcessor, characterRefreshWorker } from './character-refresh.js';
 import { guildComparisonProcessor, guildComparisonWorker } from './guild-comparison.js';
 import { guildSyncProcessor, guildSyncWorker, syncAllTrackedProcessor } from './guild-sync.js';
@@ -24,6 +25,7 @@ export type ProcessorRegistry = { [K in JobKindName]: JobProcessor<K> };
 
 export const PROCESSORS: ProcessorRegistry = {
   characterRefresh: characterRefreshProcessor,
+  characterActivity: characterActivityProcessor,
   guildSync: guildSyncProcessor,
   syncAllTracked: syncAllTrackedProcessor,
   guildComparison: guildComparisonProcessor,

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import {
-  DEFAULT_RESETS, RAID_DIFFICULTIES, greatVault, parseRaidDifficulty, raidKillsThisWeek, resetPeriodAt, runsThisWeek, vaultSlots,
+  DEFAULT_RESETS, RAID_DIFFICULTIES, greatVault, isActivityDue, parseRaidDifficulty, raidKillsThisWeek, resetPeriodAt, runsThisWeek, vaultSlots,
   weeklySummary, type MythicPlusRun, type RaidDifficulty, type RaidEncounter,
 } from '../../../src/domain/index.js';
 
@@ -131,5 +131,16 @@ describe('activity: properties', () => {
         expect(raidKillsThisWeek([...thisWeek, ...old], new Date(start))).to.deep.equal(raidKillsThisWeek(thisWeek, new Date(start)));
       }),
     );
+  });
+});
+
+describe('activity: when it is worth a request', () => {
+  const t = (iso: string) => new Date(iso);
+  it('is due when never fetched, or after a log-in since the last fetch', () => {
+    expect(isActivityDue({ lastLoginAt: null, fetchedLoginAt: null, fetchedAt: null })).to.equal(true);
+    expect(isActivityDue({ lastLoginAt: t('2026-12-09T10:00:00Z'), fetchedLoginAt: t('2026-12-09T10:00:00Z'), fetchedAt: t('2026-12-09T11:00:00Z') })).to.equal(false);
+    expect(isActivityDue({ lastLoginAt: t('2026-12-09T10:00:01Z'), fetchedLoginAt: t('2026-12-09T10:00:00Z'), fetchedAt: t('2026-12-09T11:00:00Z') })).to.equal(true);
+    expect(isActivityDue({ lastLoginAt: null, fetchedLoginAt: null, fetchedAt: t('2026-12-09T11:00:00Z') })).to.equal(false);
+    expect(isActivityDue({ lastLoginAt: t('2026-12-09T10:00:00Z'), fetchedLoginAt: null, fetchedAt: t('2026-12-09T11:00:00Z') })).to.equal(true);
   });
 });
