@@ -4,16 +4,18 @@ import { findGuild } from '../db/tables/guilds.js';
 import { guildSyncJob } from '../queue/guild-sync.js';
 import { closeQueues, createQueueEvents, createQueues, QUEUE_NAMES } from '../queue/queues.js';
 import { createRedis } from '../redis.js';
-import { argValue, runCli } from './run-cli.js';
+import { CliError, runCli } from './run-cli.js';
 
 const POLL_MS = 1000;
 /** Without a change for this long, the operator is told that probably no worker is running. */
 const STALL_WARNING_MS = 30_000;
 
 // Queues a sync of a tracked guild and prints how many of its member refreshes are left until none are.
-await runCli('resync-guild', async (config, logger, args) => {
-  const guildId = Number(argValue(args, 'guild'));
-  if (!Number.isInteger(guildId) || guildId <= 0) throw new Error('usage: npm run resync -- --guild <guild id>');
+const USAGE = 'npm run resync -- --guild <guild id>';
+await runCli({ name: 'resync-guild', usage: USAGE, options: { guild: { type: 'string' } } }, async (config, logger, flags) => {
+  if (flags.guild === undefined) throw new CliError(`--guild is required; usage: ${USAGE}`);
+  const guildId = Number(flags.guild);
+  if (!Number.isInteger(guildId) || guildId <= 0) throw new CliError(`--guild must be a positive whole number, not "${flags.guild}"; usage: ${USAGE}`);
 
   const orm = await openOrm({ databaseUrl: config.databaseUrl, poolMax: 2, logger });
   const connection = createRedis(config.redisUrl, 'worker');
@@ -22,7 +24,7 @@ await runCli('resync-guild', async (config, logger, args) => {
   try {
     const em = orm.em.fork();
     const guild = await findGuild(em, guildId);
-    if (!guild) throw new Error(`guild ${guildId} is not tracked; it is tracked once someone opens it in progress-api`);
+    if (!guild) throw new CliError(`guild ${guildId} is not tracked; it is tracked once someone opens it in progress-api`);
     await events.waitUntilReady();
     const startedAt = new Date();
     const job = await guildSyncJob.enqueue(queues, { guild, reason: 'manual' });

@@ -154,6 +154,15 @@ export async function markLeavers(db: Db, guildId: number, present: number[], li
 }
 
 /** The guild's current members as stored: what a sync without a fresh guild-api list works from. */
+/**
+ * How many members the guild has now, counted as the officer overview counts them (its `total`): current
+ * membership rows, whatever the list or roster a sync was given said.
+ */
+export async function countCurrentMembers(db: Db, guildId: number): Promise<number> {
+  const [row] = await query<{ n: string }>(db, 'select count(*) as n from guild_memberships where guild_id = ? and left_at is null', [guildId]);
+  return Number(row?.n ?? 0);
+}
+
 export async function currentMembers(db: Db, guildId: number): Promise<Array<{ characterId: number; realm: string; nameKey: string; name: string }>> {
   const rows = await query<{ id: string; realm_slug: string; name_key: string; name: string }>(
     db,

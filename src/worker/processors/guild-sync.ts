@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { dropGuildResponses, dropMemberResponses } from '../../cache/invalidate.js';
 import { memberKey, upsertCharacters } from '../../db/tables/characters.js';
 import { freshGuildApiRoster } from '../../db/tables/guild-api-rosters.js';
-import { currentMembers, markLeavers, membersDueForRefresh, upsertMemberships } from '../../db/tables/guild-memberships.js';
+import { countCurrentMembers, currentMembers, markLeavers, membersDueForRefresh, upsertMemberships } from '../../db/tables/guild-memberships.js';
 import { lockGuildMembership, recordGuildSynced, recordMembershipAsOf, trackedGuilds, upsertGuild } from '../../db/tables/guilds.js';
 import { PRIORITY } from '../../queue/character-refresh.js';
 import { guildSyncJob, type GuildSyncPayload } from '../../queue/guild-sync.js';
@@ -21,6 +21,7 @@ export interface GuildSyncResult {
   status: 'ok' | 'partial' | 'not_found';
   /** Whether a guild-api list newer than the membership was applied (else the stored membership stood). */
   fromGuildApi: boolean;
+  /** Current members after the sync, as the officer overview's `total` counts them. */
   members: number;
   left: number;
   refreshes: number;
@@ -65,7 +66,7 @@ async function applyMembership(tx: EntityManager, ctx: WorkerContext, guild: Gui
     if (parsed && !parsed.success) ctx.logger.warn({ guildId: guild.id }, 'stored guild-api member list is unreadable; keeping the membership');
     const stored = await currentMembers(tx, guild.id);
     if (roster) await upsertCharacters(tx, guild.region, enrichStored(stored, roster));
-    return { fromGuildApi: false, members: stored.length, left: 0, changed: { any: false, members: [] } };
+    return { fromGuildApi: false, members: await countCurrentMembers(tx, guild.id), left: 0, changed: { any: false, members: [] } };
   }
   const before = new Set((await currentMembers(tx, guild.id)).map((m) => m.characterId));
 
@@ -82,7 +83,9 @@ async function applyMembership(tx: EntityManager, ctx: WorkerContext, guild: Gui
   const joiners = members.filter((m) => !before.has(ids.get(memberKey(m.realm, m.nameKey)) ?? -1));
   return {
     fromGuildApi: true,
-    members: members.length,
+    // The membership as it now stands, not the list's length: a member the list names but who left after it was
+    // read stays gone (and one who joined since stays), so the two differ, and the overview counts the former.
+    members: await countCurrentMembers(tx, guild.id),
     left: leavers.length,
     // Who joined or left; any written row (a rank too) changes the guild's overview.
     changed: { any: written > 0 || leavers.length > 0, members: [...joiners, ...leavers] },
