@@ -1,30 +1,16 @@
 import type { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Clock } from '../clock.js';
-import type { Config } from '../config.js';
-import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
-import type { Queues } from '../queue/queues.js';
-import type { Keys } from '../redis.js';
+import type { ProcessServices } from '../process-services.js';
 import type { GuildApiClient } from '../upstream/guild-api/client.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { GuildAccess } from './services/guild-access.js';
-import type { SeasonCalendar } from '../season/calendar.js';
 import type { GuildTracker } from './services/guild-tracker.js';
 
-/** Everything the api's middleware and routes use, built once at start-up and passed in. */
-export interface ApiDeps {
-  config: Config;
-  /** Business time: the season week, freshness, cache lifetimes. */
-  clock: Clock;
-  logger: Logger;
-  metrics: Metrics;
-  orm: MikroORM;
-  /** Fails fast while Redis is down (no offline queue), so handlers can fall back at once. */
-  redis: Redis;
-  keys: Keys;
-  queues: Queues;
+/**
+ * Everything the api's middleware and routes use, built once at start-up and passed in. Its `redis` fails fast
+ * while Redis is down (no offline queue), so handlers can fall back at once.
+ */
+export interface ApiDeps extends ProcessServices {
   /** Completion events of character refreshes and comparisons, for the bounded wait on a miss. */
   characterEvents: QueueEvents;
   comparisonEvents: QueueEvents;
@@ -36,8 +22,6 @@ export interface ApiDeps {
   guildTracker: GuildTracker;
   /** Rendered response bodies in Redis, dropped by the worker after every projection write. */
   responseCache: ResponseCache;
-  /** The season plan in force, read from weekly_targets and kept briefly in memory. */
-  season: SeasonCalendar;
   /** Closed last-in-first-out by closeApiDeps, before Redis and the pool. */
   onClose: Array<() => Promise<void>>;
   /** The producers' own connection, closed with the queues. */

@@ -13,7 +13,7 @@ const EXEMPT_PREFIXES = ['/webhooks/'];
  * is looser (one budget per replica) but never lets a client run unlimited.
  * Health, readiness and metrics are mounted before this and never reach it.
  */
-export function rateLimit(deps: ApiDeps): Middleware {
+export function rateLimit(deps: Pick<ApiDeps, 'config' | 'keys' | 'redis'>): Middleware {
   const points = deps.config.rateLimitPerMinute;
   const limiter = new RateLimiterRedis({
     storeClient: deps.redis,

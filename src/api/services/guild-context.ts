@@ -30,7 +30,7 @@ export async function guildIdentity(deps: GuildContextDeps, access: GuildAccessS
  * The realm a character of the guild is on when the caller does not say: the guild's own. Unknown guild
  * (never read from guild-api nor synced) → 400 naming the parameter.
  */
-export async function guildRealm(deps: ApiDeps, access: GuildAccessState): Promise<string> {
+export async function guildRealm(deps: GuildContextDeps, access: GuildAccessState): Promise<string> {
   const realm = (await guildIdentity(deps, access))?.realm;
   if (realm) return realm;
   throw invalidInput('Invalid parameter: realm', [{ field: 'realm', in: 'query', message: "is required: the guild's realm is not known yet" }]);

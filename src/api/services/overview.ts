@@ -17,7 +17,9 @@ const NATURAL_ORDER: Record<MemberSortKey, 'asc' | 'desc'> = { ilvl: 'desc', gap
 const OVERVIEW_SECONDS = 60;
 
 /** The officer overview: one page of current members with this week's gap and status, and the guild summary. */
-export async function guildOverview(deps: ApiDeps, access: GuildAccessState, q: MembersQuery): Promise<MembersJson> {
+export type OverviewDeps = Pick<ApiDeps, 'config' | 'logger' | 'orm' | 'responseCache' | 'season'>;
+
+export async function guildOverview(deps: OverviewDeps, access: GuildAccessState, q: MembersQuery): Promise<MembersJson> {
   const order = q.order ?? NATURAL_ORDER[q.sort];
   const field = `overview:${JSON.stringify([q.sort, order, q.class ?? '', q.role ?? '', q.status ?? '', q.limit, q.offset, q.summary])}`;
   const cached = await deps.responseCache.getGuild<MembersJson>(access.guildId, field, 'overview');
