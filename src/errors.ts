@@ -17,7 +17,14 @@ export class AppError extends Error {
 
 export const badRequest = (message: string, details?: unknown) => new AppError(400, 'bad_request', message, details);
 export const invalidInput = (message: string, details?: unknown) => new AppError(400, 'invalid_parameter', message, details);
-export const notAuthenticated = () => new AppError(401, 'not_authenticated', 'Not authenticated');
+/** Why a request carries no usable access token: none was sent, it has expired, or it is not a valid one. */
+export type AuthProblem = 'missing' | 'expired' | 'invalid';
+const AUTH_CODES: Record<AuthProblem, string> = { missing: 'not_authenticated', expired: 'token_expired', invalid: 'token_invalid' };
+/**
+ * Every 401 keeps the message the frontend shows ("Not authenticated"); the code tells a client what to do:
+ * `token_expired` → refresh the token and retry, `token_invalid` or `not_authenticated` → log in.
+ */
+export const notAuthenticated = (problem: AuthProblem = 'missing') => new AppError(401, AUTH_CODES[problem], 'Not authenticated');
 export const forbidden = (message = 'Access denied', code = 'forbidden') => new AppError(403, code, message);
 export const notFound = (message = 'Not found', code = 'not_found') => new AppError(404, code, message);
 export const payloadTooLarge = (message = 'Request body too large') => new AppError(413, 'payload_too_large', message);

@@ -26,6 +26,8 @@ export const webhookEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('user.characters_changed'), data: z.object({ bnet_id: z.number().int().nonnegative() }) }),
 ]);
 
+export const WEBHOOK_EVENT_TYPES = webhookEventSchema.options.map((o) => o.shape.type.value);
+
 export const webhookEnvelopeSchema = z.object({
   id: storable(1, 200),
   type: z.string().min(1).max(100),

@@ -1,7 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Context, Middleware } from 'koa';
-import { notAuthenticated } from '../../errors.js';
+import { notAuthenticated, type AuthProblem } from '../../errors.js';
 
 /** guild-api's tokens are a few hundred bytes; anything this long is not one of them and is not worth verifying. */
 const MAX_TOKEN_LENGTH = 8 * 1024;
@@ -12,36 +12,63 @@ export interface AuthenticatedUser {
 
 interface AuthState {
   user?: AuthenticatedUser;
+  /** Why the request is not authenticated, so the 401 tells the client whether to refresh or to log in. */
+  authProblem?: AuthProblem;
   /** The caller's token, kept only to forward to guild-api; never logged, never queued. */
   token?: string;
 }
 
-/** The token from `Authorization: Bearer` or guild-api's `access_token` cookie. */
+/**
+ * The token from `Authorization: Bearer` or guild-api's `access_token` cookie; '' when an Authorization header
+ * is sent but is not a bearer token (a credential was sent, and it is not one we take), undefined when none is.
+ */
 function tokenOf(ctx: Context): string | undefined {
   const header = ctx.get('authorization');
   if (header) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    return match?.[1];
+    return match?.[1] ?? '';
   }
   return ctx.cookies.get('access_token') || undefined;
 }
 
+export type TokenCheck = { user: AuthenticatedUser } | { problem: Exclude<AuthProblem, 'missing'> };
+
 /**
  * Verifies a guild-api access token: HS256 only (no `none`, no RS256 with the secret as a public key),
  * unexpired and already valid, an `exp` present, `type` access (refresh tokens are refused), an integer bnet_id.
+ * A token that would pass but for its expiry is `expired` (the client should refresh it); anything else,
+ * refresh tokens included, is `invalid`. The expiry is only looked at once the signature has verified, so an
+ * unsigned token never learns more than "invalid".
  */
-export function verifyAccessToken(token: string, secret: string): AuthenticatedUser | undefined {
-  if (token.length > MAX_TOKEN_LENGTH) return undefined;
+export function checkAccessToken(token: string, secret: string): TokenCheck {
+  if (token.length > MAX_TOKEN_LENGTH) return { problem: 'invalid' };
   try {
-    const payload = jwt.verify(token, secretKeyOf(secret), { algorithms: ['HS256'] });
-    if (typeof payload !== 'object' || payload === null) return undefined;
-    const { exp, type, bnet_id: bnetId } = payload as Record<string, unknown>;
-    if (typeof exp !== 'number' || type !== 'access') return undefined;
-    if (typeof bnetId !== 'number' || !Number.isSafeInteger(bnetId) || bnetId < 0) return undefined;
-    return { bnetId };
-  } catch {
-    return undefined;
+    const user = accessUserOf(jwt.verify(token, secretKeyOf(secret), { algorithms: ['HS256'] }));
+    return user ? { user } : { problem: 'invalid' };
+  } catch (err) {
+    if (!(err instanceof jwt.TokenExpiredError)) return { problem: 'invalid' };
+    try {
+      const payload = jwt.verify(token, secretKeyOf(secret), { algorithms: ['HS256'], ignoreExpiration: true });
+      return { problem: accessUserOf(payload) ? 'expired' : 'invalid' };
+    } catch {
+      return { problem: 'invalid' };
+    }
   }
+}
+
+/** The user of a verified payload when its claims are an access token's, else undefined. */
+function accessUserOf(payload: string | jwt.JwtPayload): AuthenticatedUser | undefined {
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  const { exp, type, bnet_id: bnetId } = payload as Record<string, unknown>;
+  if (typeof exp !== 'number' || type !== 'access') return undefined;
+  if (typeof bnetId !== 'number' || !Number.isSafeInteger(bnetId) || bnetId < 0) return undefined;
+  return { bnetId };
+}
+
+/** The user of a valid access token, undefined for any other token. */
+export function verifyAccessToken(token: string, secret: string): AuthenticatedUser | undefined {
+  const check = checkAccessToken(token, secret);
+  return 'user' in check ? check.user : undefined;
 }
 
 let cachedKey: { secret: string; key: KeyObject } | undefined;
@@ -64,10 +91,16 @@ export function identify(ctx: Context, secret: string): AuthenticatedUser | unde
   if (!state.identified) {
     state.identified = true;
     const token = tokenOf(ctx);
-    const user = token ? verifyAccessToken(token, secret) : undefined;
-    if (user && token) {
-      state.user = user;
-      state.token = token;
+    if (token === undefined) {
+      state.authProblem = 'missing';
+    } else {
+      const check = token ? checkAccessToken(token, secret) : ({ problem: 'invalid' } as const);
+      if ('user' in check) {
+        state.user = check.user;
+        state.token = token;
+      } else {
+        state.authProblem = check.problem;
+      }
     }
   }
   return state.user;
@@ -76,7 +109,7 @@ export function identify(ctx: Context, secret: string): AuthenticatedUser | unde
 /** Refuses the request with 401 unless it carries a valid access token. */
 export function auth(secret: string): Middleware {
   return async (ctx, next) => {
-    if (!identify(ctx, secret)) throw notAuthenticated();
+    if (!identify(ctx, secret)) throw notAuthenticated((ctx.state as AuthState).authProblem);
     // Answers depend on who asks: no shared cache may keep them.
     ctx.set('Cache-Control', 'private, no-store');
     await next();

@@ -1,6 +1,8 @@
 import cors from '@koa/cors';
 import type { Middleware } from 'koa';
 
+export const EXPOSED_HEADERS = ['Content-Disposition', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'X-Request-Id'];
+
 /** Only the configured origins get CORS headers (credentials included); any other origin gets none. */
 export function corsFor(origins: string[]): Middleware {
   const allowed = new Set(origins);
@@ -10,8 +12,10 @@ export function corsFor(origins: string[]): Middleware {
       return allowed.has(origin) ? origin : '';
     },
     credentials: true,
-    allowMethods: ['GET', 'PUT', 'POST', 'OPTIONS'],
-    exposeHeaders: ['Retry-After', 'X-Request-Id'],
+    allowMethods: ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS'],
+    // What a script needs to act on an answer: when to retry (202, 429, 503), its remaining budget, and the CSV's
+    // file name. A browser hides every other response header from cross-origin code.
+    exposeHeaders: EXPOSED_HEADERS,
     maxAge: 600,
   });
 }

@@ -34,12 +34,17 @@ export function rateLimit(deps: Pick<ApiDeps, 'config' | 'keys' | 'redis'>): Mid
       const res = await limiter.consume(key);
       ctx.set('RateLimit-Limit', String(points));
       ctx.set('RateLimit-Remaining', String(Math.max(0, res.remainingPoints)));
+      ctx.set('RateLimit-Reset', String(secondsUntil(res.msBeforeNext)));
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       ctx.set('RateLimit-Limit', String(points));
       ctx.set('RateLimit-Remaining', '0');
-      throw tooManyRequests(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
+      ctx.set('RateLimit-Reset', String(secondsUntil(rejection.msBeforeNext)));
+      throw tooManyRequests(secondsUntil(rejection.msBeforeNext));
     }
     await next();
   };
 }
+
+/** Whole seconds until the window frees a point, at least 1 (0 would invite an immediate retry). */
+const secondsUntil = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));

@@ -1,6 +1,9 @@
 import type { Context, Middleware } from 'koa';
 import type { z } from 'zod';
 import { invalidInput, unprocessable } from '../../errors.js';
+import { describeProblems, plainIssues, problemsOf, type FieldProblem } from '../schemas/issues.js';
+
+export type { FieldProblem };
 
 /** The zod schemas of one route's input; the same objects feed the OpenAPI document. */
 export interface RouteInput {
@@ -16,22 +19,8 @@ export interface ValidInput<R extends RouteInput> {
   body: Parsed<R['body']>;
 }
 
-export interface FieldProblem {
-  field: string;
-  in: 'path' | 'query' | 'body';
-  message: string;
-}
-
 /** Body values that are present and well-typed but out of bounds (too long, empty) are 422, not 400. */
 const OUT_OF_BOUNDS = new Set(['too_small', 'too_big']);
-
-function problemsOf(error: z.ZodError, where: FieldProblem['in']): FieldProblem[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.length ? issue.path.map(String).join('.') : where,
-    in: where,
-    message: issue.message,
-  }));
-}
 
 /**
  * Parses params, query and body with the route's schemas and keeps the typed result for the handler.
@@ -49,16 +38,15 @@ export function validate<R extends RouteInput>(input: R): Middleware {
     for (const [part, where, value] of sources) {
       const schema = input[part];
       if (!schema) continue;
-      const result = schema.safeParse(value);
+      const result = schema.safeParse(value, { error: plainIssues });
       if (result.success) {
         parsed[part] = result.data;
         continue;
       }
       const problems = problemsOf(result.error, where);
-      const names = [...new Set(problems.map((p) => p.field))].join(', ');
       const outOfBounds = part === 'body' && result.error.issues.every((issue) => OUT_OF_BOUNDS.has(issue.code));
-      if (outOfBounds) throw unprocessable(`Invalid value: ${names}`, problems);
-      throw invalidInput(`Invalid ${where === 'body' ? 'body field' : 'parameter'}: ${names}`, problems);
+      if (outOfBounds) throw unprocessable(`Invalid value: ${describeProblems(problems)}`, problems);
+      throw invalidInput(`Invalid ${where === 'body' ? 'body field' : 'parameter'}: ${describeProblems(problems)}`, problems);
     }
     ctx.state.input = parsed;
     await next();

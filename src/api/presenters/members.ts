@@ -62,9 +62,15 @@ export function csvCell(value: string | number | null): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/**
+ * Excel reads a CSV without a byte-order mark in the machine's legacy code page, so "Zúljín" would show as
+ * "ZÃºljÃ­n"; with it, as UTF-8. Other readers skip it.
+ */
+const UTF8_BOM = '\uFEFF';
+
 /** The same rows as the JSON overview, one line each, header first. */
 export function membersCsv(members: MemberJson[]): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const m of members) lines.push(CSV_COLUMNS.map((c) => csvCell(m[c] as string | number | null)).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  return `${UTF8_BOM}${lines.join('\r\n')}\r\n`;
 }

@@ -23,8 +23,8 @@ export function memberRoutes(deps: ApiDeps): Router {
       const { params, query } = inputOf(ctx, membersInput);
       const body = await guildOverview(deps, accessOf(ctx), query);
       if (query.format === 'csv') {
-        ctx.type = 'text/csv; charset=utf-8';
         ctx.attachment(`guild-${params.guild_id}-members.csv`);
+        ctx.type = 'text/csv; charset=utf-8';
         ctx.body = membersCsv(body.members);
         return;
       }

@@ -4,10 +4,11 @@ import { dropGuildApiSnapshot, dropGuildResponses, dropPermissions } from '../..
 import { recordWebhookEvent } from '../../db/tables/processed-webhook-events.js';
 import { AppError, serviceUnavailable, unprocessable } from '../../errors.js';
 import { enqueueInboxEvent } from '../../queue/inbox-event.js';
-import { webhookEnvelopeSchema, webhookEventSchema, type WebhookEvent } from '../../queue/membership-event.js';
+import { WEBHOOK_EVENT_TYPES, webhookEnvelopeSchema, webhookEventSchema, type WebhookEvent } from '../../queue/membership-event.js';
 import type { Keys } from '../../redis.js';
 import type { ApiDeps } from '../deps.js';
 import { readRawBody } from '../middleware/body.js';
+import { describeProblems, plainIssues, problemsOf } from '../schemas/issues.js';
 import { checkWebhookSignature } from '../services/webhook-signature.js';
 import { fromDatabase } from '../services/read-model.js';
 
@@ -21,16 +22,24 @@ function parseEvent(raw: Buffer): WebhookEvent {
   try {
     json = JSON.parse(raw.toString('utf8'));
   } catch {
-    throw unprocessable('Malformed webhook body');
+    throw unprocessable('Malformed webhook body: not JSON', [{ field: 'body', in: 'body', message: 'must be a JSON object' }]);
   }
-  const envelope = webhookEnvelopeSchema.safeParse(json);
+  const envelope = webhookEnvelopeSchema.safeParse(json, { error: plainIssues });
   if (!envelope.success) {
-    throw unprocessable('Malformed webhook body', envelope.error.issues.map((i) => ({ field: i.path.join('.'), in: 'body', message: i.message })));
+    const problems = problemsOf(envelope.error, 'body');
+    throw unprocessable(`Malformed webhook body: ${describeProblems(problems)}`, problems);
   }
-  const event = webhookEventSchema.safeParse({ type: envelope.data.type, data: envelope.data.data });
+  const event = webhookEventSchema.safeParse({ type: envelope.data.type, data: envelope.data.data }, { error: plainIssues });
   if (!event.success) {
     const isKnownType = event.error.issues.every((i) => i.path[0] !== 'type');
-    throw unprocessable(isKnownType ? 'Malformed webhook data' : `Unknown webhook event type: ${envelope.data.type}`);
+    if (!isKnownType) {
+      throw unprocessable(`Unknown webhook event type: ${envelope.data.type}`, [
+        { field: 'type', in: 'body', message: `must be one of ${WEBHOOK_EVENT_TYPES.join(', ')}` },
+      ]);
+    }
+    // Each field of `data` named with what is wrong with it; the values sent are never repeated.
+    const problems = problemsOf(event.error, 'body');
+    throw unprocessable(`Malformed webhook data: ${describeProblems(problems)}`, problems);
   }
   return { ...event.data, id: envelope.data.id, guild_id: envelope.data.guild_id, occurred_at: envelope.data.occurred_at };
 }

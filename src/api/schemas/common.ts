@@ -1,12 +1,27 @@
 import { z } from 'zod';
 
-/** A whole number in a path or query string, digits only (no signs, exponents or blanks that Number() would accept). */
-export const integerString = (min: number, max: number) =>
-  z
+/**
+ * A whole number in a path or query string, digits only (no signs, exponents or blanks that Number() would accept).
+ * Documented as the integer it stands for, with its bounds (and default), which is what a client sends.
+ */
+export const integerString = (min: number, max: number, fallback?: number) => {
+  const schema = z
     .string()
     .regex(/^\d{1,10}$/, 'must be a whole number')
     .transform(Number)
     .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+  const documented: Record<string, unknown> = { type: 'integer', minimum: min, maximum: max };
+  return fallback === undefined
+    ? schema.meta(documented)
+    : schema.default(fallback).meta({ ...documented, default: fallback });
+};
+
+/**
+ * One of a fixed set of words in a query string, in any case (`sort=ILVL` is `sort=ilvl`), as the class and role
+ * filters already are. The document lists the canonical, lower-case spellings.
+ */
+export const caseInsensitiveEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess((value) => (typeof value === 'string' ? value.toLowerCase() : value), z.enum(values));
 
 /** guild-api's guild ids: positive integers that fit the database's integer column. */
 export const guildIdSchema = z
@@ -14,7 +29,7 @@ export const guildIdSchema = z
   .regex(/^[1-9]\d{0,9}$/, 'must be a positive integer')
   .transform(Number)
   .pipe(z.number().int().max(2_147_483_647, 'is too large'))
-  .meta({ description: "guild-api's id of the guild", example: '42' });
+  .meta({ description: "guild-api's id of the guild", example: 42, type: 'integer', minimum: 1, maximum: 2_147_483_647 } as Record<string, unknown>);
 
 export const guildParams = z.object({ guild_id: guildIdSchema });
 

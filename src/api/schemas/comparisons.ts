@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { comparisonRegionSchema } from '../../queue/guild-comparison.js';
+import { WARCRAFTLOGS_REGIONS } from '../../domain/regions.js';
 import { realmInputSchema } from '../../queue/schemas.js';
-import { freshness } from './common.js';
+import { caseInsensitiveEnum, freshness } from './common.js';
 
 export const comparisonsQuery = z.object({
   guild_name: z.string().trim().min(1).max(100).regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters').optional().meta({ description: "Defaults to the guild's own name" }),
   realm: realmInputSchema.optional().meta({ description: "Realm slug or display name; defaults to the guild's realm" }),
-  region: comparisonRegionSchema.optional().meta({ description: "Defaults to the guild's region" }),
+  region: caseInsensitiveEnum(WARCRAFTLOGS_REGIONS).optional().meta({ description: "Defaults to the guild's region" }),
 });
 
 const rank = z.number().int().nullable();

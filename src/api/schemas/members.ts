@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { normaliseClassName, parseRole } from '../../domain/roles.js';
-import { integerString, lookedUp, timestamp } from './common.js';
+import { caseInsensitiveEnum, integerString, lookedUp, timestamp } from './common.js';
 import { classSpecRole, statusSchema, weekHeader } from './characters.js';
 
 /** `on_track` stays accepted as another spelling of `ahead` (the label's word, used by earlier clients). */
-const statusFilter = z
-  .enum(['ahead', 'on_track', 'behind', 'unknown'])
+const statusFilter = caseInsensitiveEnum(['ahead', 'on_track', 'behind', 'unknown'])
   .transform((v): z.infer<typeof statusSchema> => (v === 'on_track' ? 'ahead' : v))
   .meta({ description: 'ahead (alias on_track), behind or unknown' });
 
@@ -13,20 +12,19 @@ export const MEMBER_SORTS = ['ilvl', 'name', 'class', 'gap', 'rank'] as const;
 export type MemberSort = (typeof MEMBER_SORTS)[number];
 
 export const membersQuery = z.object({
-  sort: z.enum(MEMBER_SORTS).default('ilvl'),
-  order: z.enum(['asc', 'desc']).optional().meta({ description: 'Overrides the sort’s natural order (ilvl desc, gap asc, others asc)' }),
+  sort: caseInsensitiveEnum(MEMBER_SORTS).default('ilvl').meta({ description: 'Any case (ILVL is ilvl)' }),
+  order: caseInsensitiveEnum(['asc', 'desc']).optional().meta({ description: 'Overrides the sort’s natural order (ilvl desc, gap asc, others asc)' }),
   class: lookedUp(normaliseClassName, 'must be a class name such as "Warrior" or "death-knight"').optional(),
   role: lookedUp(parseRole, 'must be Tank, Healer or DPS').optional(),
   status: statusFilter.optional(),
   // The whole roster by default: hool.gg's web app never pages, and a guild holds at most a thousand or so.
-  limit: integerString(1, 1000).default(1000),
-  offset: integerString(0, 1_000_000).default(0),
-  summary: z
-    .enum(['true', 'false'])
+  limit: integerString(1, 1000, 1000),
+  offset: integerString(0, 1_000_000, 0),
+  summary: caseInsensitiveEnum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true')
     .meta({ description: 'false leaves the summary block out' }),
-  format: z.enum(['json', 'csv']).default('json'),
+  format: caseInsensitiveEnum(['json', 'csv']).default('json'),
 });
 export type MembersQuery = z.output<typeof membersQuery>;
 

@@ -40,8 +40,8 @@ export const messageSchema = z
   .meta({ id: 'GuildMessage' });
 
 export const historyQuery = z.object({
-  limit: integerString(1, 200).default(50),
-  offset: integerString(0, 1_000_000).default(0),
+  limit: integerString(1, 200, 50),
+  offset: integerString(0, 1_000_000, 0),
 });
 
 export const historySchema = z

@@ -41,11 +41,15 @@ describe('authentication and permissions', function () {
     for (const { name, token } of tokens) {
       const byHeader = await call(path, { headers: bearer(token) });
       expect(byHeader.status, `${name} (header)`).to.equal(401);
-      expect(byHeader.body).to.deep.equal({ error: 'Not authenticated', code: 'not_authenticated' });
+      // Only a genuine access token past its expiry is worth refreshing; every other one means logging in again.
+      const code = name === 'expired' ? 'token_expired' : 'token_invalid';
+      expect(byHeader.body, name).to.deep.equal({ error: 'Not authenticated', code });
       const byCookie = await call(path, { headers: { cookie: `access_token=${token}` } });
       expect(byCookie.status, `${name} (cookie)`).to.equal(401);
+      expect(byCookie.body, `${name} (cookie)`).to.deep.equal({ error: 'Not authenticated', code });
     }
-    expect((await call(path, { headers: { authorization: 'Basic YWRtaW46YWRtaW4=' } })).status).to.equal(401);
+    expectError(await call(path, { headers: { authorization: 'Basic YWRtaW46YWRtaW4=' } }), 401, 'token_invalid', 'Not authenticated');
+    expectError(await call(path, { headers: { cookie: 'theme=dark' } }), 401, 'not_authenticated', 'Not authenticated');
   });
 
   it('accepts a genuine access token from the Authorization header or the access_token cookie', async () => {

@@ -12,6 +12,8 @@ interface BadInput {
   code: string;
   /** The field `details` must name. */
   field?: string;
+  /** What `details` must say about that field, in words a client can act on (and the error repeats). */
+  says?: string;
 }
 
 const json = 'application/json';
@@ -27,7 +29,7 @@ const CASES: BadInput[] = [
   ]),
   { name: 'character: empty realm', path: '/guilds/1/progress/character/Gallyboss?realm=', status: 400, code: 'invalid_parameter', field: 'realm' },
   { name: 'character: realm neither slug nor name', path: '/guilds/1/progress/character/Gallyboss?realm=%3Cscript%3E', status: 400, code: 'invalid_parameter', field: 'realm' },
-  { name: 'character: realm twice', path: '/guilds/1/progress/character/Gallyboss?realm=a&realm=b', status: 400, code: 'invalid_parameter', field: 'realm' },
+  { name: 'character: realm twice', path: '/guilds/1/progress/character/Gallyboss?realm=a&realm=b', status: 400, code: 'invalid_parameter', field: 'realm', says: 'must be a string' },
   { name: 'character: 10 KB name', path: `/guilds/1/progress/character/${longName}?realm=bleeding-hollow`, status: 400, code: 'invalid_parameter', field: 'character_name' },
   { name: 'character: name with digits', path: '/guilds/1/progress/character/Gally1?realm=bleeding-hollow', status: 400, code: 'invalid_parameter', field: 'character_name' },
   { name: 'character: name with a quote', path: "/guilds/1/progress/character/Gal'ly?realm=bleeding-hollow", status: 400, code: 'invalid_parameter', field: 'character_name' },
@@ -45,9 +47,9 @@ const CASES: BadInput[] = [
   { name: 'comparisons: unknown region', path: '/guilds/1/progress/comparisons?region=mars', status: 400, code: 'invalid_parameter', field: 'region' },
   { name: 'comparisons: realm neither slug nor name', path: '/guilds/1/progress/comparisons?realm=%3Cscript%3E', status: 400, code: 'invalid_parameter', field: 'realm' },
   { name: 'message: malformed JSON', method: 'PUT', path: '/guilds/1/progress/message', body: '{"message":', contentType: json, status: 400, code: 'malformed_json' },
-  { name: 'message: missing field', method: 'PUT', path: '/guilds/1/progress/message', body: '{}', contentType: json, status: 400, code: 'invalid_parameter', field: 'message' },
+  { name: 'message: missing field', method: 'PUT', path: '/guilds/1/progress/message', body: '{}', contentType: json, status: 400, code: 'invalid_parameter', field: 'message', says: 'is required' },
   { name: 'message: JSON array', method: 'PUT', path: '/guilds/1/progress/message', body: '["hello"]', contentType: json, status: 400, code: 'invalid_parameter' },
-  { name: 'message: number', method: 'PUT', path: '/guilds/1/progress/message', body: '{"message":7}', contentType: json, status: 400, code: 'invalid_parameter', field: 'message' },
+  { name: 'message: number', method: 'PUT', path: '/guilds/1/progress/message', body: '{"message":7}', contentType: json, status: 400, code: 'invalid_parameter', field: 'message', says: 'must be a string' },
   { name: 'message: 2,001 characters', method: 'PUT', path: '/guilds/1/progress/message', body: JSON.stringify({ message: 'm'.repeat(2001) }), contentType: json, status: 422, code: 'validation_failed', field: 'message' },
   { name: 'message: wrong content type', method: 'PUT', path: '/guilds/1/progress/message', body: 'message=hi', contentType: 'application/x-www-form-urlencoded', status: 415, code: 'unsupported_media_type' },
   { name: 'message: text/plain JSON', method: 'PUT', path: '/guilds/1/progress/message', body: '{"message":"hi"}', contentType: 'text/plain', status: 415, code: 'unsupported_media_type' },
@@ -75,6 +77,11 @@ describe('bad input on every route gives the right 4xx JSON error', function () 
       if (c.field) {
         expect(reply.body.details, 'details').to.be.an('array');
         expect(reply.body.details.map((d: { field: string }) => d.field)).to.include(c.field);
+      }
+      if (c.says) {
+        expect(reply.body.details).to.deep.include({ field: c.field, in: c.method === 'PUT' ? 'body' : 'query', message: c.says });
+        expect(reply.body.error).to.include(`${c.field} ${c.says}`);
+        expect(reply.body.error).to.not.include('Invalid input');
       }
     });
   }

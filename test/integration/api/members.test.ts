@@ -104,6 +104,33 @@ describe('GET /guilds/:id/progress/members (officer overview)', function () {
     expect(lines.slice(1).map((l) => l.split(',')[0])).to.deep.equal(json.body.members.map((m: Member) => m.character_name));
   });
 
+  it('sends the CSV as a UTF-8 file Excel reads (byte-order mark), with its file name, readable cross-origin', async () => {
+    const res = await fetch(`${url}/guilds/1/progress/members?sort=name&format=csv`, {
+      headers: { ...bearer(stack.sim.tokenFor(stack.sim.world.demoUsers.officer)), origin: 'http://localhost:3000' },
+    });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
+    expect(bytes.subarray(3).toString('utf8')).to.match(/^character_name,/);
+    expect(bytes.toString('utf8')).to.include('Zúljín');
+    expect(res.headers.get('content-disposition')).to.equal('attachment; filename="guild-1-members.csv"');
+    expect(res.headers.get('content-type')).to.equal('text/csv; charset=utf-8');
+    const exposed = (res.headers.get('access-control-expose-headers') ?? '').toLowerCase().split(/\s*,\s*/);
+    expect(exposed).to.include.members(['content-disposition', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset']);
+    expect(Number(res.headers.get('ratelimit-reset'))).to.be.within(1, 60);
+  });
+
+  it('takes the words of sort, order, status, summary and format in any case', async () => {
+    const names = (reply: { body: { members: Member[] } }) => reply.body.members.map((m) => m.character_name);
+    expect(names(await overview('?sort=ILVL&order=Asc'))).to.deep.equal(names(await overview('?sort=ilvl&order=asc')));
+    expect(names(await overview('?sort=Name'))).to.deep.equal(names(await overview('?sort=name')));
+    expect(names(await overview('?status=BEHIND'))).to.deep.equal(names(await overview('?status=behind')));
+    expect((await overview('?summary=FALSE')).body).to.not.have.property('summary');
+    expect((await overview('?format=CSV')).headers.get('content-type')).to.match(/^text\/csv/);
+    const wrong = await overview('?sort=height');
+    expectError(wrong, 400, 'invalid_parameter');
+    expect(wrong.body.details).to.deep.equal([{ field: 'sort', in: 'query', message: 'Invalid option: expected one of "ilvl"|"name"|"class"|"gap"|"rank"' }]);
+  });
+
   it('lets the Guild Master in and refuses a rank-2+ member with the original message', async () => {
     expect((await overview('', stack.sim.world.demoUsers.guildMaster)).status).to.equal(200);
     stack.sim.setRank(1, 'Zúljín', 2);

@@ -34,7 +34,8 @@ describe('POST /webhooks/guild-api', function () {
   });
 
   describe('refusals change nothing', () => {
-    const refusals: Array<{ name: string; status: number; code: string; request: () => { rawBody: string; timestamp: string; signature: string }; headers?: Record<string, string> }> = [
+    type Detail = { field: string; in: string; message: string };
+    const refusals: Array<{ name: string; status: number; code: string; request: () => { rawBody: string; timestamp: string; signature: string }; details?: Detail[] }> = [
       { name: 'forged signature (another secret)', status: 401, code: 'invalid_signature', request: () => signedDelivery(event('guild.roster_changed', guild, {}), { secret: 'not-the-secret' }) },
       { name: 'stale timestamp (10 minutes old, correctly signed)', status: 401, code: 'stale_timestamp', request: () => signedDelivery(event('guild.roster_changed', guild, {}), { timestamp: unixNow() - 600 }) },
       { name: 'timestamp from the future', status: 401, code: 'stale_timestamp', request: () => signedDelivery(event('guild.roster_changed', guild, {}), { timestamp: unixNow() + 600 }) },
@@ -49,15 +50,30 @@ describe('POST /webhooks/guild-api', function () {
       },
       { name: 'signature without the sha256= prefix', status: 401, code: 'invalid_signature', request: () => { const s = signedDelivery(event('guild.roster_changed', guild, {})); return { ...s, signature: s.signature.slice(7) }; } },
       { name: 'missing signature', status: 401, code: 'invalid_signature', request: () => ({ ...signedDelivery(event('guild.roster_changed', guild, {})), signature: '' }) },
-      { name: 'unknown event type', status: 422, code: 'validation_failed', request: () => signedDelivery(event('guild.deleted', guild, {})) },
-      { name: 'member event without its data', status: 422, code: 'validation_failed', request: () => signedDelivery(event('member.left', guild, {})) },
+      {
+        name: 'unknown event type', status: 422, code: 'validation_failed', request: () => signedDelivery(event('guild.deleted', guild, {})),
+        details: [{ field: 'type', in: 'body', message: 'must be one of member.joined, member.left, member.rank_changed, guild.roster_changed, user.characters_changed' }],
+      },
+      {
+        name: 'member event without its data', status: 422, code: 'validation_failed', request: () => signedDelivery(event('member.left', guild, {})),
+        details: [{ field: 'data.character_name', in: 'body', message: 'is required' }, { field: 'data.bnet_id', in: 'body', message: 'is required' }],
+      },
+      {
+        // A value in the wrong field (here something that looks like a credential) is named by its field, never repeated.
+        name: 'member.joined with mistyped fields', status: 422, code: 'validation_failed',
+        request: () => signedDelivery(event('member.joined', guild, { character_name: 'Thrall', bnet_id: 'sk_live_not_for_logs', rank_id: null, rank_name: 'Raider' })),
+        details: [{ field: 'data.bnet_id', in: 'body', message: 'must be a number' }, { field: 'data.rank_id', in: 'body', message: 'must be a number, not null' }],
+      },
       {
         name: 'malformed JSON, correctly signed',
         status: 422,
         code: 'validation_failed',
         request: () => { const timestamp = String(unixNow()); const rawBody = '{"id": "x", '; return { rawBody, timestamp, signature: signature(timestamp, rawBody) }; },
       },
-      { name: 'guild id not a number', status: 422, code: 'validation_failed', request: () => signedDelivery({ ...event('guild.roster_changed', guild, {}), guild_id: 'one' }) },
+      {
+        name: 'guild id not a number', status: 422, code: 'validation_failed', request: () => signedDelivery({ ...event('guild.roster_changed', guild, {}), guild_id: 'one' }),
+        details: [{ field: 'guild_id', in: 'body', message: 'must be a number' }],
+      },
     ];
 
     for (const r of refusals) {
@@ -65,9 +81,15 @@ describe('POST /webhooks/guild-api', function () {
         const before = await fingerprint();
         const jobsBefore = await pendingJobs(stack.queues.membershipEvents);
         const reply = await deliver(url, r.request());
-        const body = (await reply.json()) as { code: string };
+        const text = await reply.text();
+        const body = JSON.parse(text) as { code: string; error: string; details?: Detail[] };
         expect(reply.status).to.equal(r.status);
         expect(body.code).to.equal(r.code);
+        if (r.details) {
+          expect(body.details).to.deep.equal(r.details);
+          for (const d of r.details) expect(body.error).to.include(d.field);
+        }
+        expect(text).to.not.include('sk_live');
         expect(await fingerprint()).to.deep.equal(before);
         expect(await pendingJobs(stack.queues.membershipEvents)).to.equal(jobsBefore);
       });
