@@ -6,6 +6,7 @@ import { Migration20261201400000_webhook_inbox } from '../../migrations/Migratio
 import { Migration20261201500000_guild_plans } from '../../migrations/Migration20261201500000_guild_plans.js';
 import { Migration20261201500001_comparison_realm } from '../../migrations/Migration20261201500001_comparison_realm.js';
 import { Migration20261202100000_character_activity } from '../../migrations/Migration20261202100000_character_activity.js';
+import { Migration20261202200000_membership_level } from '../../migrations/Migration20261202200000_membership_level.js';
 
 /** Migrations are listed, not discovered, so tsx and the compiled build load exactly the same set. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201500000_guild_plans', class: Migration20261201500000_guild_plans },
   { name: 'Migration20261201500001_comparison_realm', class: Migration20261201500001_comparison_realm },
   { name: 'Migration20261202100000_character_activity', class: Migration20261202100000_character_activity },
+  { name: 'Migration20261202200000_membership_level', class: Migration20261202200000_membership_level },
 ];

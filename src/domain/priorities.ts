@@ -29,13 +29,17 @@ export function trackOf(nameDescription: string | null): string | null {
 }
 
 /**
- * All 16 slots, weakest first: empty slots, then by item level, ties in the game's slot order. A two-hander
- * with an empty off hand is listed in both hands, because it counts twice in the item level and upgrading it
- * lifts both entries at once; listing the off hand as empty would send the player after an item they cannot use.
+ * Every gear slot, weakest first: empty slots, then by item level, ties in the game's slot order. A two-hander
+ * with an empty off hand is listed once, as the main hand: it is one item to upgrade, and the off hand is not a
+ * slot its wearer can fill (listing it, empty or as a second copy, would send the player after a second item).
+ * The item level still counts it in both hands (gearInSlots).
  */
 export function gearPriorities(items: readonly EquippedItem[], characterIlvl: number): GearPriority[] {
   const gear = gearInSlots(items);
-  const ranked = GEAR_SLOTS.map((slot, order) => {
+  const mainHand = gear.get('main_hand');
+  const twoHanderFillsOffHand = mainHand !== undefined && gear.get('off_hand') === mainHand;
+  const slots = twoHanderFillsOffHand ? GEAR_SLOTS.filter((slot) => slot !== 'off_hand') : GEAR_SLOTS;
+  const ranked = slots.map((slot, order) => {
     const item = gear.get(slot);
     const level = item?.itemLevel ?? 0;
     const priority: GearPriority = {

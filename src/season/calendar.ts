@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { loadSeasonPlans } from '../db/tables/weekly-targets.js';
 import type { RegionCode } from '../domain/regions.js';
 import type { ResetSchedule } from '../domain/resets.js';
-import { expansionIdOf } from '../domain/expansions.js';
+import { expansionIdOf, levelCapOf } from '../domain/expansions.js';
 import { DEFAULT_SEASON_PLAN } from '../domain/season-plan.js';
 import { targetLine, type TargetWeek } from '../domain/history.js';
 import { planAt, roadmapAt, weekAt, type CurrentWeek, type RoadmapWeek } from '../domain/season.js';
@@ -24,6 +24,8 @@ export interface SeasonNow {
   week: CurrentWeek;
   /** The expansion as a number (Midnight: 12), or the one a guild's own plan gives. */
   expansionId: number;
+  /** The expansion's highest character level (Midnight: 90); null for an expansion whose cap is not known. */
+  levelCap: number | null;
   /** Set when the answer comes from a guild's own plan. */
   isGuildPlan: boolean;
 }
@@ -136,6 +138,7 @@ function identityOf(plan: SeasonPlan) {
     expansion: plan.expansion,
     season: plan.season,
     expansionId: plan.expansionId ?? expansionIdOf(plan.expansion),
+    levelCap: levelCapOf(plan.expansion),
     isGuildPlan: plan.guildId !== undefined,
   };
 }

@@ -1,6 +1,6 @@
 import { ENCHANTS, GEMS, classById } from './catalog.js';
 import { equippedItemLevel, trackLabel, type SimItem } from './gear.js';
-import { guildSlugOf, type SimCharacter, type SimGuild } from './world.js';
+import { guildSlugOf, LEVEL_CAP, type SimCharacter, type SimGuild } from './world.js';
 import profileTemplate from './templates/profile.json' with { type: 'json' };
 import armorItemTemplate from './templates/equipment-armor-item.json' with { type: 'json' };
 import weaponItemTemplate from './templates/equipment-weapon-item.json' with { type: 'json' };
@@ -125,7 +125,7 @@ function renderItem(c: SimCharacter, item: SimItem): Json {
     inventory_type: { type: item.inventoryType, name: INVENTORY_NAMES[item.inventoryType] ?? item.inventoryType },
     binding: template.binding,
     ...(isCosmetic ? {} : isWeapon ? { weapon: template.weapon, stats: template.stats } : { armor: template.armor, stats: template.stats }),
-    ...(isCosmetic ? {} : { sell_price: template.sell_price, requirements: { level: { value: 80, display_string: 'Requires Level 80' } } }),
+    ...(isCosmetic ? {} : { sell_price: template.sell_price, requirements: { level: { value: LEVEL_CAP, display_string: `Requires Level ${LEVEL_CAP}` } } }),
     ...(item.setId !== null ? { set: renderSet(c, item.setId) } : {}),
     level: { value: item.itemLevel, display_string: `Item Level ${item.itemLevel}` },
     ...(isCosmetic || item.slot === 'NECK' || item.slot.startsWith('FINGER') || item.slot.startsWith('TRINKET') ? {} : { durability: template.durability }),

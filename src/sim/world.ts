@@ -1,6 +1,8 @@
 import type { Region } from '../config.js';
 import { DEFAULT_SEASON_PLAN } from '../domain/season-plan.js';
 import { weekAt } from '../domain/season.js';
+import { levelCapOf } from '../domain/expansions.js';
+import { worldRankFor } from './wcl-ranks.js';
 import { ALT_RANK, CLASSES, DRACTHYR, classById, racesOf, realmInfo, type Faction, type RealmInfo } from './catalog.js';
 import { DEMO_GUILDS, DEMO_USERS, type FixedCharacter } from './demo.js';
 import type { SimActivity } from './activity.js';
@@ -93,6 +95,13 @@ export interface SimWorld {
 
 const FIRST_GENERATED_BNET_ID = 2000;
 
+/** The characters' level cap: the season plan's expansion's (Midnight: 90), from the one table of caps. */
+export const LEVEL_CAP: number = (() => {
+  const cap = levelCapOf(DEFAULT_SEASON_PLAN.expansion);
+  if (cap === null) throw new Error(`no level cap is known for ${DEFAULT_SEASON_PLAN.expansion}`);
+  return cap;
+})();
+
 export function characterKey(region: string, realmSlug: string, name: string): string {
   return `${region}/${realmSlug.toLowerCase()}/${name.normalize('NFC').toLowerCase()}`;
 }
@@ -160,11 +169,14 @@ class WorldBuilder {
       warcraftLogs: {
         id: 600_000 + rng.int(0, 399_999),
         killsByDifficulty: kills ?? randomKills(rng),
-        progressRank: rng.int(50, 9000),
+        progressRank: 0,
         speedRank: null,
       },
     };
-    if (guild.warcraftLogs.killsByDifficulty[5]) guild.warcraftLogs.speedRank = rng.int(50, 9000);
+    // Ranks follow progress (the same two draws as ever, so a seed still makes the same world otherwise).
+    const killsByDifficulty = guild.warcraftLogs.killsByDifficulty;
+    guild.warcraftLogs.progressRank = worldRankFor(killsByDifficulty, rollOf(rng.int(50, 9000)));
+    if (killsByDifficulty[5]) guild.warcraftLogs.speedRank = worldRankFor(killsByDifficulty, rollOf(rng.int(50, 9000)));
     this.world.guilds.push(guild);
 
     for (const f of fixed) this.addCharacter(rng, guild, f.owner, f.rank, { name: f.name, classId: f.classId, specName: f.specName, levelOffset: f.levelOffset });
@@ -235,10 +247,11 @@ export function createCharacter(world: SimWorld, rng: Random, spec: NewCharacter
   const specInfo = cls.specs.find((s) => s.name === spec.specName) ?? rng.pick(cls.specs);
   const realm = realmInfo(spec.realmSlug);
   const name = spec.name ?? uniqueName(rng, (candidate) => world.characters.has(characterKey(spec.region, realm.slug, candidate)));
-  const level = spec.level ?? (spec.isAlt && rng.chance(0.3) ? rng.int(70, 79) : 80);
-  const isLevelling = level < 80;
+  // Mains are at the cap; now and then an alt is still being levelled, up to ten levels short of it.
+  const level = spec.level ?? (spec.isAlt && rng.chance(0.3) ? rng.int(LEVEL_CAP - 10, LEVEL_CAP - 1) : LEVEL_CAP);
+  const isLevelling = level < LEVEL_CAP;
   const baseLevel = isLevelling
-    ? 150 + (level - 70) * 5 + rng.normal(0, 4)
+    ? 150 + (level - (LEVEL_CAP - 10)) * 5 + rng.normal(0, 4)
     : clamp(world.ilvlCenter + (spec.levelOffset ?? rng.normal(-1, 9)), 232, 296);
   const race = cls.id === 13 ? DRACTHYR[spec.faction] : rng.pick(racesOf(spec.faction));
   const character: SimCharacter = {
@@ -277,6 +290,9 @@ function randomKills(rng: Random): Record<number, number> {
 export function wholeSeconds(ms: number): number {
   return Math.floor(ms / 1000) * 1000;
 }
+
+/** A draw between 50 and 9000 as a place between 0 and 1. */
+const rollOf = (draw: number): number => (draw - 50) / 8950;
 
 function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));

@@ -11,6 +11,7 @@ export function presentMember(m: MemberRecord, targetIlvl: number): MemberJson {
     class_name: knownOr(m.className),
     spec: knownOr(m.specName),
     role: knownOr(m.role),
+    level: m.level,
     rank_id: m.rankId,
     rank_name: m.rankName,
     current_ilvl: m.itemLevel,
@@ -31,7 +32,10 @@ export function presentOverview(
 ): MembersJson {
   const target = season.week.targetIlvl;
   const summary = includeSummary
-    ? { total: counts.total, on_track: counts.onTrack, behind: counts.behind, unknown: counts.unknown, average_ilvl: counts.averageIlvl }
+    ? {
+      total: counts.total, on_track: counts.onTrack, behind: counts.behind, unknown: counts.unknown,
+      below_level_cap: counts.belowLevelCap, average_ilvl: counts.averageIlvl,
+    }
     : undefined;
   const body: MembersJson = {
     guild_id: guildId,
@@ -39,6 +43,7 @@ export function presentOverview(
     season: season.season,
     current_week: season.week.week,
     target_ilvl: target,
+    level_cap: season.levelCap,
     ...(summary && { summary }),
     total: counts.matching,
     members: members.map((m) => presentMember(m, target)),
@@ -47,7 +52,7 @@ export function presentOverview(
 }
 
 const CSV_COLUMNS: Array<keyof MemberJson> = [
-  'character_name', 'realm', 'class_name', 'spec', 'role', 'rank_id', 'rank_name',
+  'character_name', 'realm', 'class_name', 'spec', 'role', 'level', 'rank_id', 'rank_name',
   'current_ilvl', 'target_ilvl', 'gap', 'status', 'status_label', 'last_updated',
 ];
 

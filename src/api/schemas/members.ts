@@ -18,6 +18,7 @@ export const membersQuery = z.object({
   role: lookedUp(parseRole, 'must be Tank, Healer or DPS').optional(),
   status: statusFilter.optional(),
   // The whole roster by default: hool.gg's web app never pages, and a guild holds at most a thousand or so.
+  min_level: integerString(1, 1000).optional().meta({ description: 'Only characters of at least this level (any whose level is not known yet are left out)' }),
   limit: integerString(1, 1000, 1000),
   offset: integerString(0, 1_000_000, 0),
   summary: caseInsensitiveEnum(['true', 'false'])
@@ -32,6 +33,7 @@ export const memberSchema = z.object({
   character_name: z.string(),
   realm: z.string(),
   ...classSpecRole,
+  level: z.number().int().nullable().meta({ description: 'The character’s level; null until Battle.net has told it' }),
   rank_id: z.number().int().nullable(),
   rank_name: z.string().nullable(),
   current_ilvl: z.number().nullable(),
@@ -44,15 +46,19 @@ export const memberSchema = z.object({
 
 export const summarySchema = z.object({
   total: z.number().int(),
-  on_track: z.number().int(),
-  behind: z.number().int(),
-  unknown: z.number().int(),
-  average_ilvl: z.number().nullable(),
+  on_track: z.number().int().meta({ description: 'At the level cap (or of unknown level) and at or above the target' }),
+  behind: z.number().int().meta({ description: 'At the level cap (or of unknown level) and below the target' }),
+  unknown: z.number().int().meta({ description: 'At the level cap (or of unknown level) with no item level yet' }),
+  below_level_cap: z.number().int().meta({
+    description: 'Characters below the level cap (alts being levelled): counted here only, so the four counts add up to total',
+  }),
+  average_ilvl: z.number().nullable().meta({ description: 'Mean item level of the characters not below the level cap' }),
 });
 
 export const membersSchema = z
   .object({
     ...weekHeader,
+    level_cap: z.number().int().nullable().meta({ description: 'The expansion’s highest level (Midnight: 90); null when not known' }),
     summary: summarySchema.optional().meta({ description: 'Whole guild, whatever the filters' }),
     total: z.number().int().meta({ description: 'Members matching the filters, before limit and offset' }),
     members: z.array(memberSchema),

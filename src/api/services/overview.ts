@@ -21,16 +21,16 @@ export type OverviewDeps = Pick<ApiDeps, 'config' | 'logger' | 'orm' | 'response
 
 export async function guildOverview(deps: OverviewDeps, access: GuildAccessState, q: MembersQuery): Promise<MembersJson> {
   const order = q.order ?? NATURAL_ORDER[q.sort];
-  const field = `overview:${JSON.stringify([q.sort, order, q.class ?? '', q.role ?? '', q.status ?? '', q.limit, q.offset, q.summary])}`;
+  const field = `overview:${JSON.stringify([q.sort, order, q.class ?? '', q.role ?? '', q.status ?? '', q.min_level ?? '', q.limit, q.offset, q.summary])}`;
   const cached = await deps.responseCache.getGuild<MembersJson>(access.guildId, field, 'overview');
   if (cached) return cached;
 
   const season = await deps.season.now(await guildRegion(deps, access), access.guildId);
-  const filters = { guildId: access.guildId, targetIlvl: season.week.targetIlvl, className: q.class, role: q.role, status: q.status };
+  const filters = { guildId: access.guildId, targetIlvl: season.week.targetIlvl, className: q.class, role: q.role, status: q.status, minLevel: q.min_level };
   const [members, counts] = await fromDatabase(deps.logger, () =>
     Promise.all([
       findGuildMembers(deps.orm, { ...filters, sort: q.sort, order, limit: q.limit, offset: q.offset }),
-      countGuildMembers(deps.orm, filters),
+      countGuildMembers(deps.orm, { ...filters, levelCap: season.levelCap }),
     ]),
   );
   const body = presentOverview(access.guildId, season, counts, members, q.summary);

@@ -7,6 +7,8 @@ export interface MemberFilters {
   className?: string;
   role?: string;
   status?: Status;
+  /** Characters of at least this level; a character whose level is not known yet is left out. */
+  minLevel?: number;
 }
 
 export interface OverviewQuery extends MemberFilters {
@@ -27,6 +29,7 @@ export interface MemberRecord {
   rankId: number | null;
   rankName: string | null;
   itemLevel: number | null;
+  level: number | null;
   gap: number | null;
   status: Status;
   lastUpdated: string | null;
@@ -39,6 +42,8 @@ export interface OverviewCounts {
   onTrack: number;
   behind: number;
   unknown: number;
+  /** Characters below the level cap: counted here only, not as on track, behind or unknown. */
+  belowLevelCap: number;
   averageIlvl: number | null;
 }
 
@@ -52,6 +57,7 @@ export interface OverviewCounts {
  *   class filter and sort         guild_memberships_class_idx (lower(class_name), lower(character_name), realm_slug)
  *   rank                          guild_memberships_rank_idx (rank_id)
  *   role filter                   none: three values, so it filters the rows the sort's index yields
+ *   min_level filter              none: nearly every member is at the cap, so it would not narrow either
  * An EXPLAIN test holds these to it.
  */
 
@@ -63,7 +69,7 @@ export interface OverviewCounts {
  */
 const MEMBERS = `
   select m.character_name, m.realm_slug, m.class_name, m.spec_name, m.role, m.rank_id, m.rank_name,
-         m.item_level, m.last_updated, g.gap,
+         m.item_level, m.level, m.last_updated, g.gap,
          case when g.gap is null then 'unknown' when g.gap >= 0 then 'ahead' else 'behind' end as status
     from guild_memberships m
    cross join lateral (select round((m.item_level::numeric - ?::numeric), 1)::float8 as gap) g
@@ -115,6 +121,10 @@ function filterSql(filters: MemberFilters & { targetIlvl: number }): { sql: stri
     clauses.push(status.sql);
     params.push(...status.params);
   }
+  if (filters.minLevel !== undefined) {
+    clauses.push('r.level >= ?::int');
+    params.push(filters.minLevel);
+  }
   return { sql: clauses.length ? clauses.join(' and ') : 'true', params };
 }
 
@@ -133,6 +143,7 @@ interface MemberRow {
   rank_id: number | null;
   rank_name: string | null;
   item_level: number | null;
+  level: number | null;
   last_updated: string | null;
   gap: number | null;
   status: MemberRecord['status'];
@@ -162,6 +173,7 @@ export async function findGuildMembers(db: Db, q: OverviewQuery): Promise<Member
     rankId: r.rank_id,
     rankName: r.rank_name,
     itemLevel: r.item_level,
+    level: r.level,
     gap: r.gap,
     status: r.status,
     lastUpdated: toIso(r.last_updated),
@@ -174,22 +186,34 @@ interface CountsRow {
   on_track: string;
   behind: string;
   unknown: string;
+  below_level_cap: string;
   average_ilvl: number | null;
 }
 
-export type CountsQuery = Omit<OverviewQuery, 'sort' | 'order' | 'limit' | 'offset'>;
+export type CountsQuery = Omit<OverviewQuery, 'sort' | 'order' | 'limit' | 'offset'> & {
+  /** The expansion's level cap: the summary sets characters below it apart. None when not known. */
+  levelCap?: number | null;
+};
 
+/**
+ * A character below the level cap (an alt being levelled) is set apart: counted in below_level_cap only, so
+ * on_track, behind, unknown and below_level_cap add up to the total, and left out of the average item level,
+ * which describes the characters at the cap. A character whose level is not known yet is not set apart.
+ */
 export function overviewCountsStatement(q: CountsQuery): Statement {
   const filter = filterSql(q);
+  const below = 'coalesce(r.level < ?::int, false)';
+  const atCap = `not ${below}`;
   return {
     sql: `select count(*) filter (where ${filter.sql}) as matching,
             count(*) as total,
-            count(*) filter (where r.status = 'ahead') as on_track,
-            count(*) filter (where r.status = 'behind') as behind,
-            count(*) filter (where r.status = 'unknown') as unknown,
-            round(avg(r.item_level)::numeric, 1)::float8 as average_ilvl
+            count(*) filter (where r.status = 'ahead' and ${atCap}) as on_track,
+            count(*) filter (where r.status = 'behind' and ${atCap}) as behind,
+            count(*) filter (where r.status = 'unknown' and ${atCap}) as unknown,
+            count(*) filter (where ${below}) as below_level_cap,
+            round((avg(r.item_level) filter (where ${atCap}))::numeric, 1)::float8 as average_ilvl
        from (${MEMBERS}) r`,
-    params: [...filter.params, q.targetIlvl, q.guildId],
+    params: [...filter.params, ...Array<number | null>(5).fill(q.levelCap ?? null), q.targetIlvl, q.guildId],
   };
 }
 
@@ -203,6 +227,7 @@ export async function countGuildMembers(db: Db, q: CountsQuery): Promise<Overvie
     onTrack: Number(row?.on_track ?? 0),
     behind: Number(row?.behind ?? 0),
     unknown: Number(row?.unknown ?? 0),
+    belowLevelCap: Number(row?.below_level_cap ?? 0),
     averageIlvl: row?.average_ilvl ?? null,
   };
 }

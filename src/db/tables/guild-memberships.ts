@@ -21,6 +21,8 @@ export const guildMembershipsTable = defineTable('guild_memberships', {
   spec_name: col.text().nullable(),
   role: col.text().nullable(),
   item_level: col.double().nullable(),
+  /** The character's level (Battle.net's profile or guild roster), for the overview's level filter and summary. */
+  level: col.integer().nullable(),
   last_updated: col.timestamptz().nullable(),
   /** When the newest membership event applied to this row happened (events apply in that order). */
   last_event_at: col.timestamptz().nullable(),
@@ -87,9 +89,9 @@ export async function upsertMemberships(db: Db, guildId: number, members: Member
   const written = await query<Pick<MembershipRow, 'character_id'>>(
     db,
     `insert into guild_memberships as gm (guild_id, character_id, owner_bnet_id, rank_id, rank_name, joined_at, last_event_at, character_name,
-       realm_slug, class_name, spec_name, role, item_level, last_updated)
+       realm_slug, class_name, spec_name, role, item_level, level, last_updated)
      select ?, c.id, m.owner_bnet_id, m.rank_id, m.rank_name, coalesce(?::timestamptz, now()), ?::timestamptz, c.name, c.realm_slug, c.class_name,
-       c.spec_name, c.role, p.item_level, p.fetched_at
+       c.spec_name, c.role, p.item_level, c.level, p.fetched_at
      from jsonb_to_recordset(?::jsonb) as m(character_id bigint, owner_bnet_id bigint, rank_id int, rank_name text)
      join characters c on c.id = m.character_id
      left join character_progress p on p.character_id = c.id
@@ -106,6 +108,7 @@ export async function upsertMemberships(db: Db, guildId: number, members: Member
        ['spec_name', 'excluded.spec_name'],
        ['role', 'excluded.role'],
        ['item_level', 'excluded.item_level'],
+       ['level', 'excluded.level'],
        ['last_updated', 'excluded.last_updated'],
      ])}${guard}
      returning gm.character_id`,
@@ -118,19 +121,20 @@ export async function upsertMemberships(db: Db, guildId: number, members: Member
 export async function copyProgressToMemberships(db: Db, characterId: number, copy: MemberProgressCopy): Promise<number[]> {
   const assignments = assignStampingChanges(
     'gm',
-    (['character_name', 'class_name', 'spec_name', 'role', 'item_level'] as const).map(
-      (c) => [c, `v.${c}`] as const,
-    ),
+    [
+      ...(['character_name', 'class_name', 'spec_name', 'role', 'item_level'] as const).map((c) => [c, `v.${c}`] as const),
+      ['level', 'coalesce(v.level, gm.level)'] as const,
+    ],
     ['last_updated = v.last_updated'],
   );
   const rows = await query<Pick<MembershipRow, 'guild_id'>>(
     db,
     `update guild_memberships gm set ${assignments}
      from (select ?::text as character_name, ?::text as class_name, ?::text as spec_name, ?::text as role, ?::float8 as item_level,
-                  ?::timestamptz as last_updated) v
+                  ?::int as level, ?::timestamptz as last_updated) v
      where gm.character_id = ? and gm.left_at is null
      returning gm.guild_id`,
-    [copy.identity.name, copy.identity.className, copy.identity.specName, copy.identity.role, copy.itemLevel, copy.fetchedAt, characterId],
+    [copy.identity.name, copy.identity.className, copy.identity.specName, copy.identity.role, copy.itemLevel, copy.identity.level, copy.fetchedAt, characterId],
   );
   return rows.map((r) => r.guild_id);
 }

@@ -96,6 +96,16 @@ describe('character progress endpoints', function () {
       expect(priorities[0]).to.have.all.keys('slot', 'item_name', 'ilvl', 'below_average_by', 'track', 'current_ilvl', 'target_ilvl', 'source', 'upgrade_priority');
     });
 
+    it('lists a bow, which fills both hands, once: as the main hand, with no off hand to fill', async () => {
+      const reply = await call(`${url}/guilds/1/progress/character/Z%C3%BAlj%C3%ADn?realm=bleeding-hollow`, as(stack.sim.world.demoUsers.member));
+      const slots: string[] = reply.body.gear_priorities.map((p: { slot: string }) => p.slot);
+      const hands = reply.body.character.equipped_items.filter((i: { slot: string }) => i.slot.endsWith('_hand'));
+      expect(hands.map((i: { slot: string; item_id: number | null }) => [i.slot, i.item_id !== null])).to.deep.equal([['main_hand', true], ['off_hand', false]]);
+      expect(slots).to.have.length(15);
+      expect(slots.filter((slot) => slot === 'main_hand')).to.have.length(1);
+      expect(slots).to.not.include('off_hand');
+    });
+
     it('answers 404 for a character that is not a member of the guild, whoever owns it', async () => {
       const user = stack.sim.world.demoUsers.member;
       for (const path of ['Nosuchperson?realm=bleeding-hollow', 'Thrall?realm=area-52', 'Gallyboss?realm=area-52']) {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { CLASSES } from '../../../src/sim/catalog.js';
 import { equippedItemLevel } from '../../../src/sim/gear.js';
 import { characterKey, findCharacter, generateWorld, type SimWorld } from '../../../src/sim/world.js';
+import { worldRankFor } from '../../../src/sim/wcl-ranks.js';
 
 describe('simulated world', () => {
   const world: SimWorld = generateWorld(1);
@@ -64,6 +65,24 @@ describe('simulated world', () => {
     expect(findCharacter(world, 'us', 'bleeding-hollow', 'zúljín')?.name).to.equal('Zúljín');
   });
 
+  it('ranks guilds on WarcraftLogs by their progress: further on a harder difficulty ranks better', () => {
+    const rankOf = (id: number) => world.guilds.find((g) => g.id === id)!.warcraftLogs;
+    // Guild 3 has 9/9 Mythic, guild 1 4/9 Mythic, guild 2 6/9 Heroic.
+    expect(rankOf(3).progressRank).to.be.below(150);
+    expect(rankOf(1).progressRank).to.be.within(3_000, 4_200);
+    expect(rankOf(2).progressRank).to.be.above(9_000);
+    expect(rankOf(3).speedRank).to.be.a('number');
+    expect(rankOf(2).speedRank).to.equal(null);
+    for (const roll of [0, 0.5, 0.999]) {
+      const progress: Array<Record<number, number>> = [{ 5: 9 }, { 5: 8 }, { 5: 4 }, { 5: 1 }, { 4: 9 }, { 4: 3 }, { 3: 9 }, { 3: 1 }, {}];
+      const ladder = progress.map((kills) => worldRankFor(kills, roll));
+      expect(ladder).to.deep.equal([...ladder].sort((a, b) => a - b));
+      expect(new Set(ladder).size).to.equal(ladder.length);
+    }
+    // Within a band the roll decides, and a guild one boss further on always ranks ahead whatever its roll.
+    expect(worldRankFor({ 5: 5 }, 0.999)).to.be.below(worldRankFor({ 5: 4 }, 0));
+  });
+
   describe('a large guild', () => {
     let big: SimWorld;
     let generationMs = 0;
@@ -79,15 +98,16 @@ describe('simulated world', () => {
       expect(generationMs).to.be.below(2000);
     });
 
-    it('has every class and spec, mostly at level 80 with some lower alts', () => {
+    it("has every class and spec, mostly at Midnight's level cap (90) with some lower alts", () => {
       const characters = [...big.characters.values()];
       for (const cls of CLASSES) for (const spec of cls.specs) expect(characters.some((c) => c.specId === spec.id), `${cls.name} ${spec.name}`).to.equal(true);
-      const levelling = characters.filter((c) => c.level < 80).length;
+      expect(characters.every((c) => c.level <= 90 && c.level >= 80)).to.equal(true);
+      const levelling = characters.filter((c) => c.level < 90).length;
       expect(levelling).to.be.within(100, 1500);
     });
 
     it('spreads item levels around the target, on the Midnight scale', () => {
-      const levels = [...big.characters.values()].filter((c) => c.level === 80).map((c) => equippedItemLevel(c.items));
+      const levels = [...big.characters.values()].filter((c) => c.level === 90).map((c) => equippedItemLevel(c.items));
       expect(Math.min(...levels)).to.be.at.least(225);
       expect(Math.max(...levels)).to.be.at.most(300);
       const behind = levels.filter((l) => l < 276).length / levels.length;
@@ -95,7 +115,7 @@ describe('simulated world', () => {
     });
 
     it('has the gear details the audit looks at', () => {
-      const items = [...big.characters.values()].filter((c) => c.level === 80).flatMap((c) => c.items);
+      const items = [...big.characters.values()].filter((c) => c.level === 90).flatMap((c) => c.items);
       const share = (predicate: (i: (typeof items)[number]) => boolean) => items.filter(predicate).length / items.length;
       expect(share((i) => i.quality === 'EPIC')).to.be.above(0.7);
       expect(share((i) => i.quality === 'RARE')).to.be.above(0.01);

@@ -28,7 +28,7 @@ describe('BlizzardClient against the simulated Battle.net', () => {
     const profile = await client.getProfile('us', character.realm.slug, character.name);
     expect(profile.kind).to.equal('ok');
     if (profile.kind !== 'ok') return;
-    expect(profile.data).to.include({ name: 'Gallyboss', realmSlug: 'bleeding-hollow', level: 80, className: 'Warrior', specName: 'Protection' });
+    expect(profile.data).to.include({ name: 'Gallyboss', realmSlug: 'bleeding-hollow', level: 90, className: 'Warrior', specName: 'Protection' });
     expect(profile.data.guild).to.deep.equal({ name: 'Gallywix Dive Team', realmSlug: 'bleeding-hollow' });
     expect(profile.lastModified).to.equal(new Date(character.lastModified).toUTCString());
 
@@ -46,7 +46,7 @@ describe('BlizzardClient against the simulated Battle.net', () => {
     if (roster.kind !== 'ok') return;
     expect(roster.data.guild.name).to.equal('Gallywix Dive Team');
     expect(roster.data.members).to.have.length(sim.world.guilds[0]!.roster.length);
-    expect(roster.data.members[0]).to.deep.equal({ name: 'Gallyboss', realmSlug: 'bleeding-hollow', level: 80, classId: 1, className: 'Warrior', rank: 0 });
+    expect(roster.data.members[0]).to.deep.equal({ name: 'Gallyboss', realmSlug: 'bleeding-hollow', level: 90, classId: 1, className: 'Warrior', rank: 0 });
   });
 
   it('encodes non-ASCII names as lower-case UTF-8 in the path', async () => {

@@ -33,13 +33,20 @@ describe('gearPriorities', () => {
     expect(bySlot.get('back')?.belowAverageBy).to.equal(-9.6);
   });
 
-  it('lists a two-hander with an empty off hand in both hands', () => {
+  it('lists a two-hander with an empty off hand once, as the main hand', () => {
     const staff = item('main_hand', 250, { name: 'Battlestaff', inventoryType: 'TWOHWEAPON', nameDescription: 'Hero 2/6' });
     const priorities = gearPriorities(gearAt(260, { main_hand: staff, off_hand: null }), 257.5);
-    expect(priorities.slice(0, 2)).to.deep.equal([
-      { slot: 'main_hand', itemName: 'Battlestaff', itemLevel: 250, belowAverageBy: 7.5, track: 'Hero 2/6' },
-      { slot: 'off_hand', itemName: 'Battlestaff', itemLevel: 250, belowAverageBy: 7.5, track: 'Hero 2/6' },
-    ]);
+    expect(priorities).to.have.length(15);
+    expect(priorities.map((p) => p.slot)).to.not.include('off_hand');
+    expect(priorities[0]).to.deep.equal({ slot: 'main_hand', itemName: 'Battlestaff', itemLevel: 250, belowAverageBy: 7.5, track: 'Hero 2/6' });
+  });
+
+  it('still lists an empty off hand beside a one-hander, and a bow with an off hand item in both slots', () => {
+    const sword = item('main_hand', 250, { name: 'Sword', inventoryType: 'WEAPON' });
+    expect(gearPriorities(gearAt(260, { main_hand: sword, off_hand: null }), 257.5)[0]).to.deep.include({ slot: 'off_hand', itemLevel: 0 });
+    const bow = item('main_hand', 250, { name: 'Bow', inventoryType: 'RANGED' });
+    const slots = gearPriorities(gearAt(260, { main_hand: bow }), 257.5).map((p) => p.slot);
+    expect(slots).to.have.length(16);
   });
 
   it('reads each item\'s upgrade track', () => {
