@@ -51,7 +51,7 @@ router.get('/guilds/:guild_id/progress/character/:name', async (ctx) => {
     season.targetLine(record.region as RegionCode, new Date(`${range.from}T00:00:00.000Z`), now.at),
   ]);
   const history = presentHistory(12, range, points, line);
-  ctx.body = presentCharacterDetail(record, now.week, freshnessOf(record, CHARACTER_CACHE_TTL, 'Battle.net', true, Date.now()), history);
+  ctx.body = presentCharacterDetail(record, now.week, freshnessOf(record, CHARACTER_CACHE_TTL, 'Battle.net', true, Date.now()), history, null);
 });
 
 router.get('/guilds/:guild_id/progress/members', async (ctx) => {

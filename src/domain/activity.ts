@@ -204,3 +204,6 @@ export function isActivityDue(s: ActivityFetchState): boolean {
   if (s.lastLoginAt === null) return false;
   return s.fetchedLoginAt === null || s.lastLoginAt.getTime() > s.fetchedLoginAt.getTime();
 }
+
+export const EMPTY_ACTIVITY_RAIDS: RaidActivity = Object.freeze({ modes: [], encounters: [] });
+export const EMPTY_ACTIVITY_MYTHIC_PLUS: MythicPlusActivity = Object.freeze({ score: null, color: null, runs: [] });

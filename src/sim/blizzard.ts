@@ -65,7 +65,7 @@ async function serveApi(state: SimState, req: SimRequest, res: ServerResponse, r
     wait += HOURLY_OVERAGE_DELAY_MS;
   }
   await delay(wait);
-  if (faults.outage) return sendText(res, 503, '<html><body><h1>503 Service Unavailable</h1></body></html>', { 'content-type': 'text/html' });
+  if (faults.outage || (faults.activityOutage && isActivityPath(path))) return sendText(res, 503, '<html><body><h1>503 Service Unavailable</h1></body></html>', { 'content-type': 'text/html' });
   if (faults.errorRate > 0 && state.rng.next() < faults.errorRate) return sendJson(res, 500, { code: 500, type: 'BLZWEBAPI00000500', detail: 'Internal Server Error' });
 
   const namespace = req.url.searchParams.get('namespace') ?? req.headers['battlenet-namespace'];
@@ -130,6 +130,10 @@ function characterResource(state: SimState, character: SimCharacter, sub: string
   }
   const render = renderers[sub ?? ''];
   return render ? { lastModified: character.lastModified, render } : null;
+}
+
+function isActivityPath(path: string): boolean {
+  return path.endsWith('/mythic-keystone-profile') || path.endsWith('/encounters/raids');
 }
 
 function activityLinks(character: SimCharacter, suffix: string) {

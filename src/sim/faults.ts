@@ -12,6 +12,8 @@ export interface Faults {
   errorRate: number;
   /** Every Battle.net API call answers 503. */
   outage: boolean;
+  /** Only the Mythic+ and raid endpoints answer 503 (the profile and equipment still answer). */
+  activityOutage: boolean;
   /** Battle.net answers 200 with a body that does not match the real shape. */
   malformed: boolean;
   /** One-shot: every Battle.net request gets 429 (with Retry-After) for this many ms from when it is set. */
@@ -32,6 +34,7 @@ export const DEFAULT_FAULTS: Readonly<Faults> = Object.freeze({
   hourlyQuota: null,
   errorRate: 0,
   outage: false,
+  activityOutage: false,
   malformed: false,
   forceRateLimitMs: null,
   guildApiDown: false,
@@ -52,6 +55,7 @@ const KINDS: Record<keyof Faults, Kind> = {
   hourlyQuota: 'number-or-null',
   errorRate: 'number',
   outage: 'boolean',
+  activityOutage: 'boolean',
   malformed: 'boolean',
   forceRateLimitMs: 'number-or-null',
   guildApiDown: 'boolean',

@@ -3,6 +3,7 @@ import type { CurrentWeek } from '../../domain/season.js';
 import type { CharacterRecord } from '../../db/tables/characters.js';
 import type { GuildMember, GuildRef } from '../../queue/schemas.js';
 import type { SeasonNow } from '../../season/calendar.js';
+import type { ActivityJson } from '../schemas/activity.js';
 import type { CharacterDetailJson, CharacterProgressJson, HistoryBlockJson, MyCharactersJson } from '../schemas/characters.js';
 import { presentAudit, presentEquippedItems, presentGearDetails, presentGearPriorities } from './gear.js';
 
@@ -80,7 +81,13 @@ export function presentUnfetchedMember(member: GuildMember, guild: GuildRef, wee
   };
 }
 
-export function presentCharacterDetail(c: CharacterRecord, week: CurrentWeek, fresh: FreshnessFields, history: HistoryBlockJson): CharacterDetailJson {
+export function presentCharacterDetail(
+  c: CharacterRecord,
+  week: CurrentWeek,
+  fresh: FreshnessFields,
+  history: HistoryBlockJson,
+  activity: ActivityJson | null,
+): CharacterDetailJson {
   const progress = presentCharacterProgress(c, week, fresh);
   const equipped = presentEquippedItems(c.equippedItems);
   return {
@@ -97,6 +104,7 @@ export function presentCharacterDetail(c: CharacterRecord, week: CurrentWeek, fr
     current_week: week.week,
     gear_priorities: presentGearPriorities(c.gearPriorities, week.targetIlvl),
     history,
+    activity,
   };
 }
 

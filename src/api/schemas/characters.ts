@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { activitySchema } from './activity.js';
 import { characterNameSchema, realmInputSchema } from '../../queue/schemas.js';
 import { freshness, guildIdSchema, integerString, timestamp } from './common.js';
 
@@ -121,6 +122,7 @@ export const characterDetailSchema = z
     current_week: z.number().int(),
     gear_priorities: z.array(gearPrioritySchema),
     history: historyBlockSchema.meta({ description: 'The last 12 weeks' }),
+    activity: activitySchema.nullable().meta({ description: "This week's Mythic+, raid kills and Great Vault; null until first fetched" }),
   })
   .meta({ id: 'CharacterDetail' });
 

@@ -1,6 +1,8 @@
 import { findCharacterForGuild, findOwnedCharacters, type CharacterRecord } from '../../db/tables/characters.js';
 import { hasMemberships } from '../../db/tables/guild-memberships.js';
+import { findActivity } from '../../db/tables/character-activity.js';
 import { itemLevelHistory } from '../../db/tables/item-level-history.js';
+import { resetPeriodAt } from '../../domain/activity.js';
 import { historyRange } from '../../domain/history.js';
 import type { RegionCode } from '../../domain/types.js';
 import { notFound, serviceUnavailable } from '../../errors.js';
@@ -13,6 +15,7 @@ import type { GuildAccessState } from '../middleware/permission.js';
 import {
   presentCharacterDetail, presentCharacterProgress, presentMissingCharacter, presentMyCharacters, presentUnfetchedMember,
 } from '../presenters/character.js';
+import { presentActivity } from '../presenters/activity.js';
 import { presentHistory } from '../presenters/history.js';
 import {
   DETAIL_HISTORY_WEEKS, type CharacterDetailJson, type CharacterHistoryJson, type CharacterProgressJson, type HistoryBlockJson,
@@ -71,8 +74,12 @@ export class CharacterViews {
     if (outcome.kind === 'pending') return outcome;
     const { row, fresh } = outcome;
     const season = await this.deps.season.now(region, access.guildId);
-    const history = await this.historyBlock(row.characterId, region, access.guildId, season.at, DETAIL_HISTORY_WEEKS);
-    const body = presentCharacterDetail(row, season.week, fresh, history);
+    const [history, activity] = await Promise.all([
+      this.historyBlock(row.characterId, region, access.guildId, season.at, DETAIL_HISTORY_WEEKS),
+      fromDatabase(this.deps.logger, () => findActivity(this.deps.orm, row.characterId)),
+    ]);
+    const period = resetPeriodAt(season.at, region, this.deps.config.weeklyResets);
+    const body = presentCharacterDetail(row, season.week, fresh, history, activity ? presentActivity(activity, season.week.week, period) : null);
     if (!fresh.stale && row.isMember) {
       await this.remember(access.guildId, region, realm, row.nameKey, body, secondsWithinWeek(season, Math.min(fresh.secondsLeft, MAX_CACHED_SECONDS)));
     }
