@@ -10,7 +10,7 @@ import { roadmapSchema } from './schemas/roadmap.js';
 import { characterHistoryInput, characterInput, myCharactersInput } from './routes/characters.js';
 import { comparisonsInput } from './routes/comparisons.js';
 import { membersInput } from './routes/members.js';
-import { historyInput, messageReadInput, messageWriteInput } from './routes/message.js';
+import { historyInput, messageClearInput, messageReadInput, messageWriteInput } from './routes/message.js';
 import { roadmapInput, roadmapWriteInput } from './routes/roadmap.js';
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
@@ -98,6 +98,10 @@ export function buildOpenApiDocument(): object {
       422: error('Longer than 2000 characters (an empty message clears it)'),
       ...GUARDED,
     },
+  });
+  register(registry, {
+    method: 'delete', path: '/guilds/{guild_id}/progress/message', summary: "Clear the GM's message (Guild Master only); the clearing is kept in the history",
+    input: messageClearInput, responses: { 200: json(messageSchema, 'The cleared message: gm_message null, with who cleared it and when'), ...GUARDED },
   });
   register(registry, {
     method: 'get', path: '/guilds/{guild_id}/progress/message/history', summary: 'Every version of the message (Officer+)',

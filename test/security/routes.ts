@@ -7,7 +7,7 @@ export type Level = 'member' | 'officer' | 'gm';
 export interface GuildRoute {
   /** The OpenAPI path, as the document names it. */
   template: string;
-  method: 'GET' | 'PUT';
+  method: 'GET' | 'PUT' | 'DELETE';
   level: Level;
   /** The 403 message the frontend shows for this route (docs/api.md). */
   deniedMessage: string;
@@ -80,6 +80,13 @@ export const GUILD_ROUTES: GuildRoute[] = [
     deniedMessage: 'Access denied - Guild Master only',
     path: (_sim, id) => `/guilds/${id}/progress/message`,
     body: { message: 'Focus on DPS!' },
+  },
+  {
+    template: '/guilds/{guild_id}/progress/message',
+    method: 'DELETE',
+    level: 'gm',
+    deniedMessage: 'Access denied - Guild Master only',
+    path: (_sim, id) => `/guilds/${id}/progress/message`,
   },
   {
     template: '/guilds/{guild_id}/progress/message/history',

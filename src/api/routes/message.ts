@@ -12,6 +12,7 @@ import { fromDatabase } from '../services/read-model.js';
 
 export const messageReadInput = { params: guildParams };
 export const messageWriteInput = { params: guildParams, body: messageBody };
+export const messageClearInput = { params: guildParams };
 export const historyInput = { params: guildParams, query: historyQuery };
 
 /**
@@ -38,6 +39,19 @@ export function messageRoutes(deps: ApiDeps): Router {
       const { body } = inputOf(ctx, messageWriteInput);
       const { guildId } = accessOf(ctx);
       const saved = await fromDatabase(deps.logger, () => appendMessage(deps.orm, guildId, body.message, userOf(ctx).bnetId));
+      ctx.body = presentMessage(guildId, saved);
+    },
+  );
+
+  // Clearing is a write like any other: an empty version, so the history shows who cleared it and when.
+  router.delete(
+    '/guilds/:guild_id/progress/message',
+    auth(secret),
+    permission(deps, 'gm', 'Access denied - Guild Master only'), trackGuild(deps),
+    validate(messageClearInput),
+    async (ctx) => {
+      const { guildId } = accessOf(ctx);
+      const saved = await fromDatabase(deps.logger, () => appendMessage(deps.orm, guildId, '', userOf(ctx).bnetId));
       ctx.body = presentMessage(guildId, saved);
     },
   );

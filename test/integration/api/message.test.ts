@@ -67,6 +67,25 @@ describe("the GM's message: PUT/GET /guilds/:id/progress/message and its history
     expectError(await get(member, 'message/history'), 403, 'insufficient_rank', 'Access denied - Officer rank required');
   });
 
+  it('lets the Guild Master clear it with DELETE, recorded in the history; anyone else is refused and changes nothing', async () => {
+    const del = (bnetId: number) => call(`${url}/guilds/${guild.id}/progress/message`, { method: 'DELETE', headers: bearer(stack.sim.tokenFor(bnetId)) });
+    await put(gm, JSON.stringify({ message: 'before the clear' }));
+    const total = (await get(officer, 'message/history')).body.total as number;
+    expectError(await del(officer), 403, 'insufficient_rank', 'Access denied - Guild Master only');
+    expectError(await del(member), 403, 'insufficient_rank', 'Access denied - Guild Master only');
+    expect((await get(member)).body.gm_message).to.equal('before the clear');
+    expect((await get(officer, 'message/history')).body.total).to.equal(total);
+
+    const cleared = await del(gm);
+    expect(cleared.status).to.equal(200);
+    expect(cleared.body).to.include({ guild_id: guild.id, gm_message: null, created_by: gm });
+    expect((await get(member)).body).to.deep.equal(cleared.body);
+    const history = await get(officer, 'message/history');
+    expect(history.body.total).to.equal(total + 1);
+    expect(history.body.history[0]).to.include({ gm_message: '', created_by: gm });
+    expect(history.body.history[1]).to.include({ gm_message: 'before the clear' });
+  });
+
   it('checks the text: at most 2000 characters after trimming (422), the field present (400), JSON only (415)', async () => {
     expectError(await put(gm, JSON.stringify({ message: 'x'.repeat(2001) })), 422, 'validation_failed');
     expect((await put(gm, JSON.stringify({ message: `  ${'y'.repeat(2000)}  ` }))).status).to.equal(200);
