@@ -6,7 +6,7 @@ import { closeQueues, createQueues, type Queues } from '../../src/queue/queues.j
 import { createRedis } from '../../src/redis.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 import { startWorker, type RunningWorker } from '../../src/worker/runtime.js';
-import { deleteRedisKeys, settleInbox, TEST_JWT_SECRET, testConfig, testLogger, testRun } from './test-env.js';
+import { createMigratedDatabase, deleteRedisKeys, dropDatabase, settleInbox, TEST_JWT_SECRET, testConfig, testLogger, testRun, uniqueId } from './test-env.js';
 
 /**
  * A running simulator plus the worker (in this process) and, on request, the api, all pointed at each other.
@@ -92,4 +92,37 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     throw err;
   }
   return { sim, env, config, worker, api, queues, close };
+}
+
+/**
+ * A stack for one describe block: started in its `before`, closed in its `after`. With `ownDatabase`, on a
+ * migrated database of its own, dropped after (for files that need the demo guilds as the simulator made them,
+ * while other files change their membership in the run's shared database).
+ */
+export function suiteStack(options: StackOptions & { ownDatabase?: boolean } = {}): { readonly stack: Stack; readonly url: string } {
+  let stack: Stack | undefined;
+  let databaseName: string | undefined;
+  before(async () => {
+    const env = { ...options.env };
+    if (options.ownDatabase) {
+      databaseName = `${testRun.databaseName}_${uniqueId()}`;
+      env.DATABASE_URL = await createMigratedDatabase(databaseName);
+    }
+    stack = await startStack({ ...options, env });
+  });
+  after(async () => {
+    await stack?.close();
+    if (databaseName) await dropDatabase(databaseName);
+  });
+  return {
+    get stack() {
+      if (!stack) throw new Error('the suite stack is used before its before hook ran');
+      return stack;
+    },
+    get url() {
+      const api = this.stack.api;
+      if (!api) throw new Error('the suite stack was started without the api');
+      return api.url;
+    },
+  };
 }

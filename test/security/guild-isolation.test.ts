@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { startStack, type Stack } from '../helpers/stack.js';
-import { createMigratedDatabase, dropDatabase, testRun, uniqueId } from '../helpers/test-env.js';
+import { suiteStack } from '../helpers/stack.js';
 import { fingerprint } from './db-state.js';
 import { accessToken } from './jwt-forge.js';
 import { documentedOperations, GUILD_ROUTES, NOT_GUILD_ROUTES, requestInit, type Level } from './routes.js';
@@ -24,61 +23,49 @@ const RANK_OF: Record<string, number> = { guildMaster: 0, officer: 1, member: 3 
 const MAX_RANK: Record<Level, number> = { member: Infinity, officer: 1, gm: 0 };
 
 describe('guild isolation and ranks', () => {
-  let stack: Stack;
-  let url: string;
-  const databaseName = `${testRun.databaseName}_${uniqueId()}`;
-  let databaseUrl: string;
-
-  before(async () => {
-    // A database of its own: other files change the demo guilds' membership in the run's shared database,
-    // and these tests need guild 1's members to be members.
-    databaseUrl = await createMigratedDatabase(databaseName);
-    stack = await startStack({ api: true, worker: false, env: { CHARACTER_WAIT_MS: '100', DATABASE_URL: databaseUrl } });
-    url = stack.api!.url;
-  });
-  after(async () => {
-    await stack?.close();
-    await dropDatabase(databaseName);
-  });
+  // No worker: a character miss answers 202 after the bounded wait, kept short here. A database of its own:
+  // other files change the demo guilds' membership in the run's shared one, and these tests need guild 1's
+  // members to be members.
+  const suite = suiteStack({ api: true, worker: false, ownDatabase: true, env: { CHARACTER_WAIT_MS: '100' } });
 
   it('walks every documented route', async () => {
     const walked = new Set(GUILD_ROUTES.map((r) => `${r.method} ${r.template}`));
-    const documented = (await documentedOperations(url)).filter((op) => !NOT_GUILD_ROUTES.has(op));
+    const documented = (await documentedOperations(suite.url)).filter((op) => !NOT_GUILD_ROUTES.has(op));
     expect(documented.filter((op) => !walked.has(op)), 'routes this file does not walk').to.deep.equal([]);
   });
 
   it('gives the Guild Master and an officer of guild 1 only 403 on every route of guild 2, after a 200 in guild 1', async () => {
-    const { demoUsers } = stack.sim.world;
+    const { demoUsers } = suite.stack.sim.world;
     for (const [who, bnetId] of [['guild master', demoUsers.guildMaster], ['officer', demoUsers.officer]] as const) {
-      const guilds = stack.sim.world.guilds.filter((g) => g.members.some((m) => m.bnetId === bnetId)).map((g) => g.id);
+      const guilds = suite.stack.sim.world.guilds.filter((g) => g.members.some((m) => m.bnetId === bnetId)).map((g) => g.id);
       expect(guilds, `${who} belongs to guild 1 only`).to.deep.equal([1]);
       const headers = { authorization: `Bearer ${accessToken(bnetId)}` };
       // A granted decision for guild 1 is cached first: it must not leak into guild 2.
-      const home = await send(`${url}/guilds/1/progress/roadmap`, { headers });
+      const home = await send(`${suite.url}/guilds/1/progress/roadmap`, { headers });
       expect(home.status).to.equal(200);
 
-      const before = await fingerprint(databaseUrl);
+      const before = await fingerprint(suite.stack.config.databaseUrl);
       for (const route of GUILD_ROUTES) {
         for (const guildId of [2, 3, 987654]) {
-          const reply = await send(`${url}${route.path(stack.sim, guildId)}`, requestInit(route, headers));
-          const label = `${who}: ${route.method} ${route.path(stack.sim, guildId)}`;
+          const reply = await send(`${suite.url}${route.path(suite.stack.sim, guildId)}`, requestInit(route, headers));
+          const label = `${who}: ${route.method} ${route.path(suite.stack.sim, guildId)}`;
           expect(reply.status, `${label} ${JSON.stringify(reply.body)}`).to.equal(403);
           expect(reply.body, label).to.deep.include({ error: route.deniedMessage });
           expect(Object.keys(reply.body as object).sort(), label).to.deep.equal(['code', 'error']);
         }
       }
-      expect(await fingerprint(databaseUrl), 'nothing written for refused requests').to.deep.equal(before);
+      expect(await fingerprint(suite.stack.config.databaseUrl), 'nothing written for refused requests').to.deep.equal(before);
     }
   });
 
   it('applies the rank rules of guild 1 on every route: member, officer, Guild Master', async () => {
-    const { demoUsers } = stack.sim.world;
+    const { demoUsers } = suite.stack.sim.world;
     const wrong: string[] = [];
     for (const [role, bnetId] of Object.entries({ guildMaster: demoUsers.guildMaster, officer: demoUsers.officer, member: demoUsers.member })) {
       const rank = RANK_OF[role] as number;
       const headers = { authorization: `Bearer ${accessToken(bnetId)}` };
       for (const route of GUILD_ROUTES) {
-        const reply = await send(`${url}${route.path(stack.sim, 1)}`, requestInit(route, headers));
+        const reply = await send(`${suite.url}${route.path(suite.stack.sim, 1)}`, requestInit(route, headers));
         const allowed = rank <= MAX_RANK[route.level];
         const isOk = allowed
           ? reply.status === 200 || reply.status === 202
@@ -90,11 +77,11 @@ describe('guild isolation and ranks', () => {
   });
 
   it('never shows a user the characters of another user, even in a guild they share', async () => {
-    const { demoUsers } = stack.sim.world;
-    const reply = await send(`${url}/guilds/1/progress/characters`, { headers: { authorization: `Bearer ${accessToken(demoUsers.member)}` } });
+    const { demoUsers } = suite.stack.sim.world;
+    const reply = await send(`${suite.url}/guilds/1/progress/characters`, { headers: { authorization: `Bearer ${accessToken(demoUsers.member)}` } });
     expect(reply.status).to.equal(200);
     const names = (reply.body as { characters: Array<{ character_name: string }> }).characters.map((c) => c.character_name);
-    const own = stack.sim.world.guilds
+    const own = suite.stack.sim.world.guilds
       .find((g) => g.id === 1)!
       .members.filter((m) => m.bnetId === demoUsers.member)
       .map((m) => m.characterName);

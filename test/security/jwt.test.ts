@@ -1,32 +1,18 @@
 import { expect } from 'chai';
-import { startStack, type Stack } from '../helpers/stack.js';
-import { createMigratedDatabase, dropDatabase, testRun, uniqueId } from '../helpers/test-env.js';
+import { suiteStack } from '../helpers/stack.js';
 import { accessToken, forgeries } from './jwt-forge.js';
 import { GUILD_ROUTES, requestInit } from './routes.js';
 
 describe('access tokens', () => {
-  let stack: Stack;
-  let url: string;
-  const databaseName = `${testRun.databaseName}_${uniqueId()}`;
-  let databaseUrl: string;
+  // No worker: a character miss answers 202 after the bounded wait, kept short here. A database of its own:
+  // other files change the demo guilds' membership in the run's shared one, and these tests need guild 1's
+  // members to be members.
+  const suite = suiteStack({ api: true, worker: false, ownDatabase: true, env: { CHARACTER_WAIT_MS: '100' } });
   const guildMaster = 1001;
-
-  before(async () => {
-    // No worker: a character miss answers 202 after the bounded wait, kept short here.
-    // A database of its own: other files change the demo guilds' membership in the run's shared database,
-    // and these tests need guild 1's members to be members.
-    databaseUrl = await createMigratedDatabase(databaseName);
-    stack = await startStack({ api: true, worker: false, env: { CHARACTER_WAIT_MS: '100', DATABASE_URL: databaseUrl } });
-    url = stack.api!.url;
-  });
-  after(async () => {
-    await stack?.close();
-    await dropDatabase(databaseName);
-  });
 
   it('accepts the genuine token on every route (so the refusals below are about the token)', async () => {
     for (const route of GUILD_ROUTES) {
-      const res = await fetch(`${url}${route.path(stack.sim, 1)}`, requestInit(route, { authorization: `Bearer ${accessToken(guildMaster)}` }));
+      const res = await fetch(`${suite.url}${route.path(suite.stack.sim, 1)}`, requestInit(route, { authorization: `Bearer ${accessToken(guildMaster)}` }));
       await res.body?.cancel();
       expect(res.status, `${route.method} ${route.template}`).to.be.oneOf([200, 202]);
     }
@@ -39,11 +25,11 @@ describe('access tokens', () => {
 
   for (const [transport, headersFor] of transports) {
     it(`answers 401 "Not authenticated" to every forgery on every route (${transport}), without asking guild-api`, async () => {
-      const before = stack.sim.counters().guildApi.requests;
+      const before = suite.stack.sim.counters().guildApi.requests;
       const wrong: string[] = [];
       for (const forgery of forgeries(guildMaster)) {
         for (const route of GUILD_ROUTES) {
-          const res = await fetch(`${url}${route.path(stack.sim, 1)}`, requestInit(route, headersFor(forgery.token)));
+          const res = await fetch(`${suite.url}${route.path(suite.stack.sim, 1)}`, requestInit(route, headersFor(forgery.token)));
           const text = await res.text();
           let body: unknown;
           try {
@@ -61,13 +47,13 @@ describe('access tokens', () => {
         }
       }
       expect(wrong).to.deep.equal([]);
-      expect(stack.sim.counters().guildApi.requests - before, 'guild-api calls made for forged tokens').to.equal(0);
+      expect(suite.stack.sim.counters().guildApi.requests - before, 'guild-api calls made for forged tokens').to.equal(0);
     });
   }
 
   it('does not fall back to the cookie when the Authorization header carries a bad token', async () => {
     const forged = forgeries(guildMaster).find((f) => f.name === 'HS256 signed with another key')!.token;
-    const res = await fetch(`${url}/guilds/1/progress/roadmap`, {
+    const res = await fetch(`${suite.url}/guilds/1/progress/roadmap`, {
       headers: { authorization: `Bearer ${forged}`, cookie: `access_token=${accessToken(guildMaster)}` },
     });
     await res.body?.cancel();
@@ -77,7 +63,7 @@ describe('access tokens', () => {
   it('answers 401 to a malformed Authorization header, even with the right secret nearby', async () => {
     const token = accessToken(guildMaster);
     for (const header of [`Bearer`, `Bearer  `, `Token ${token}`, `Basic ${Buffer.from(`x:${token}`).toString('base64')}`, `Bearer ${token} extra`, token]) {
-      const res = await fetch(`${url}/guilds/1/progress/roadmap`, { headers: { authorization: header } });
+      const res = await fetch(`${suite.url}/guilds/1/progress/roadmap`, { headers: { authorization: header } });
       await res.body?.cancel();
       expect(res.status, header.slice(0, 30)).to.equal(401);
     }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
-import { startStack, type Stack } from '../../helpers/stack.js';
+import { suiteStack } from '../../helpers/stack.js';
 import { TEST_JWT_SECRET } from '../../helpers/test-env.js';
 import { forgeries } from '../../security/jwt-forge.js';
 import { bearer, call, expectError } from './helpers.js';
@@ -16,26 +16,17 @@ const GUARDED_PATHS = [
 ];
 
 describe('authentication and permissions', function () {
-  let stack: Stack;
-  let url: string;
-
-  before(async () => {
-    stack = await startStack({ api: true, worker: false });
-    url = stack.api!.url;
-  });
-  after(async () => {
-    await stack?.close();
-  });
+  const suite = suiteStack({ api: true, worker: false });
 
   it('answers 401 "Not authenticated" on every guarded route without a token', async () => {
     for (const path of GUARDED_PATHS) {
-      expectError(await call(`${url}${path}`), 401, 'not_authenticated', 'Not authenticated');
+      expectError(await call(`${suite.url}${path}`), 401, 'not_authenticated', 'Not authenticated');
     }
-    expectError(await call(`${url}/guilds/1/progress/message`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"message":"x"}' }), 401, 'not_authenticated');
+    expectError(await call(`${suite.url}/guilds/1/progress/message`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"message":"x"}' }), 401, 'not_authenticated');
   });
 
   it('refuses every forged, expired, refresh or malformed token with 401, by header and by cookie', async () => {
-    const path = `${url}/guilds/1/progress/roadmap`;
+    const path = `${suite.url}/guilds/1/progress/roadmap`;
     const huge = jwt.sign({ bnet_id: 1003, type: 'access', padding: 'x'.repeat(9 * 1024) }, TEST_JWT_SECRET, { algorithm: 'HS256', expiresIn: 900 });
     const tokens = [...forgeries(1003).filter((f) => f.token.length < 12 * 1024), { name: 'token over 8 KB', token: huge }];
     for (const { name, token } of tokens) {
@@ -53,46 +44,46 @@ describe('authentication and permissions', function () {
   });
 
   it('accepts a genuine access token from the Authorization header or the access_token cookie', async () => {
-    const token = stack.sim.tokenFor(stack.sim.world.demoUsers.member);
-    expect((await call(`${url}/guilds/1/progress/roadmap`, { headers: bearer(token) })).status).to.equal(200);
-    expect((await call(`${url}/guilds/1/progress/roadmap`, { headers: { cookie: `theme=dark; access_token=${token}` } })).status).to.equal(200);
+    const token = suite.stack.sim.tokenFor(suite.stack.sim.world.demoUsers.member);
+    expect((await call(`${suite.url}/guilds/1/progress/roadmap`, { headers: bearer(token) })).status).to.equal(200);
+    expect((await call(`${suite.url}/guilds/1/progress/roadmap`, { headers: { cookie: `theme=dark; access_token=${token}` } })).status).to.equal(200);
   });
 
   it('answers 403 "Access denied" to a user who is not a member of the guild', async () => {
-    const outsider = stack.sim.tokenFor(stack.sim.world.demoUsers.otherGuildMember);
+    const outsider = suite.stack.sim.tokenFor(suite.stack.sim.world.demoUsers.otherGuildMember);
     for (const path of ['/guilds/1/progress/characters', '/guilds/1/progress/roadmap', '/guilds/1/progress/message']) {
-      expectError(await call(`${url}${path}`, { headers: bearer(outsider) }), 403, 'forbidden', 'Access denied');
+      expectError(await call(`${suite.url}${path}`, { headers: bearer(outsider) }), 403, 'forbidden', 'Access denied');
     }
-    expectError(await call(`${url}/guilds/424242/progress/roadmap`, { headers: bearer(outsider) }), 403, 'forbidden', 'Access denied');
+    expectError(await call(`${suite.url}/guilds/424242/progress/roadmap`, { headers: bearer(outsider) }), 403, 'forbidden', 'Access denied');
   });
 
   it("answers 403 to a member whose rank guild-api's tool setting excludes", async () => {
     const guild = 2;
-    stack.sim.setProgressAccess(guild, 1);
+    suite.stack.sim.setProgressAccess(guild, 1);
     try {
-      const member = stack.sim.tokenFor(stack.sim.world.demoUsers.otherGuildMember);
-      expectError(await call(`${url}/guilds/${guild}/progress/roadmap`, { headers: bearer(member) }), 403, 'forbidden', 'Access denied');
+      const member = suite.stack.sim.tokenFor(suite.stack.sim.world.demoUsers.otherGuildMember);
+      expectError(await call(`${suite.url}/guilds/${guild}/progress/roadmap`, { headers: bearer(member) }), 403, 'forbidden', 'Access denied');
     } finally {
-      stack.sim.setProgressAccess(guild, null);
+      suite.stack.sim.setProgressAccess(guild, null);
     }
   });
 
   it('caches a decision briefly, serves it while guild-api is down, and answers 503 with nothing cached', async () => {
-    const officer = stack.sim.tokenFor(stack.sim.world.demoUsers.officer);
-    const roadmap = () => call(`${url}/guilds/1/progress/roadmap`, { headers: bearer(officer) });
+    const officer = suite.stack.sim.tokenFor(suite.stack.sim.world.demoUsers.officer);
+    const roadmap = () => call(`${suite.url}/guilds/1/progress/roadmap`, { headers: bearer(officer) });
     expect((await roadmap()).status).to.equal(200);
-    const checks = () => stack.sim.counters().guildApi.byPath['/guilds/1/permissions/check'] ?? 0;
+    const checks = () => suite.stack.sim.counters().guildApi.byPath['/guilds/1/permissions/check'] ?? 0;
     const before = checks();
     expect((await roadmap()).status).to.equal(200);
     expect(checks()).to.equal(before);
 
-    stack.sim.setFaults({ guildApiDown: true });
+    suite.stack.sim.setFaults({ guildApiDown: true });
     try {
       expect((await roadmap()).status).to.equal(200);
-      const stranger = stack.sim.tokenFor(stack.sim.world.demoUsers.guildMaster);
-      expectError(await call(`${url}/guilds/2/progress/roadmap`, { headers: bearer(stranger) }), 503, 'guild_api_unavailable');
+      const stranger = suite.stack.sim.tokenFor(suite.stack.sim.world.demoUsers.guildMaster);
+      expectError(await call(`${suite.url}/guilds/2/progress/roadmap`, { headers: bearer(stranger) }), 503, 'guild_api_unavailable');
     } finally {
-      stack.sim.resetFaults();
+      suite.stack.sim.resetFaults();
     }
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startStack, type Stack } from '../../helpers/stack.js';
+import { suiteStack } from '../../helpers/stack.js';
 import { bearer, call, expectError } from './helpers.js';
 
 interface BadInput {
@@ -57,22 +57,13 @@ const CASES: BadInput[] = [
 ];
 
 describe('bad input on every route gives the right 4xx JSON error', function () {
-  let stack: Stack;
-  let url: string;
-
-  before(async () => {
-    stack = await startStack({ api: true, worker: false });
-    url = stack.api!.url;
-  });
-  after(async () => {
-    await stack?.close();
-  });
+  const suite = suiteStack({ api: true, worker: false });
 
   for (const c of CASES) {
     it(`${c.name} → ${c.status} ${c.code}`, async () => {
-      const headers: Record<string, string> = bearer(stack.sim.tokenFor(stack.sim.world.demoUsers.guildMaster));
+      const headers: Record<string, string> = bearer(suite.stack.sim.tokenFor(suite.stack.sim.world.demoUsers.guildMaster));
       if (c.contentType) headers['content-type'] = c.contentType;
-      const reply = await call(`${url}${c.path}`, { method: c.method ?? 'GET', headers, body: c.body });
+      const reply = await call(`${suite.url}${c.path}`, { method: c.method ?? 'GET', headers, body: c.body });
       expectError(reply, c.status, c.code);
       if (c.field) {
         expect(reply.body.details, 'details').to.be.an('array');

@@ -3,7 +3,7 @@ import { ManualClock } from '../../../src/clock.js';
 import { openOrm } from '../../../src/db/orm.js';
 import { saveSeasonPlan } from '../../../src/db/tables/weekly-targets.js';
 import { formatNumber } from '../../../src/domain/format.js';
-import type { SeasonPlan } from '../../../src/domain/types.js';
+import { decemberPlan } from '../../fixtures/december-plan.js';
 import { nameKey } from '../../../src/queue/schemas.js';
 import { findGuild } from '../../../src/sim/index.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
@@ -12,17 +12,8 @@ import pg from 'pg';
 import { waitForIdle } from '../../helpers/worker.js';
 import { bearer, call, isolatedGuild } from './helpers.js';
 
-/** Week 2 starts on Tuesday 2026-12-08 (the US reset day); targets 265 → 275 around members near 270. */
-const PLAN: SeasonPlan = {
-  expansion: 'Reset Test',
-  season: 'December',
-  weeks: [
-    { week: 0, startDate: '2026-11-24', targetIlvl: 250, description: 'Launch', isGlobal: true },
-    { week: 1, startDate: '2026-12-01', targetIlvl: 265, description: 'Week 1', isGlobal: false },
-    { week: 2, startDate: '2026-12-08', targetIlvl: 275, description: 'Week 2', isGlobal: false },
-    { week: 3, startDate: '2026-12-15', targetIlvl: 280, description: 'Week 3', isGlobal: false },
-  ],
-};
+/** Targets 265 → 275 across the week-2 reset, around members near 270. */
+const PLAN = decemberPlan('Reset Test', [250, 265, 275, 280]);
 
 interface Member {
   character_name: string;

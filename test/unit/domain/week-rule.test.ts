@@ -6,23 +6,15 @@ import {
   roadmapAt, weekAt, weekStartsAt, type RegionCode, type ResetSchedule, type SeasonPlan,
 } from '../../../src/domain/index.js';
 
+import { decemberPlan } from '../../fixtures/december-plan.js';
+
 const at = (iso: string) => new Date(iso);
 const SECOND = 1000;
 const HOUR = 3600 * SECOND;
 const DAY = 24 * HOUR;
 const WEEK = 7 * DAY;
 
-/** A plan whose week 2 starts on Tuesday 2026-12-08 (US reset day), as the acceptance scenarios use. */
-const DECEMBER: SeasonPlan = {
-  expansion: 'Test',
-  season: 'December',
-  weeks: [
-    { week: 0, startDate: '2026-11-24', targetIlvl: 600, description: 'Launch', isGlobal: true },
-    { week: 1, startDate: '2026-12-01', targetIlvl: 610, description: 'Week 1', isGlobal: false },
-    { week: 2, startDate: '2026-12-08', targetIlvl: 620, description: 'Week 2', isGlobal: false },
-    { week: 3, startDate: '2026-12-15', targetIlvl: 630, description: 'Week 3', isGlobal: false },
-  ],
-};
+const DECEMBER = decemberPlan('Test', [600, 610, 620, 630]);
 
 /** The same rule written the slow, obvious way, to check the real one against. */
 function referenceWeek(plan: SeasonPlan, t: number, region: RegionCode, schedule: ResetSchedule = DEFAULT_RESETS) {
