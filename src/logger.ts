@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
 
 /** Keys whose values never reach a log line, at any depth. */
@@ -68,11 +69,19 @@ export interface LoggerOptions {
  * development dependency and production never asks. Secrets are scrubbed from the JSON line before it is
  * handed over, exactly as for JSON output.
  */
-const prettyTransport = () =>
-  pino.transport({
+const prettyTransport = (): pino.DestinationStream | undefined => {
+  try {
+    createRequire(import.meta.url).resolve('pino-pretty');
+  } catch {
+    // Installed without development dependencies: JSON still works, and the fix is one command.
+    process.stderr.write('LOG_FORMAT=pretty needs pino-pretty, a development dependency (npm ci); logging JSON\n');
+    return undefined;
+  }
+  return pino.transport({
     target: 'pino-pretty',
     options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true, destination: 1 },
   });
+};
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   return pino(

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { freePort } from '../../helpers/processes.js';
+import { childEnv, freePort } from '../../helpers/processes.js';
 import { createDatabase, databaseUrlFor, deleteRedisKeys, dropDatabase, REDIS_URL, testRun } from '../../helpers/test-env.js';
 import { waitFor } from '../../helpers/wait.js';
 
@@ -205,6 +205,30 @@ describe('npm run dev with a port taken', function () {
       expect(lines, variable).to.have.length(1);
       expect(lines[0]).to.match(new RegExp(`^port ${taken} is taken: set ${variable}=\\d+$`));
       expect(code, variable).to.equal(1);
+    }
+  });
+});
+
+describe('npm run api with its port taken', function () {
+  this.timeout(30_000);
+
+  it('says so in one line naming PORT, with no stack, and exits 1', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as { port: number }).port;
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/api/main.ts'], {
+        cwd: ROOT,
+        env: childEnv({ PORT: String(taken), LOG_LEVEL: 'warn' }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await withTimeout(new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c))), 25_000, 'the api with a taken port');
+      expect(stderr.split('\n').filter(Boolean)).to.deep.equal([`port ${taken} is taken: set PORT=<another port>`]);
+      expect(code).to.equal(1);
+    } finally {
+      blocker.close();
     }
   });
 });
