@@ -10,9 +10,19 @@ import { basicAuth } from '../middleware/basic-auth.js';
 export const DASHBOARD_PATH = '/admin/queues';
 
 /**
- * bull-board over every queue, read-only, behind our own basic auth (bull-board has none). Without configured
- * credentials the dashboard is not mounted at all, in every environment: an open queue dashboard shows job data
- * to anyone who finds it.
+ * The only changes an operator may make from the dashboard: retry a failed job or remove it, one at a time or
+ * all the failed jobs of a queue. Everything else bull-board could do (pause, empty or obliterate a queue, add or
+ * edit jobs) stays out of reach: a slip there loses or corrupts work, and none of it is an operator's routine.
+ */
+const ALLOWED_CHANGES: ReadonlyArray<{ pattern: RegExp; kind: 'job' | 'queue' }> = [
+  { pattern: /^\/api\/queues\/([^/]+)\/([^/]+)\/(retry|clean)$/, kind: 'job' },
+  { pattern: /^\/api\/queues\/([^/]+)\/(retry|clean)\/failed$/, kind: 'queue' },
+];
+
+/**
+ * bull-board over every queue behind our own basic auth (bull-board has none): read-only but for retrying and
+ * removing failed jobs. Without configured credentials the dashboard is not mounted at all, in every environment:
+ * an open queue dashboard shows job data to anyone who finds it.
  */
 export function dashboardRoutes(deps: ApiDeps): Middleware {
   const credentials = deps.config.dashboard;
@@ -23,7 +33,8 @@ export function dashboardRoutes(deps: ApiDeps): Middleware {
   const serverAdapter = new KoaAdapter();
   serverAdapter.setBasePath(DASHBOARD_PATH);
   createBullBoard({
-    queues: Object.values(deps.queues).map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
+    // Writable so that its retry and remove buttons work; onlyFailedJobChanges refuses every other change.
+    queues: Object.values(deps.queues).map((queue) => new BullMQAdapter(queue, { readOnlyMode: false, allowRetries: true })),
     serverAdapter,
   });
   const board = serverAdapter.registerPlugin();
@@ -34,10 +45,30 @@ export function dashboardRoutes(deps: ApiDeps): Middleware {
       // bull-board decodes bodies itself and answers a body it cannot decode with a 500.
       const encoding = (ctx.get('content-encoding') || '').trim().toLowerCase();
       if (encoding && encoding !== 'identity') throw new AppError(415, 'unsupported_content_encoding', 'Content-Encoding not supported');
+      await onlyFailedJobChanges(deps, ctx);
       await board(ctx, next);
       withoutStackTraces(ctx);
     });
   };
+}
+
+/**
+ * Lets reads through, and of the changes only a retry or removal of failed jobs (403 for any other change, 409 for
+ * a job that is not failed, 404 for one that does not exist).
+ */
+async function onlyFailedJobChanges(deps: ApiDeps, ctx: Context): Promise<void> {
+  if (ctx.method === 'GET' || ctx.method === 'HEAD') return;
+  const path = ctx.path.slice(DASHBOARD_PATH.length);
+  const allowed = ctx.method === 'PUT' ? ALLOWED_CHANGES.map((c) => ({ ...c, match: c.pattern.exec(path) })).find((c) => c.match) : undefined;
+  if (!allowed?.match) {
+    throw new AppError(403, 'dashboard_read_only', 'The dashboard only retries and removes failed jobs');
+  }
+  if (allowed.kind === 'queue') return;
+  const [, queueName, jobId] = allowed.match.map((part) => (part === undefined ? part : decodeURIComponent(part)));
+  const queue = Object.values(deps.queues).find((q) => q.name === queueName);
+  const job = queue && jobId ? await queue.getJob(jobId) : undefined;
+  if (!job) throw new AppError(404, 'job_not_found', 'No such job');
+  if ((await job.getState()) !== 'failed') throw new AppError(409, 'job_not_failed', 'Only a failed job can be retried or removed');
 }
 
 /**

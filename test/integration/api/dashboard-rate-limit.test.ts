@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import { Worker, type Job } from 'bullmq';
 import type { RunningApi } from '../../../src/api/server.js';
+import { createRedis } from '../../../src/redis.js';
 import { startTestApi } from '../../helpers/api.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { bearer, call, expectError } from './helpers.js';
@@ -22,7 +24,7 @@ describe('/admin/queues (bull-board behind basic auth)', function () {
     const queues = await call(`${api.url}/admin/queues/api/queues`, { headers: basic('operator', 'dashboard-password') });
     expect(queues.status).to.equal(200);
     expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).to.deep.equal(['character-refresh', 'guild-comparison', 'guild-sync', 'membership-events']);
-    expect(queues.body.queues.every((q: { readOnlyMode: boolean }) => q.readOnlyMode)).to.equal(true);
+    expect(queues.body.queues.every((q: { readOnlyMode: boolean; allowRetries: boolean }) => !q.readOnlyMode && q.allowRetries)).to.equal(true);
   });
 
   it('answers 401 with WWW-Authenticate without credentials or with wrong ones', async () => {
@@ -42,6 +44,66 @@ describe('/admin/queues (bull-board behind basic auth)', function () {
     } finally {
       await bare.close();
     }
+  });
+});
+
+describe('/admin/queues: retrying and removing failed jobs', function () {
+  let stack: Stack;
+  const operator = basic('operator', 'dashboard-password');
+  const queue = () => stack.queues.guildComparison;
+  const board = (path: string, init: RequestInit = {}) => call(`${stack.api!.url}/admin/queues/api/queues/${queue().name}${path}`, init);
+
+  /** A job of the queue that has failed, as a worker would leave it (no worker runs in this stack). */
+  async function failedJob(label: string): Promise<Job> {
+    const connection = createRedis(stack.config.redisUrl, 'worker');
+    const worker = new Worker(queue().name, null, { connection, prefix: stack.config.redisPrefix, autorun: false });
+    try {
+      await queue().add('dashboard-test', { label }, { jobId: `dashboard-${label}-${Date.now()}`, attempts: 1 });
+      const taken = (await worker.getNextJob('test-token')) as Job;
+      await taken.moveToFailed(new Error(`boom ${label}`), 'test-token', true);
+      // The same job through the producers' connection, which outlives the worker's.
+      const job = (await queue().getJob(taken.id!)) as Job;
+      expect(await job.getState()).to.equal('failed');
+      return job;
+    } finally {
+      await worker.close();
+      connection.disconnect();
+    }
+  }
+
+  before(async () => {
+    stack = await startStack({ api: true, worker: false });
+  });
+  after(async () => {
+    await stack?.close();
+  });
+
+  it('retries a failed job through the dashboard API with the credentials, and refuses without them', async () => {
+    const job = await failedJob('retry');
+    for (const headers of [{}, basic('operator', 'wrong')]) {
+      expectError(await board(`/${job.id}/retry`, { method: 'PUT', headers }), 401, 'not_authenticated');
+    }
+    expect(await job.getState()).to.equal('failed');
+    const retried = await board(`/${job.id}/retry`, { method: 'PUT', headers: operator });
+    expect(retried.status, retried.text).to.equal(204);
+    expect(await job.getState()).to.equal('waiting');
+    // A job that is not failed (any more) is not the dashboard's to retry or remove.
+    expectError(await board(`/${job.id}/retry`, { method: 'PUT', headers: operator }), 409, 'job_not_failed');
+    expectError(await board(`/${job.id}/clean`, { method: 'PUT', headers: operator }), 409, 'job_not_failed');
+    expectError(await board('/no-such-job/retry', { method: 'PUT', headers: operator }), 404, 'job_not_found');
+    await job.remove();
+  });
+
+  it('removes a failed job, and refuses every other change', async () => {
+    const job = await failedJob('remove');
+    expectError(await board(`/${job.id}/clean`, { method: 'PUT' }), 401, 'not_authenticated');
+    const removed = await board(`/${job.id}/clean`, { method: 'PUT', headers: operator });
+    expect(removed.status, removed.text).to.equal(204);
+    expect(await queue().getJob(job.id!)).to.equal(undefined);
+    for (const [method, path] of [['PUT', '/pause'], ['PUT', '/empty'], ['PUT', '/clean/completed'], ['PUT', '/retry/completed'], ['DELETE', '/obliterate'], ['POST', '/add']]) {
+      expectError(await board(path!, { method, headers: operator }), 403, 'dashboard_read_only');
+    }
+    expect(await queue().isPaused()).to.equal(false);
   });
 });
 
