@@ -73,12 +73,19 @@ export function bannerCommands(facts: BannerFacts): BannerCommand[] {
     const main = gm.characters.find((c) => c.guildId === first.id);
     commands.push(
       { what: `my characters (the first read of a guild syncs it in the background)`, command: `curl ${bearer(member.variable)} ${g}/characters` },
-      ...(main ? [{ what: `character view of ${main.name} (realm defaults to the guild's)`, command: `curl ${bearer(gm.variable)} ${g}/character/${encodeURIComponent(main.name)}` }] : []),
+      ...(main
+        ? [
+            { what: `character view of ${main.name} (realm defaults to the guild's)`, command: `curl ${bearer(gm.variable)} ${g}/character/${encodeURIComponent(main.name)}` },
+            { what: `${main.name}'s daily item levels over the last 4 weeks`, command: `curl ${bearer(gm.variable)} "${g}/character/${encodeURIComponent(main.name)}/history?weeks=4"` },
+            { what: 'the same as CSV', command: `curl ${bearer(gm.variable)} "${g}/character/${encodeURIComponent(main.name)}/history?format=csv"` },
+          ]
+        : []),
       { what: 'officer overview, highest item level first', command: `curl ${bearer(officer.variable)} "${g}/members?sort=ilvl"` },
       { what: 'officer overview as CSV', command: `curl ${bearer(officer.variable)} "${g}/members?format=csv"` },
       { what: "comparison with the realm's guilds on WarcraftLogs", command: `curl ${bearer(member.variable)} ${g}/comparisons` },
       { what: "the Guild Master's message", command: `curl ${bearer(member.variable)} ${g}/message` },
       { what: 'write the message (Guild Master only)', command: `curl -X PUT ${bearer(gm.variable)} -H 'content-type: application/json' -d '{"message":"Focus on DPS!"}' ${g}/message` },
+      { what: 'clear the message (Guild Master only; the history keeps it)', command: `curl -X DELETE ${bearer(gm.variable)} ${g}/message` },
       { what: 'message history (Officer and up)', command: `curl ${bearer(officer.variable)} ${g}/message/history` },
       { what: 'roadmap: the weekly item-level plan', command: `curl ${bearer(member.variable)} ${g}/roadmap` },
     );

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { firstPortProblem } from '../../../src/cli/dev-ports.js';
 import { childEnv, freePort } from '../../helpers/processes.js';
 import { createDatabase, databaseUrlFor, deleteRedisKeys, dropDatabase, REDIS_URL, testRun } from '../../helpers/test-env.js';
 import { waitFor } from '../../helpers/wait.js';
@@ -132,10 +133,11 @@ describe('npm run dev', function () {
     const commands = lines.filter((l) => /^ {2}(curl |ts=)/.test(l)).map((l) => l.trim());
     // Every route the banner promises is among them.
     const all = commands.join('\n');
-    for (const route of ['/health', '/ready', '/metrics', '/openapi.json', '/admin/queues', '/progress/characters', '/progress/character/', 'members?sort=ilvl', 'members?format=csv', '/progress/comparisons', '/progress/message/history', '/progress/roadmap', '/webhooks/guild-api', '$WORKER/health', '/__admin/tokens', '/__admin/world', '/__admin/faults', '/__admin/change-gear']) {
+    for (const route of ['/health', '/ready', '/metrics', '/openapi.json', '/admin/queues', '/progress/characters', '/progress/character/', '/history?weeks=', '/history?format=csv', 'members?sort=ilvl', 'members?format=csv', '/progress/comparisons', '/progress/message/history', '/progress/roadmap', '/webhooks/guild-api', '$WORKER/health', '/__admin/tokens', '/__admin/world', '/__admin/faults', '/__admin/change-gear']) {
       expect(all, route).to.contain(route);
     }
     expect(commands.filter((c) => c.includes('PUT') && c.endsWith('/progress/message'))).to.have.length(1);
+    expect(commands.filter((c) => c.includes('DELETE') && c.endsWith('/progress/message'))).to.have.length(1);
     const failures: string[] = [];
     for (const command of commands) {
       const { stdout } = await run('sh', ['-c', `${exports.join('; ')}; ${command} -s -o /dev/null -w '%{http_code}'`]);
@@ -179,33 +181,40 @@ describe('npm run dev with a port taken', function () {
     blocker.close();
   });
 
-  it('names the variable of whichever port clashes (PORT, WORKER_PORT, SIM_PORT) in one line before any banner, and exits 1', async () => {
-    // The three runs at once: each spends most of its time loading modules.
-    const results = await Promise.all(
-      ['PORT', 'WORKER_PORT', 'SIM_PORT'].map(async (variable) => {
-        const env: Record<string, string> = {
-          // A database that does not exist: the check must come before anything touches Postgres.
-          DATABASE_URL: databaseUrlFor(`${testRun.databaseName}_never_created`),
-          REDIS_PREFIX: `${testRun.redisPrefix}_devports`,
-          PORT: String(await freePort()),
-          WORKER_PORT: String(await freePort()),
-          SIM_PORT: String(await freePort()),
-          [variable]: String(taken),
-        };
-        const dev = startDev(env);
-        try {
-          const { code } = await withTimeout(dev.exited, 25_000, `npm run dev with ${variable} taken`);
-          return { variable, code, lines: dev.lines() };
-        } finally {
-          killGroup(dev);
-        }
-      }),
-    );
-    for (const { variable, code, lines } of results) {
-      expect(lines, variable).to.have.length(1);
-      expect(lines[0]).to.match(new RegExp(`^port ${taken} is taken: set ${variable}=\\d+$`));
-      expect(code, variable).to.equal(1);
+  it('names the variable of the port that clashes in one line before any banner, and exits 1', async () => {
+    const dev = startDev({
+      // A database that does not exist: the check must come before anything touches Postgres.
+      DATABASE_URL: databaseUrlFor(`${testRun.databaseName}_never_created`),
+      REDIS_PREFIX: `${testRun.redisPrefix}_devports`,
+      PORT: String(await freePort()),
+      WORKER_PORT: String(taken),
+      SIM_PORT: String(await freePort()),
+    });
+    try {
+      const { code } = await withTimeout(dev.exited, 25_000, 'npm run dev with a taken port');
+      expect(dev.lines()).to.have.length(1);
+      expect(dev.lines()[0]).to.match(new RegExp(`^port ${taken} is taken: set WORKER_PORT=\\d+$`));
+      expect(code).to.equal(1);
+    } finally {
+      killGroup(dev);
     }
+  });
+
+  // Which variable is named for which port, in process: the run above shows the line reaches the terminal.
+  it('checks every port of the stack and names the one taken, or two variables set to one port', async () => {
+    const claims = async (taken: string) => [
+      { variable: 'PORT', port: taken === 'PORT' ? (blocker.address() as { port: number }).port : await freePort() },
+      { variable: 'WORKER_PORT', port: taken === 'WORKER_PORT' ? (blocker.address() as { port: number }).port : await freePort() },
+      { variable: 'SIM_PORT', port: taken === 'SIM_PORT' ? (blocker.address() as { port: number }).port : await freePort() },
+    ];
+    for (const variable of ['PORT', 'WORKER_PORT', 'SIM_PORT']) {
+      expect(await firstPortProblem('127.0.0.1', await claims(variable))).to.match(new RegExp(`^port ${taken} is taken: set ${variable}=\\d+$`));
+    }
+    expect(await firstPortProblem('127.0.0.1', await claims('none'))).to.equal(undefined);
+    const same = await freePort();
+    expect(await firstPortProblem('127.0.0.1', [{ variable: 'PORT', port: same }, { variable: 'WORKER_PORT', port: same }])).to.match(
+      new RegExp(`^PORT and WORKER_PORT are both ${same}: set WORKER_PORT=\\d+$`),
+    );
   });
 });
 
