@@ -7,7 +7,7 @@ import { createLogger } from '../src/logger.js';
 import { findCharacterForGuild } from '../src/db/tables/characters.js';
 import { countGuildMembers, findGuildMembers, type MemberSortKey } from '../src/db/tables/guild-memberships-overview.js';
 import { nameKey } from '../src/queue/schemas.js';
-import { presentCharacterDetail } from '../src/api/presenters/character.js';
+import { presentCharacterDetail, presentForecast } from '../src/api/presenters/character.js';
 import { presentHistory } from '../src/api/presenters/history.js';
 import { itemLevelHistory } from '../src/db/tables/item-level-history.js';
 import { historyRange } from '../src/domain/history.js';
@@ -22,7 +22,7 @@ import type { RegionCode } from '../src/domain/types.js';
  * SQL on the same tables, over the same pool size) and the same presenters (same JSON), in a bare Koa handler
  * with no auth, permission check, rate limit, validation, response cache, logging or metrics.
  */
-const NATURAL_ORDER: Record<MemberSortKey, 'asc' | 'desc'> = { ilvl: 'desc', gap: 'asc', name: 'asc', class: 'asc', rank: 'asc' };
+import { NATURAL_ORDER } from '../src/api/services/overview.js';
 const REGION: RegionCode = 'us';
 const CHARACTER_CACHE_TTL = 3600;
 
@@ -46,19 +46,21 @@ router.get('/guilds/:guild_id/progress/character/:name', async (ctx) => {
   }
   const now = await season.now(record.region as RegionCode);
   const range = historyRange(now.at.toISOString().slice(0, 10), 12);
-  const [points, line] = await Promise.all([
+  const [points, line, horizon] = await Promise.all([
     itemLevelHistory(orm, record.characterId, range.from, range.to),
     season.targetLine(record.region as RegionCode, new Date(`${range.from}T00:00:00.000Z`), now.at),
+    season.horizon(record.region as RegionCode, now.at),
   ]);
-  const history = presentHistory(12, range, points, line);
-  ctx.body = presentCharacterDetail(record, now.week, freshnessOf(record, CHARACTER_CACHE_TTL, 'Battle.net', true, Date.now()), history, null);
+  const extras = { history: presentHistory(12, range, points, line), activity: null, forecast: presentForecast(record, horizon) };
+  ctx.body = presentCharacterDetail(record, now.week, freshnessOf(record, CHARACTER_CACHE_TTL, 'Battle.net', true, Date.now()), extras);
 });
 
 router.get('/guilds/:guild_id/progress/members', async (ctx) => {
   const guildId = Number(ctx.params.guild_id);
   const sort = (ctx.query.sort as MemberSortKey | undefined) ?? 'ilvl';
   const now = await season.now(REGION);
-  const filters = { guildId, targetIlvl: now.week.targetIlvl };
+  const horizon = await season.horizon(REGION, now.at);
+  const filters = { guildId, targetIlvl: now.week.targetIlvl, horizon };
   const [members, counts] = await Promise.all([
     findGuildMembers(orm, { ...filters, sort, order: NATURAL_ORDER[sort], limit: Number(ctx.query.limit ?? 100), offset: 0 }),
     countGuildMembers(orm, filters),

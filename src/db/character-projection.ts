@@ -1,10 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { addDays } from '../domain/dates.js';
+import { GAIN_WEEKS, weeklyGain, type WeeklyGain } from '../domain/forecast.js';
 import {
-  markProgressNotFound, recordProgressError, saveFetchedProgress, type FetchedProgress,
+  markProgressNotFound, recordProgressError, saveFetchedProgress, saveWeeklyGain, type FetchedProgress,
 } from './tables/character-progress.js';
 import { ensureCharacter, upsertCharacterIdentity, type CharacterIdentity, type CharacterKey } from './tables/characters.js';
 import { copyProgressToMemberships, currentGuildIds } from './tables/guild-memberships.js';
-import { recordItemLevel } from './tables/item-level-history.js';
+import { itemLevelHistory, recordItemLevel } from './tables/item-level-history.js';
+import type { Db } from './sql.js';
 
 /** The outcome of one character refresh, written across the character's tables in one transaction. */
 export interface CharacterProjection extends FetchedProgress {
@@ -15,15 +18,29 @@ export interface CharacterProjection extends FetchedProgress {
 }
 
 /**
- * Writes a refreshed character in one transaction: identity, progress, today's history point and the
- * overview copy in every current membership. Returns the guilds whose cached responses are now stale.
+ * The weekly gain up to `day`, from the history just written. Two weeks more than the gain's window are read,
+ * so a week whose first day has no point can still be bridged from an earlier one.
+ */
+async function measureWeeklyGain(db: Db, characterId: number, day: string): Promise<WeeklyGain> {
+  const points = await itemLevelHistory(db, characterId, addDays(day, -7 * (GAIN_WEEKS + 2)), day);
+  return weeklyGain(points, day);
+}
+
+/**
+ * Writes a refreshed character in one transaction: identity, progress, today's history point, the weekly gain
+ * measured from that history, and the overview copy in every current membership. Returns the guilds whose
+ * cached responses are now stale.
  */
 export async function saveCharacterProjection(em: EntityManager, p: CharacterProjection): Promise<number[]> {
   return em.transactional(async (tx) => {
     const characterId = await upsertCharacterIdentity(tx, p.key, p.identity);
     await saveFetchedProgress(tx, characterId, p);
     if (p.itemLevel !== null) await recordItemLevel(tx, characterId, p.day, p.itemLevel);
-    return copyProgressToMemberships(tx, characterId, { identity: p.identity, itemLevel: p.itemLevel, fetchedAt: p.fetchedAt });
+    const gain = await measureWeeklyGain(tx, characterId, p.day);
+    await saveWeeklyGain(tx, characterId, gain);
+    return copyProgressToMemberships(tx, characterId, {
+      identity: p.identity, itemLevel: p.itemLevel, fetchedAt: p.fetchedAt, weeklyGain: gain.weeklyGain,
+    });
   });
 }
 

@@ -18,3 +18,4 @@ export * from './guild-plan.js';
 export * from './expansions.js';
 export * from './activity.js';
 export * from './history.js';
+export * from './forecast.js';

@@ -5,6 +5,7 @@ import type { RegionCode } from '../domain/regions.js';
 import type { ResetSchedule } from '../domain/resets.js';
 import { expansionIdOf, levelCapOf } from '../domain/expansions.js';
 import { DEFAULT_SEASON_PLAN } from '../domain/season-plan.js';
+import { planHorizon, type PlanWeek } from '../domain/forecast.js';
 import { targetLine, type TargetWeek } from '../domain/history.js';
 import { planAt, roadmapAt, weekAt, type CurrentWeek, type RoadmapWeek } from '../domain/season.js';
 import type { SeasonPlan } from '../domain/types.js';
@@ -93,6 +94,12 @@ export class SeasonCalendar {
   async targetLine(region: RegionCode, from: Date, to: Date, guildId?: number): Promise<TargetWeek[]> {
     const plan = await this.planFor(to, region, guildId);
     return targetLine(plan, from, to, region, this.deps.resets);
+  }
+
+  /** The weeks a forecast looks at from an instant: the current one, the rest of the plan, eight ahead at least. */
+  async horizon(region: RegionCode, at: Date, guildId?: number): Promise<{ currentWeek: number; weeks: PlanWeek[] }> {
+    const plan = await this.planFor(at, region, guildId);
+    return planHorizon(plan, at, region, this.deps.resets);
   }
 
   /** The plan that applies to a guild (or, with no guild, to everyone) at an instant in a region. */

@@ -1,10 +1,11 @@
+import { projectWeek, type PlanWeek } from '../../domain/forecast.js';
 import { progressFor } from '../../domain/progress.js';
 import type { CurrentWeek } from '../../domain/season.js';
 import type { CharacterRecord } from '../../db/tables/characters.js';
 import type { GuildMember, GuildRef } from '../../queue/schemas.js';
 import type { SeasonNow } from '../../season/calendar.js';
 import type { ActivityJson } from '../schemas/activity.js';
-import type { CharacterDetailJson, CharacterProgressJson, HistoryBlockJson, MyCharactersJson } from '../schemas/characters.js';
+import type { CharacterDetailJson, CharacterProgressJson, ForecastJson, HistoryBlockJson, MyCharactersJson } from '../schemas/characters.js';
 import { presentAudit, presentEquippedItems, presentGearDetails, presentGearPriorities } from './gear.js';
 
 /**
@@ -81,13 +82,31 @@ export function presentUnfetchedMember(member: GuildMember, guild: GuildRef, wee
   };
 }
 
-export function presentCharacterDetail(
-  c: CharacterRecord,
-  week: CurrentWeek,
-  fresh: FreshnessFields,
-  history: HistoryBlockJson,
-  activity: ActivityJson | null,
-): CharacterDetailJson {
+const CONFIDENCES = ['high', 'medium', 'low'] as const;
+
+/** The stored weekly gain projected over the plan's coming weeks; at risk when behind and never caught up. */
+export function presentForecast(c: Pick<CharacterRecord, 'itemLevel' | 'weeklyGain' | 'gainConfidence'>, horizon: { currentWeek: number; weeks: PlanWeek[] }): ForecastJson {
+  const projection = projectWeek(c.itemLevel, c.weeklyGain, horizon.currentWeek, horizon.weeks);
+  const target = horizon.weeks[0]?.targetIlvl;
+  const behind = c.itemLevel !== null && target !== undefined && progressFor(c.itemLevel, target).status === 'behind';
+  return {
+    weekly_gain: c.weeklyGain,
+    confidence: CONFIDENCES.find((x) => x === c.gainConfidence) ?? null,
+    projected_week: projection.projectedWeek,
+    reason: projection.reason,
+    message: projection.message,
+    at_risk: behind && projection.projectedWeek === null,
+  };
+}
+
+/** What the character view shows beside the stored projection, read or derived when the view is built. */
+export interface DetailExtras {
+  history: HistoryBlockJson;
+  activity: ActivityJson | null;
+  forecast: ForecastJson;
+}
+
+export function presentCharacterDetail(c: CharacterRecord, week: CurrentWeek, fresh: FreshnessFields, extras: DetailExtras): CharacterDetailJson {
   const progress = presentCharacterProgress(c, week, fresh);
   const equipped = presentEquippedItems(c.equippedItems);
   return {
@@ -103,8 +122,9 @@ export function presentCharacterDetail(
     target_ilvl: week.targetIlvl,
     current_week: week.week,
     gear_priorities: presentGearPriorities(c.gearPriorities, week.targetIlvl),
-    history,
-    activity,
+    history: extras.history,
+    activity: extras.activity,
+    forecast: extras.forecast,
   };
 }
 

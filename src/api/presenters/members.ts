@@ -20,6 +20,9 @@ export function presentMember(m: MemberRecord, targetIlvl: number): MemberJson {
     status: m.status,
     status_label: STATUS_LABELS[m.status],
     last_updated: m.lastUpdated,
+    weekly_gain: m.weeklyGain,
+    projected_week: m.projectedWeek,
+    at_risk: m.atRisk,
   };
 }
 
@@ -34,7 +37,7 @@ export function presentOverview(
   const summary = includeSummary
     ? {
       total: counts.total, on_track: counts.onTrack, behind: counts.behind, unknown: counts.unknown,
-      below_level_cap: counts.belowLevelCap, average_ilvl: counts.averageIlvl,
+      below_level_cap: counts.belowLevelCap, at_risk: counts.atRisk, average_ilvl: counts.averageIlvl,
     }
     : undefined;
   const body: MembersJson = {
@@ -54,15 +57,16 @@ export function presentOverview(
 const CSV_COLUMNS: Array<keyof MemberJson> = [
   'character_name', 'realm', 'class_name', 'spec', 'role', 'level', 'rank_id', 'rank_name',
   'current_ilvl', 'target_ilvl', 'gap', 'status', 'status_label', 'last_updated',
+  'weekly_gain', 'projected_week', 'at_risk',
 ];
 
 /**
  * A text cell that a spreadsheet would read as a formula (=, +, -, @) is prefixed with a quote, since rank names
  * are typed by players; numbers are written as numbers.
  */
-export function csvCell(value: string | number | null): string {
+export function csvCell(value: string | number | boolean | null): string {
   if (value === null) return '';
-  if (typeof value === 'number') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
@@ -71,11 +75,11 @@ export function csvCell(value: string | number | null): string {
  * Excel reads a CSV without a byte-order mark in the machine's legacy code page, so "Zúljín" would show as
  * "ZÃºljÃ­n"; with it, as UTF-8. Other readers skip it.
  */
-const UTF8_BOM = '\uFEFF';
+export const UTF8_BOM = '\uFEFF';
 
 /** The same rows as the JSON overview, one line each, header first. */
 export function membersCsv(members: MemberJson[]): string {
   const lines = [CSV_COLUMNS.join(',')];
-  for (const m of members) lines.push(CSV_COLUMNS.map((c) => csvCell(m[c] as string | number | null)).join(','));
+  for (const m of members) lines.push(CSV_COLUMNS.map((c) => csvCell(m[c] as string | number | boolean | null)).join(','));
   return `${UTF8_BOM}${lines.join('\r\n')}\r\n`;
 }

@@ -109,6 +109,15 @@ export const historyBlockSchema = z.object({
   targets: z.array(targetWeekSchema).meta({ description: 'Every week in force during the range, in order, with its target' }),
 });
 
+export const forecastSchema = z.object({
+  weekly_gain: z.number().nullable().meta({ description: 'Item levels gained per week lately (median of the last 4 weekly gains); null without a week of history' }),
+  confidence: z.enum(['high', 'medium', 'low']).nullable().meta({ description: 'How steady the weekly gains were' }),
+  projected_week: z.number().int().nullable().meta({ description: 'First week whose target the projection meets (this week when on track); null when none within the plan' }),
+  reason: z.enum(['not_at_this_pace', 'not_enough_history', 'no_item_level']).nullable().meta({ description: 'Why projected_week is null' }),
+  message: z.string(),
+  at_risk: z.boolean().meta({ description: 'Behind now and not projected to catch up within the plan' }),
+});
+
 export const characterDetailSchema = z
   .object({
     character: characterProgressSchema.extend({
@@ -123,6 +132,7 @@ export const characterDetailSchema = z
     gear_priorities: z.array(gearPrioritySchema),
     history: historyBlockSchema.meta({ description: 'The last 12 weeks' }),
     activity: activitySchema.nullable().meta({ description: "This week's Mythic+, raid kills and Great Vault; null until first fetched" }),
+    forecast: forecastSchema,
   })
   .meta({ id: 'CharacterDetail' });
 
@@ -155,3 +165,4 @@ export type CharacterDetailJson = z.infer<typeof characterDetailSchema>;
 export type MyCharactersJson = z.infer<typeof myCharactersSchema>;
 export type HistoryBlockJson = z.infer<typeof historyBlockSchema>;
 export type CharacterHistoryJson = z.infer<typeof characterHistorySchema>;
+export type ForecastJson = z.infer<typeof forecastSchema>;

@@ -8,15 +8,22 @@ const statusFilter = caseInsensitiveEnum(['ahead', 'on_track', 'behind', 'unknow
   .transform((v): z.infer<typeof statusSchema> => (v === 'on_track' ? 'ahead' : v))
   .meta({ description: 'ahead (alias on_track), behind or unknown' });
 
-export const MEMBER_SORTS = ['ilvl', 'name', 'class', 'gap', 'rank'] as const;
+export const MEMBER_SORTS = ['ilvl', 'name', 'class', 'gap', 'rank', 'weekly_gain', 'projected_week'] as const;
 export type MemberSort = (typeof MEMBER_SORTS)[number];
 
 export const membersQuery = z.object({
   sort: caseInsensitiveEnum(MEMBER_SORTS).default('ilvl').meta({ description: 'Any case (ILVL is ilvl)' }),
-  order: caseInsensitiveEnum(['asc', 'desc']).optional().meta({ description: 'Overrides the sort’s natural order (ilvl desc, gap asc, others asc)' }),
+  order: caseInsensitiveEnum(['asc', 'desc']).optional().meta({
+    description: 'Overrides the sort’s natural order (ilvl and weekly_gain desc, gap and projected_week asc, others asc)',
+  }),
   class: lookedUp(normaliseClassName, 'must be a class name such as "Warrior" or "death-knight"').optional(),
   role: lookedUp(parseRole, 'must be Tank, Healer or DPS').optional(),
   status: statusFilter.optional(),
+  at_risk: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .meta({ description: 'true: behind now and not projected to catch up within the plan; false: the others' }),
   // The whole roster by default: hool.gg's web app never pages, and a guild holds at most a thousand or so.
   min_level: integerString(1, 1000).optional().meta({ description: 'Only characters of at least this level (any whose level is not known yet are left out)' }),
   limit: integerString(1, 1000, 1000),
@@ -42,6 +49,9 @@ export const memberSchema = z.object({
   status: statusSchema,
   status_label: z.string(),
   last_updated: timestamp.nullable(),
+  weekly_gain: z.number().nullable().meta({ description: 'Item levels gained per week lately; null without a week of history' }),
+  projected_week: z.number().int().nullable().meta({ description: 'First week whose target the projection meets; null when none within the plan' }),
+  at_risk: z.boolean().meta({ description: 'Behind now and not projected to catch up within the plan' }),
 });
 
 export const summarySchema = z.object({
@@ -52,6 +62,7 @@ export const summarySchema = z.object({
   below_level_cap: z.number().int().meta({
     description: 'Characters below the level cap (alts being levelled): counted here only, so the four counts add up to total',
   }),
+  at_risk: z.number().int().meta({ description: 'Behind now and not projected to catch up within the plan (below the level cap excluded)' }),
   average_ilvl: z.number().nullable().meta({ description: 'Mean item level of the characters not below the level cap' }),
 });
 

@@ -13,7 +13,7 @@ import { secondsWithinWeek, type SeasonNow } from '../../season/calendar.js';
 import type { ApiDeps } from '../deps.js';
 import type { GuildAccessState } from '../middleware/permission.js';
 import {
-  presentCharacterDetail, presentCharacterProgress, presentMissingCharacter, presentMyCharacters, presentUnfetchedMember,
+  presentCharacterDetail, presentCharacterProgress, presentForecast, presentMissingCharacter, presentMyCharacters, presentUnfetchedMember,
 } from '../presenters/character.js';
 import { presentActivity } from '../presenters/activity.js';
 import { presentHistory } from '../presenters/history.js';
@@ -74,12 +74,17 @@ export class CharacterViews {
     if (outcome.kind === 'pending') return outcome;
     const { row, fresh } = outcome;
     const season = await this.deps.season.now(region, access.guildId);
-    const [history, activity] = await Promise.all([
+    const [history, activity, horizon] = await Promise.all([
       this.historyBlock(row.characterId, region, access.guildId, season.at, DETAIL_HISTORY_WEEKS),
       fromDatabase(this.deps.logger, () => findActivity(this.deps.orm, row.characterId)),
+      this.deps.season.horizon(region, season.at, access.guildId),
     ]);
     const period = resetPeriodAt(season.at, region, this.deps.config.weeklyResets);
-    const body = presentCharacterDetail(row, season.week, fresh, history, activity ? presentActivity(activity, season.week.week, period) : null);
+    const body = presentCharacterDetail(row, season.week, fresh, {
+      history,
+      activity: activity ? presentActivity(activity, season.week.week, period) : null,
+      forecast: presentForecast(row, horizon),
+    });
     if (!fresh.stale && row.isMember) {
       await this.remember(access.guildId, region, realm, row.nameKey, body, secondsWithinWeek(season, Math.min(fresh.secondsLeft, MAX_CACHED_SECONDS)));
     }

@@ -7,8 +7,13 @@ import { secondsWithinWeek } from '../../season/calendar.js';
 import { guildRegion } from './guild-context.js';
 import { fromDatabase } from './read-model.js';
 
-/** Each sort's natural direction: strongest first for item level, most behind first for the gap, A–Z otherwise. */
-const NATURAL_ORDER: Record<MemberSortKey, 'asc' | 'desc'> = { ilvl: 'desc', gap: 'asc', name: 'asc', class: 'asc', rank: 'asc' };
+/**
+ * Each sort's natural direction: strongest first for item level and weekly gain, most behind first for the gap,
+ * soonest first for the projected week, A–Z otherwise.
+ */
+export const NATURAL_ORDER: Record<MemberSortKey, 'asc' | 'desc'> = {
+  ilvl: 'desc', gap: 'asc', name: 'asc', class: 'asc', rank: 'asc', weekly_gain: 'desc', projected_week: 'asc',
+};
 
 /**
  * The worker drops the guild's cached bodies after every write; this bound covers what no write announces. The
@@ -21,12 +26,16 @@ export type OverviewDeps = Pick<ApiDeps, 'config' | 'logger' | 'orm' | 'response
 
 export async function guildOverview(deps: OverviewDeps, access: GuildAccessState, q: MembersQuery): Promise<MembersJson> {
   const order = q.order ?? NATURAL_ORDER[q.sort];
-  const field = `overview:${JSON.stringify([q.sort, order, q.class ?? '', q.role ?? '', q.status ?? '', q.min_level ?? '', q.limit, q.offset, q.summary])}`;
+  const field = `overview:${JSON.stringify([q.sort, order, q.class ?? '', q.role ?? '', q.status ?? '', q.min_level ?? '', q.at_risk ?? '', q.limit, q.offset, q.summary])}`;
   const cached = await deps.responseCache.getGuild<MembersJson>(access.guildId, field, 'overview');
   if (cached) return cached;
 
   const season = await deps.season.now(await guildRegion(deps, access), access.guildId);
-  const filters = { guildId: access.guildId, targetIlvl: season.week.targetIlvl, className: q.class, role: q.role, status: q.status, minLevel: q.min_level };
+  const horizon = await deps.season.horizon(season.region, season.at, access.guildId);
+  const filters = {
+    guildId: access.guildId, targetIlvl: season.week.targetIlvl, horizon, className: q.class, role: q.role, status: q.status,
+    minLevel: q.min_level, atRisk: q.at_risk,
+  };
   const [members, counts] = await fromDatabase(deps.logger, () =>
     Promise.all([
       findGuildMembers(deps.orm, { ...filters, sort: q.sort, order, limit: q.limit, offset: q.offset }),

@@ -1,3 +1,4 @@
+import type { GainConfidence, WeeklyGain } from '../../domain/forecast.js';
 import { assignStampingChanges, query, toId, type Db } from '../sql.js';
 import { col, defineTable, type Row } from '../table.js';
 import type { CharacterIdentity, CharacterKey } from './characters.js';
@@ -19,6 +20,9 @@ export const characterProgressTable = defineTable('character_progress', {
   last_error_at: col.timestamptz().nullable(),
   not_found_at: col.timestamptz().nullable(),
   updated_at: col.timestamptz().defaulted(),
+  /** Item levels gained per week lately, measured from item_level_history at each refresh. */
+  weekly_gain: col.double().nullable(),
+  gain_confidence: col.text<GainConfidence>().nullable(),
 });
 
 type ProgressRow = Row<typeof characterProgressTable>;
@@ -171,5 +175,15 @@ export async function recordProgressError(db: Db, characterId: number, reason: s
        last_error = excluded.last_error, last_error_at = excluded.last_error_at,
        fetch_status = case when cp.fetch_status in ('ok', 'not_found') then cp.fetch_status else 'error' end`,
     [characterId, reason.slice(0, 1000), at],
+  );
+}
+
+/** The weekly gain measured at a refresh; a re-run that measures the same writes nothing. */
+export async function saveWeeklyGain(db: Db, characterId: number, gain: WeeklyGain): Promise<void> {
+  await query(
+    db,
+    `update character_progress set weekly_gain = ?::float8, gain_confidence = ?::text
+     where character_id = ? and (weekly_gain, gain_confidence) is distinct from (?::float8, ?::text)`,
+    [gain.weeklyGain, gain.confidence, characterId, gain.weeklyGain, gain.confidence],
   );
 }

@@ -164,6 +164,9 @@ export interface CharacterRecord {
   fetchedAt: string | null;
   lastErrorAt: string | null;
   notFoundAt: string | null;
+  /** Measured by the worker at the last refresh; null without a week of history. */
+  weeklyGain: number | null;
+  gainConfidence: string | null;
 }
 
 interface RecordRow extends Pick<CharacterRow, 'id' | 'region' | 'realm_slug' | 'name_key' | 'name' | 'class_name' | 'spec_name' | 'role' | 'level'> {
@@ -176,6 +179,8 @@ interface RecordRow extends Pick<CharacterRow, 'id' | 'region' | 'realm_slug' | 
   fetched_at: Date | null;
   last_error_at: Date | null;
   not_found_at: Date | null;
+  weekly_gain: number | null;
+  gain_confidence: string | null;
 }
 
 const toRecord = (r: RecordRow): CharacterRecord => ({
@@ -197,6 +202,8 @@ const toRecord = (r: RecordRow): CharacterRecord => ({
   fetchedAt: toIso(r.fetched_at),
   lastErrorAt: toIso(r.last_error_at),
   notFoundAt: toIso(r.not_found_at),
+  weeklyGain: r.weekly_gain === null ? null : Number(r.weekly_gain),
+  gainConfidence: r.gain_confidence,
 });
 
 /**
@@ -210,7 +217,7 @@ export async function findCharacterForGuild(db: Db, guildId: number, realm: stri
     `select c.id, c.region, c.realm_slug, c.name_key, c.name, c.class_name, c.spec_name, c.role, c.level,
             (m.id is not null) as is_member,
             p.fetch_status, p.item_level, p.equipped_items, p.gear_priorities, p.audit,
-            p.fetched_at, p.last_error_at, p.not_found_at
+            p.fetched_at, p.last_error_at, p.not_found_at, p.weekly_gain, p.gain_confidence
        from characters c
        left join guild_memberships m on m.guild_id = ? and m.character_id = c.id and m.left_at is null
        left join character_progress p on p.character_id = c.id
@@ -231,7 +238,7 @@ export async function findOwnedCharacters(db: Db, guildId: number, bnetId: numbe
             coalesce(c.role, m.role) as role, c.level, true as is_member,
             p.fetch_status, coalesce(p.item_level, m.item_level) as item_level,
             null as equipped_items, null as gear_priorities, null as audit,
-            p.fetched_at, p.last_error_at, p.not_found_at
+            p.fetched_at, p.last_error_at, p.not_found_at, p.weekly_gain, p.gain_confidence
        from guild_memberships m
        join characters c on c.id = m.character_id
        left join character_progress p on p.character_id = m.character_id

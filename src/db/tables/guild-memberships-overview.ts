@@ -1,7 +1,8 @@
+import type { PlanWeek } from '../../domain/forecast.js';
 import type { Status } from '../../domain/types.js';
 import { query, toIso, type Db } from '../sql.js';
 
-export type MemberSortKey = 'ilvl' | 'name' | 'class' | 'gap' | 'rank';
+export type MemberSortKey = 'ilvl' | 'name' | 'class' | 'gap' | 'rank' | 'weekly_gain' | 'projected_week';
 
 export interface MemberFilters {
   className?: string;
@@ -9,11 +10,21 @@ export interface MemberFilters {
   status?: Status;
   /** Characters of at least this level; a character whose level is not known yet is left out. */
   minLevel?: number;
+  /** Behind now and not projected to catch up within the plan (true), or the others (false). */
+  atRisk?: boolean;
+}
+
+/** The weeks a projection looks at: the current one first (its target is targetIlvl), in week order. */
+export interface Horizon {
+  currentWeek: number;
+  weeks: PlanWeek[];
 }
 
 export interface OverviewQuery extends MemberFilters {
   guildId: number;
   targetIlvl: number;
+  /** Without one, only the current week is looked at. */
+  horizon?: Horizon;
   sort: MemberSortKey;
   order: 'asc' | 'desc';
   limit: number;
@@ -33,6 +44,9 @@ export interface MemberRecord {
   gap: number | null;
   status: Status;
   lastUpdated: string | null;
+  weeklyGain: number | null;
+  projectedWeek: number | null;
+  atRisk: boolean;
 }
 
 export interface OverviewCounts {
@@ -44,6 +58,7 @@ export interface OverviewCounts {
   unknown: number;
   /** Characters below the level cap: counted here only, not as on track, behind or unknown. */
   belowLevelCap: number;
+  atRisk: number;
   averageIlvl: number | null;
 }
 
@@ -62,6 +77,21 @@ export interface OverviewCounts {
  */
 
 /**
+ * The first week of the horizon whose target the stored item level, grown by the stored weekly gain (none when
+ * not positive) for each week after the current one, meets by the status rule (the gap rounded to one decimal
+ * is not negative): the domain's projectWeek, set-based. The horizon's weeks and targets are two array
+ * parameters turned into rows once, by WITH_HORIZON at the head of the statement (cast inside the lateral, they
+ * would be parsed again for every member; a CTE inside MEMBERS would keep the planner from reading it in an
+ * index's order), the current week a third; a null item level meets nothing.
+ */
+const WITH_HORIZON = 'with horizon as materialized (select * from unnest(?::int[], ?::float8[]) as h(week, target))';
+
+const PROJECTED_WEEK = `
+  select min(h.week) as projected_week
+    from horizon h
+   where round((m.item_level + greatest(coalesce(m.weekly_gain, 0), 0) * (h.week - ?::int) - h.target)::numeric, 1) >= 0`;
+
+/**
  * The guild's current members with gap and status against this week's target. Both are derived here from the
  * stored item level rather than read from the row, so the overview moves to a new week's target at the reset
  * instead of when each character is next fetched. Same rule as the domain's progressFor: the gap rounded to one
@@ -69,10 +99,12 @@ export interface OverviewCounts {
  */
 const MEMBERS = `
   select m.character_name, m.realm_slug, m.class_name, m.spec_name, m.role, m.rank_id, m.rank_name,
-         m.item_level, m.level, m.last_updated, g.gap,
-         case when g.gap is null then 'unknown' when g.gap >= 0 then 'ahead' else 'behind' end as status
+         m.item_level, m.level, m.last_updated, m.weekly_gain, g.gap,
+         case when g.gap is null then 'unknown' when g.gap >= 0 then 'ahead' else 'behind' end as status,
+         f.projected_week, coalesce(g.gap < 0 and f.projected_week is null, false) as at_risk
     from guild_memberships m
    cross join lateral (select round((m.item_level::numeric - ?::numeric), 1)::float8 as gap) g
+   cross join lateral (${PROJECTED_WEEK}) f
    where m.guild_id = ? and m.left_at is null`;
 
 /**
@@ -87,6 +119,8 @@ const SORT_COLUMNS: Record<MemberSortKey, string> = {
   class: 'lower(r.class_name)',
   gap: 'r.item_level',
   rank: 'r.rank_id',
+  weekly_gain: 'r.weekly_gain',
+  projected_week: 'r.projected_week',
 };
 
 /**
@@ -125,6 +159,7 @@ function filterSql(filters: MemberFilters & { targetIlvl: number }): { sql: stri
     clauses.push('r.level >= ?::int');
     params.push(filters.minLevel);
   }
+  if (filters.atRisk !== undefined) clauses.push(filters.atRisk ? 'r.at_risk' : 'not r.at_risk');
   return { sql: clauses.length ? clauses.join(' and ') : 'true', params };
 }
 
@@ -147,17 +182,34 @@ interface MemberRow {
   last_updated: string | null;
   gap: number | null;
   status: MemberRecord['status'];
+  weekly_gain: number | null;
+  projected_week: number | null;
+  at_risk: boolean;
+}
+
+const horizonOf = (q: { targetIlvl: number; horizon?: Horizon }): Horizon =>
+  q.horizon ?? { currentWeek: 0, weeks: [{ week: 0, targetIlvl: q.targetIlvl }] };
+
+/** The parameters of WITH_HORIZON: Postgres array literals, since the query helper expands a JS array into a list. */
+function horizonParams(q: { targetIlvl: number; horizon?: Horizon }): unknown[] {
+  const { weeks } = horizonOf(q);
+  return [`{${weeks.map((w) => w.week).join(',')}}`, `{${weeks.map((w) => w.targetIlvl).join(',')}}`];
+}
+
+/** The parameters of MEMBERS, in the order its placeholders appear. */
+function membersParams(q: { targetIlvl: number; horizon?: Horizon; guildId: number }): unknown[] {
+  return [q.targetIlvl, horizonOf(q).currentWeek, q.guildId];
 }
 
 export function overviewPageStatement(q: OverviewQuery): Statement {
   const filter = filterSql(q);
   const direction = q.order === 'asc' ? 'asc' : 'desc';
   return {
-    sql: `select r.* from (${MEMBERS}) r
+    sql: `${WITH_HORIZON} select r.* from (${MEMBERS}) r
       where ${filter.sql}
       order by ${SORT_COLUMNS[q.sort]} ${direction} nulls last, lower(r.character_name) asc, r.realm_slug asc
       limit ? offset ?`,
-    params: [q.targetIlvl, q.guildId, ...filter.params, q.limit, q.offset],
+    params: [...horizonParams(q), ...membersParams(q), ...filter.params, q.limit, q.offset],
   };
 }
 
@@ -177,6 +229,9 @@ export async function findGuildMembers(db: Db, q: OverviewQuery): Promise<Member
     gap: r.gap,
     status: r.status,
     lastUpdated: toIso(r.last_updated),
+    weeklyGain: r.weekly_gain,
+    projectedWeek: r.projected_week,
+    atRisk: r.at_risk,
   }));
 }
 
@@ -187,6 +242,7 @@ interface CountsRow {
   behind: string;
   unknown: string;
   below_level_cap: string;
+  at_risk: string;
   average_ilvl: number | null;
 }
 
@@ -205,15 +261,16 @@ export function overviewCountsStatement(q: CountsQuery): Statement {
   const below = 'coalesce(r.level < ?::int, false)';
   const atCap = `not ${below}`;
   return {
-    sql: `select count(*) filter (where ${filter.sql}) as matching,
+    sql: `${WITH_HORIZON} select count(*) filter (where ${filter.sql}) as matching,
             count(*) as total,
             count(*) filter (where r.status = 'ahead' and ${atCap}) as on_track,
             count(*) filter (where r.status = 'behind' and ${atCap}) as behind,
             count(*) filter (where r.status = 'unknown' and ${atCap}) as unknown,
             count(*) filter (where ${below}) as below_level_cap,
+            count(*) filter (where r.at_risk and ${atCap}) as at_risk,
             round((avg(r.item_level) filter (where ${atCap}))::numeric, 1)::float8 as average_ilvl
        from (${MEMBERS}) r`,
-    params: [...filter.params, ...Array<number | null>(5).fill(q.levelCap ?? null), q.targetIlvl, q.guildId],
+    params: [...horizonParams(q), ...filter.params, ...Array<number | null>(6).fill(q.levelCap ?? null), ...membersParams(q)],
   };
 }
 
@@ -228,6 +285,7 @@ export async function countGuildMembers(db: Db, q: CountsQuery): Promise<Overvie
     behind: Number(row?.behind ?? 0),
     unknown: Number(row?.unknown ?? 0),
     belowLevelCap: Number(row?.below_level_cap ?? 0),
+    atRisk: Number(row?.at_risk ?? 0),
     averageIlvl: row?.average_ilvl ?? null,
   };
 }

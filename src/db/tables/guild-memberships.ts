@@ -27,6 +27,8 @@ export const guildMembershipsTable = defineTable('guild_memberships', {
   /** When the newest membership event applied to this row happened (events apply in that order). */
   last_event_at: col.timestamptz().nullable(),
   updated_at: col.timestamptz().defaulted(),
+  /** Copy of character_progress.weekly_gain: the overview projects and sorts on it. */
+  weekly_gain: col.double().nullable(),
 });
 
 type MembershipRow = Row<typeof guildMembershipsTable>;
@@ -44,6 +46,7 @@ export interface MemberProgressCopy {
   identity: CharacterIdentity;
   itemLevel: number | null;
   fetchedAt: Date;
+  weeklyGain: number | null;
 }
 
 /** The guilds the character currently belongs to. */
@@ -89,9 +92,9 @@ export async function upsertMemberships(db: Db, guildId: number, members: Member
   const written = await query<Pick<MembershipRow, 'character_id'>>(
     db,
     `insert into guild_memberships as gm (guild_id, character_id, owner_bnet_id, rank_id, rank_name, joined_at, last_event_at, character_name,
-       realm_slug, class_name, spec_name, role, item_level, level, last_updated)
+       realm_slug, class_name, spec_name, role, item_level, level, last_updated, weekly_gain)
      select ?, c.id, m.owner_bnet_id, m.rank_id, m.rank_name, coalesce(?::timestamptz, now()), ?::timestamptz, c.name, c.realm_slug, c.class_name,
-       c.spec_name, c.role, p.item_level, c.level, p.fetched_at
+       c.spec_name, c.role, p.item_level, c.level, p.fetched_at, p.weekly_gain
      from jsonb_to_recordset(?::jsonb) as m(character_id bigint, owner_bnet_id bigint, rank_id int, rank_name text)
      join characters c on c.id = m.character_id
      left join character_progress p on p.character_id = c.id
@@ -110,6 +113,7 @@ export async function upsertMemberships(db: Db, guildId: number, members: Member
        ['item_level', 'excluded.item_level'],
        ['level', 'excluded.level'],
        ['last_updated', 'excluded.last_updated'],
+       ['weekly_gain', 'excluded.weekly_gain'],
      ])}${guard}
      returning gm.character_id`,
     params,
@@ -122,7 +126,7 @@ export async function copyProgressToMemberships(db: Db, characterId: number, cop
   const assignments = assignStampingChanges(
     'gm',
     [
-      ...(['character_name', 'class_name', 'spec_name', 'role', 'item_level'] as const).map((c) => [c, `v.${c}`] as const),
+      ...(['character_name', 'class_name', 'spec_name', 'role', 'item_level', 'weekly_gain'] as const).map((c) => [c, `v.${c}`] as const),
       ['level', 'coalesce(v.level, gm.level)'] as const,
     ],
     ['last_updated = v.last_updated'],
@@ -131,10 +135,13 @@ export async function copyProgressToMemberships(db: Db, characterId: number, cop
     db,
     `update guild_memberships gm set ${assignments}
      from (select ?::text as character_name, ?::text as class_name, ?::text as spec_name, ?::text as role, ?::float8 as item_level,
-                  ?::int as level, ?::timestamptz as last_updated) v
+                  ?::int as level, ?::timestamptz as last_updated, ?::float8 as weekly_gain) v
      where gm.character_id = ? and gm.left_at is null
      returning gm.guild_id`,
-    [copy.identity.name, copy.identity.className, copy.identity.specName, copy.identity.role, copy.itemLevel, copy.identity.level, copy.fetchedAt, characterId],
+    [
+      copy.identity.name, copy.identity.className, copy.identity.specName, copy.identity.role, copy.itemLevel, copy.identity.level,
+      copy.fetchedAt, copy.weeklyGain, characterId,
+    ],
   );
   return rows.map((r) => r.guild_id);
 }

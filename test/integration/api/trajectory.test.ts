@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { ManualClock } from '../../../src/clock.js';
 import { openOrm } from '../../../src/db/orm.js';
 import { saveSeasonPlan } from '../../../src/db/tables/weekly-targets.js';
+import { planHorizon, projectWeek, weeklyGain } from '../../../src/domain/forecast.js';
+import { progressFor } from '../../../src/domain/progress.js';
 import type { SeasonPlan } from '../../../src/domain/types.js';
 import { characterRefreshJob, PRIORITY } from '../../../src/queue/character-refresh.js';
 import { findCharacter, findGuild, type SimMembership } from '../../../src/sim/index.js';
@@ -132,6 +134,68 @@ describe('trajectory: history, forecast, audit columns and upgrade plan', functi
         expect(reply.body.details.map((d: { field: string }) => d.field)).to.include('weeks');
       }
       expectError(await call(`${url}/guilds/${guildSpec.id}/progress/character/Nosuchperson/history?realm=${member.realmSlug}`, as()), 404, 'character_not_found');
+    });
+  });
+
+  describe('forecast', () => {
+    const expectedFor = (points: Array<{ date: string; ilvl: number }>, ilvl: number | null) => {
+      const gain = weeklyGain(points.map((p) => ({ date: p.date, itemLevel: p.ilvl })), '2026-12-24');
+      const horizon = planHorizon(PLAN, clock.now(), 'us');
+      const projection = projectWeek(ilvl, gain.weeklyGain, horizon.currentWeek, horizon.weeks);
+      const atRisk = progressFor(ilvl, horizon.weeks[0]!.targetIlvl).status === 'behind' && projection.projectedWeek === null;
+      return { gain, projection, atRisk };
+    };
+
+    it('the character view shows the weekly gain the worker measured, its confidence and the projected week', async () => {
+      const reply = await call(characterPath(), as());
+      expect(reply.status).to.equal(200);
+      const current = laidDown.at(-1)!.ilvl;
+      const { gain, projection, atRisk } = expectedFor(laidDown, current);
+      expect(gain.weeksMeasured).to.equal(3);
+      expect(reply.body.forecast).to.deep.equal({
+        weekly_gain: gain.weeklyGain,
+        confidence: gain.confidence,
+        projected_week: projection.projectedWeek,
+        reason: projection.reason,
+        message: projection.message,
+        at_risk: atRisk,
+      });
+    });
+
+    it('the overview has weekly_gain, projected_week and at_risk columns, sorts on them and filters at_risk=true', async () => {
+      const path = `${url}/guilds/${guildSpec.id}/progress/members`;
+      const reply = await call(`${path}?sort=name`, as());
+      expect(reply.status).to.equal(200);
+      const rows: Array<{ character_name: string; current_ilvl: number; weekly_gain: number | null; projected_week: number | null; at_risk: boolean }> = reply.body.members;
+      expect(rows).to.have.length(guildSpec.members);
+      for (const row of rows) {
+        // Every other member has one day of history: no gain yet.
+        const points = row.character_name === member.characterName ? laidDown : [{ date: '2026-12-02', ilvl: row.current_ilvl }];
+        const { gain, projection, atRisk } = expectedFor(points, row.current_ilvl);
+        expect({ gain: row.weekly_gain, week: row.projected_week, atRisk: row.at_risk }, row.character_name).to.deep.equal({
+          gain: gain.weeklyGain, week: projection.projectedWeek, atRisk,
+        });
+      }
+      expect(reply.body.summary.at_risk).to.equal(rows.filter((r) => r.at_risk).length);
+
+      const risky = await call(`${path}?at_risk=true&sort=name`, as());
+      expect(risky.body.members.map((m: { character_name: string }) => m.character_name)).to.deep.equal(rows.filter((r) => r.at_risk).map((r) => r.character_name));
+      expect(risky.body.total).to.equal(rows.filter((r) => r.at_risk).length);
+      const safe = await call(`${path}?at_risk=false&sort=name`, as());
+      expect(safe.body.total).to.equal(rows.filter((r) => !r.at_risk).length);
+
+      const byGain = await call(`${path}?sort=weekly_gain`, as());
+      expect(byGain.body.members[0].character_name).to.equal(member.characterName);
+      const byWeek = await call(`${path}?sort=projected_week`, as());
+      const weeks = byWeek.body.members.map((m: { projected_week: number | null }) => m.projected_week ?? Infinity);
+      expect(weeks).to.deep.equal([...weeks].sort((a, b) => a - b));
+      expectError(await call(`${path}?at_risk=maybe`, as()), 400, 'invalid_parameter');
+
+      const csv = await call(`${path}?sort=name&format=csv`, as());
+      const [header, first] = csv.text.split('\r\n');
+      const columns = header!.split(',');
+      expect(columns).to.include.members(['weekly_gain', 'projected_week', 'at_risk']);
+      expect(first!.split(',')[columns.indexOf('at_risk')]).to.equal(String(rows[0]!.at_risk));
     });
   });
 });

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { openOrm, type MikroORM } from '../../../src/db/orm.js';
 import { query } from '../../../src/db/sql.js';
 import { countGuildMembers, findGuildMembers } from '../../../src/db/tables/guild-memberships-overview.js';
+import { projectWeek } from '../../../src/domain/forecast.js';
 import { progressFor } from '../../../src/domain/progress.js';
 import { testDatabaseUrl, uniqueId } from '../../helpers/test-env.js';
 
@@ -19,7 +20,7 @@ describe('overview gap and status in SQL', () => {
     await orm.close(true);
   });
 
-  async function guildWith(itemLevels: Array<number | null>): Promise<number> {
+  async function guildWith(itemLevels: Array<number | null>, gains: Array<number | null> = []): Promise<number> {
     const guildId = uniqueId();
     await query(orm, `insert into guilds (id, name, realm_slug, region) values (?, 'Rule Check', 'area-52', 'us')`, [guildId]);
     for (const [i, itemLevel] of itemLevels.entries()) {
@@ -30,8 +31,9 @@ describe('overview gap and status in SQL', () => {
       );
       await query(
         orm,
-        `insert into guild_memberships (guild_id, character_id, character_name, realm_slug, item_level, rank_id) values (?, ?, ?, 'area-52', ?, 3)`,
-        [guildId, character!.id, `Rule${guildId}n${i}`, itemLevel],
+        `insert into guild_memberships (guild_id, character_id, character_name, realm_slug, item_level, rank_id, weekly_gain)
+         values (?, ?, ?, 'area-52', ?, 3, ?)`,
+        [guildId, character!.id, `Rule${guildId}n${i}`, itemLevel, gains[i] ?? null],
       );
     }
     return guildId;
@@ -66,6 +68,43 @@ describe('overview gap and status in SQL', () => {
         },
       ),
       { numRuns: 40 },
+    );
+  });
+
+  it('gives every member the projected week and at-risk flag projectWeek gives, and filters and sorts on them', async () => {
+    const member = fc.tuple(
+      fc.option(fc.integer({ min: 2000, max: 2800 }).map((n) => n / 10), { nil: null }),
+      fc.option(fc.integer({ min: -20, max: 60 }).map((n) => n / 10), { nil: null }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(member, { minLength: 1, maxLength: 10 }),
+        fc.integer({ min: -2, max: 20 }),
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 60 }).map((n) => n / 10)), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 2200, max: 2700 }).map((n) => n / 10),
+        async (rows, currentWeek, steps, first) => {
+          let target = first;
+          const weeks = steps.map((step, i) => ({ week: currentWeek + i, targetIlvl: (target = i === 0 ? target : Math.round((target + step) * 10) / 10) }));
+          const horizon = { currentWeek, weeks };
+          const guildId = await guildWith(rows.map(([l]) => l), rows.map(([, g]) => g));
+          const q = { guildId, targetIlvl: first, horizon, limit: 1000, offset: 0 };
+          const members = await findGuildMembers(orm, { ...q, sort: 'name', order: 'asc' });
+          const expected = new Map(rows.map(([l, g], i) => {
+            const projected = projectWeek(l, g, currentWeek, weeks).projectedWeek;
+            return [`Rule${guildId}n${i}`, { projected, atRisk: progressFor(l, first).status === 'behind' && projected === null }];
+          }));
+          for (const m of members) {
+            expect({ projected: m.projectedWeek, atRisk: m.atRisk }, m.characterName).to.deep.equal(expected.get(m.characterName));
+          }
+          const atRisk = await findGuildMembers(orm, { ...q, atRisk: true, sort: 'projected_week', order: 'asc' });
+          expect(atRisk.map((m) => m.characterName).sort()).to.deep.equal([...expected].filter(([, e]) => e.atRisk).map(([n]) => n).sort());
+          expect((await countGuildMembers(orm, { guildId, targetIlvl: first, horizon })).atRisk).to.equal(atRisk.length);
+          const soonest = await findGuildMembers(orm, { ...q, sort: 'projected_week', order: 'asc' });
+          const order = soonest.map((m) => m.projectedWeek ?? Number.POSITIVE_INFINITY);
+          expect(order).to.deep.equal([...order].sort((a, b) => a - b));
+        },
+      ),
+      { numRuns: 25 },
     );
   });
 
