@@ -1,4 +1,4 @@
-import type { Job, Queue } from 'bullmq';
+import { QueueEvents, type Job, type Queue } from 'bullmq';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { openOrm } from '../../src/db/orm.js';
@@ -12,7 +12,8 @@ import { findGuild, type SimCharacter, type Simulator } from '../../src/sim/inde
 import { renderEquipment } from '../../src/sim/render-blizzard.js';
 import { toEquippedItems } from '../../src/upstream/blizzard/map.js';
 import { equipmentSchema } from '../../src/upstream/blizzard/schemas.js';
-import { testDatabaseUrl } from './test-env.js';
+import { createRedis } from '../../src/redis.js';
+import { REDIS_URL, testDatabaseUrl } from './test-env.js';
 
 /** Read access to the run's database for assertions; tests never write through it. */
 let pool: pg.Pool | undefined;
@@ -129,4 +130,20 @@ export async function guildFingerprint(guildId: number, options: { withUpdatedAt
     [guildId],
   );
   return rows.map((r) => JSON.stringify(r));
+}
+
+/**
+ * The job's result once the worker has finished it, from the queue's completion events (no polling); the job's
+ * failure reason is thrown if it failed for good.
+ */
+export async function finished<T = unknown>(queue: Queue, job: Job, timeoutMs = 10_000): Promise<T> {
+  const connection = createRedis(REDIS_URL, 'worker');
+  const events = new QueueEvents(queue.name, { connection, prefix: queue.opts.prefix });
+  try {
+    await events.waitUntilReady();
+    return (await job.waitUntilFinished(events, timeoutMs)) as T;
+  } finally {
+    await events.close();
+    connection.disconnect();
+  }
 }

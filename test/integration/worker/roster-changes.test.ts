@@ -4,7 +4,7 @@ import { guildSyncJob, syncAllTrackedJob } from '../../../src/queue/guild-sync.j
 import { findGuild, type SimGuild } from '../../../src/sim/index.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { uniqueId } from '../../helpers/test-env.js';
-import { expectedItemLevel, guildRefOf, membersOf, sql, syncFromGuildApi, waitFor, waitForIdle } from '../../helpers/worker.js';
+import { expectedItemLevel, finished, guildRefOf, membersOf, sql, syncFromGuildApi, waitFor, waitForIdle } from '../../helpers/worker.js';
 
 describe('worker: roster and gear changes', function () {
   this.timeout(30_000);
@@ -87,7 +87,7 @@ describe('worker: roster and gear changes', function () {
     stack.sim.setFaults({ outage: true });
     try {
       const job = await syncFromGuildApi(stack.sim, stack.queues, guildId);
-      await waitFor(async () => (await job.getState()) === 'completed', 10_000, 'the sync');
+      await finished(stack.queues.guildSync, job);
     } finally {
       stack.sim.setFaults({ outage: false });
     }
