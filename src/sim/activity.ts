@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import { resetPeriodAt } from '../domain/activity.js';
 import { DEFAULT_RESETS, MS_PER_WEEK } from '../domain/resets.js';
 import { Random } from './random.js';
-import type { SimCharacter, SimWorld } from './world.js';
+import { LEVEL_CAP, type SimCharacter, type SimWorld } from './world.js';
 
 /**
  * A character's week as Battle.net's Mythic+ and raid endpoints show it. Activity is a weekly routine: each
@@ -80,7 +80,7 @@ export function activityOf(world: SimWorld, c: SimCharacter): SimActivity {
 }
 
 function generateActivity(rng: Random, c: SimCharacter): SimActivity {
-  if (c.level < 80) return { mythicPlus: null, kills: [] };
+  if (c.level < LEVEL_CAP) return { mythicPlus: null, kills: [] };
   const kills: SimKill[] = [];
   const difficulties: SimDifficulty[] = rng.chance(0.15) ? [] : rng.chance(0.4) ? ['NORMAL', 'HEROIC'] : rng.chance(0.3) ? ['HEROIC', 'MYTHIC'] : ['NORMAL'];
   difficulties.forEach((difficulty, tier) => {

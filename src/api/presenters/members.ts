@@ -23,6 +23,9 @@ export function presentMember(m: MemberRecord, targetIlvl: number): MemberJson {
     weekly_gain: m.weeklyGain,
     projected_week: m.projectedWeek,
     at_risk: m.atRisk,
+    mplus_score: m.mplusScore,
+    vault_slots: m.vaultSlots,
+    raid_kills_this_week: m.raidKillsThisWeek,
   };
 }
 
@@ -38,6 +41,7 @@ export function presentOverview(
     ? {
       total: counts.total, on_track: counts.onTrack, behind: counts.behind, unknown: counts.unknown,
       below_level_cap: counts.belowLevelCap, at_risk: counts.atRisk, average_ilvl: counts.averageIlvl,
+      vault: { known: counts.vault.known, average_slots: counts.vault.averageSlots, by_slots: counts.vault.bySlots },
     }
     : undefined;
   const body: MembersJson = {
@@ -57,7 +61,7 @@ export function presentOverview(
 const CSV_COLUMNS: Array<keyof MemberJson> = [
   'character_name', 'realm', 'class_name', 'spec', 'role', 'level', 'rank_id', 'rank_name',
   'current_ilvl', 'target_ilvl', 'gap', 'status', 'status_label', 'last_updated',
-  'weekly_gain', 'projected_week', 'at_risk',
+  'weekly_gain', 'projected_week', 'at_risk', 'mplus_score', 'vault_slots', 'raid_kills_this_week',
 ];
 
 /**

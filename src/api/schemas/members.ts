@@ -8,13 +8,13 @@ const statusFilter = caseInsensitiveEnum(['ahead', 'on_track', 'behind', 'unknow
   .transform((v): z.infer<typeof statusSchema> => (v === 'on_track' ? 'ahead' : v))
   .meta({ description: 'ahead (alias on_track), behind or unknown' });
 
-export const MEMBER_SORTS = ['ilvl', 'name', 'class', 'gap', 'rank', 'weekly_gain', 'projected_week'] as const;
+export const MEMBER_SORTS = ['ilvl', 'name', 'class', 'gap', 'rank', 'weekly_gain', 'projected_week', 'mplus', 'vault'] as const;
 export type MemberSort = (typeof MEMBER_SORTS)[number];
 
 export const membersQuery = z.object({
   sort: caseInsensitiveEnum(MEMBER_SORTS).default('ilvl').meta({ description: 'Any case (ILVL is ilvl)' }),
   order: caseInsensitiveEnum(['asc', 'desc']).optional().meta({
-    description: 'Overrides the sort’s natural order (ilvl and weekly_gain desc, gap and projected_week asc, others asc)',
+    description: 'Overrides the sort’s natural order (ilvl, weekly_gain, mplus and vault desc, gap and projected_week asc, others asc)',
   }),
   class: lookedUp(normaliseClassName, 'must be a class name such as "Warrior" or "death-knight"').optional(),
   role: lookedUp(parseRole, 'must be Tank, Healer or DPS').optional(),
@@ -26,6 +26,9 @@ export const membersQuery = z.object({
     .meta({ description: 'true: behind now and not projected to catch up within the plan; false: the others' }),
   // The whole roster by default: hool.gg's web app never pages, and a guild holds at most a thousand or so.
   min_level: integerString(1, 1000).optional().meta({ description: 'Only characters of at least this level (any whose level is not known yet are left out)' }),
+  vault_slots_lt: integerString(1, 7)
+    .optional()
+    .meta({ description: 'Only members with fewer Great Vault slots this week (any whose activity is not known yet are left out)' }),
   limit: integerString(1, 1000, 1000),
   offset: integerString(0, 1_000_000, 0),
   summary: caseInsensitiveEnum(['true', 'false'])
@@ -52,6 +55,11 @@ export const memberSchema = z.object({
   weekly_gain: z.number().nullable().meta({ description: 'Item levels gained per week lately; null without a week of history' }),
   projected_week: z.number().int().nullable().meta({ description: 'First week whose target the projection meets; null when none within the plan' }),
   at_risk: z.boolean().meta({ description: 'Behind now and not projected to catch up within the plan' }),
+  mplus_score: z.number().nullable().meta({ description: "This season's Mythic+ rating as Battle.net gives it; null when none or not known yet" }),
+  vault_slots: z.number().int().nullable().meta({
+    description: 'Great Vault slots unlocked this week, raid and dungeons (0–6; the world row is not known); null until activity is fetched',
+  }),
+  raid_kills_this_week: z.number().int().nullable().meta({ description: 'Distinct raid bosses killed since this week’s reset; null until activity is fetched' }),
 });
 
 export const summarySchema = z.object({
@@ -64,6 +72,13 @@ export const summarySchema = z.object({
   }),
   at_risk: z.number().int().meta({ description: 'Behind now and not projected to catch up within the plan (below the level cap excluded)' }),
   average_ilvl: z.number().nullable().meta({ description: 'Mean item level of the characters not below the level cap' }),
+  vault: z
+    .object({
+      known: z.number().int().meta({ description: 'Members whose activity is known' }),
+      average_slots: z.number().nullable().meta({ description: 'Mean slots of those members, one decimal' }),
+      by_slots: z.array(z.number().int()).length(7).meta({ description: 'Members with 0, 1, … 6 slots this week' }),
+    })
+    .meta({ description: "The roster's Great Vault this week" }),
 });
 
 export const membersSchema = z

@@ -1,4 +1,5 @@
 import { countGuildMembers, findGuildMembers, type MemberSortKey } from '../../db/tables/guild-memberships-overview.js';
+import { resetPeriodAt } from '../../domain/activity.js';
 import type { ApiDeps } from '../deps.js';
 import type { GuildAccessState } from '../middleware/permission.js';
 import { presentOverview } from '../presenters/members.js';
@@ -8,11 +9,11 @@ import { guildRegion } from './guild-context.js';
 import { fromDatabase } from './read-model.js';
 
 /**
- * Each sort's natural direction: strongest first for item level and weekly gain, most behind first for the gap,
- * soonest first for the projected week, A–Z otherwise.
+ * Each sort's natural direction: strongest first for item level, weekly gain, score and vault, most behind first
+ * for the gap, soonest first for the projected week, A–Z otherwise.
  */
 export const NATURAL_ORDER: Record<MemberSortKey, 'asc' | 'desc'> = {
-  ilvl: 'desc', gap: 'asc', name: 'asc', class: 'asc', rank: 'asc', weekly_gain: 'desc', projected_week: 'asc',
+  ilvl: 'desc', gap: 'asc', name: 'asc', class: 'asc', rank: 'asc', weekly_gain: 'desc', projected_week: 'asc', mplus: 'desc', vault: 'desc',
 };
 
 /**
@@ -26,15 +27,17 @@ export type OverviewDeps = Pick<ApiDeps, 'config' | 'logger' | 'orm' | 'response
 
 export async function guildOverview(deps: OverviewDeps, access: GuildAccessState, q: MembersQuery): Promise<MembersJson> {
   const order = q.order ?? NATURAL_ORDER[q.sort];
-  const field = `overview:${JSON.stringify([q.sort, order, q.class ?? '', q.role ?? '', q.status ?? '', q.min_level ?? '', q.at_risk ?? '', q.limit, q.offset, q.summary])}`;
+  const field = `overview:${JSON.stringify([q.sort, order, q.class ?? '', q.role ?? '', q.status ?? '', q.min_level ?? '', q.at_risk ?? '', q.vault_slots_lt ?? '', q.limit, q.offset, q.summary])}`;
   const cached = await deps.responseCache.getGuild<MembersJson>(access.guildId, field, 'overview');
   if (cached) return cached;
 
   const season = await deps.season.now(await guildRegion(deps, access), access.guildId);
   const horizon = await deps.season.horizon(season.region, season.at, access.guildId);
+  // Weekly activity belongs to the region's reset period; stored values from an earlier one read as zero.
+  const weekStart = resetPeriodAt(season.at, season.region, deps.config.weeklyResets).startsAt;
   const filters = {
     guildId: access.guildId, targetIlvl: season.week.targetIlvl, horizon, className: q.class, role: q.role, status: q.status,
-    minLevel: q.min_level, atRisk: q.at_risk,
+    minLevel: q.min_level, atRisk: q.at_risk, vaultSlotsLt: q.vault_slots_lt, weekStart,
   };
   const [members, counts] = await fromDatabase(deps.logger, () =>
     Promise.all([

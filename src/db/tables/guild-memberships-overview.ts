@@ -2,7 +2,7 @@ import type { PlanWeek } from '../../domain/forecast.js';
 import type { Status } from '../../domain/types.js';
 import { query, toIso, type Db } from '../sql.js';
 
-export type MemberSortKey = 'ilvl' | 'name' | 'class' | 'gap' | 'rank' | 'weekly_gain' | 'projected_week';
+export type MemberSortKey = 'ilvl' | 'name' | 'class' | 'gap' | 'rank' | 'weekly_gain' | 'projected_week' | 'mplus' | 'vault';
 
 export interface MemberFilters {
   className?: string;
@@ -12,6 +12,8 @@ export interface MemberFilters {
   minLevel?: number;
   /** Behind now and not projected to catch up within the plan (true), or the others (false). */
   atRisk?: boolean;
+  /** Members with fewer Great Vault slots this week; a member whose activity is not known yet is left out. */
+  vaultSlotsLt?: number;
 }
 
 /** The weeks a projection looks at: the current one first (its target is targetIlvl), in week order. */
@@ -29,6 +31,8 @@ export interface OverviewQuery extends MemberFilters {
   order: 'asc' | 'desc';
   limit: number;
   offset: number;
+  /** The region's reset this week began at: weekly activity stored for an earlier week reads as zero. */
+  weekStart?: Date;
 }
 
 export interface MemberRecord {
@@ -47,6 +51,11 @@ export interface MemberRecord {
   weeklyGain: number | null;
   projectedWeek: number | null;
   atRisk: boolean;
+  mplusScore: number | null;
+  /** This week's unlocked Great Vault slots (raid and dungeons); null while activity is not known. */
+  vaultSlots: number | null;
+  /** Distinct raid bosses killed this week; null while activity is not known. */
+  raidKillsThisWeek: number | null;
 }
 
 export interface OverviewCounts {
@@ -60,6 +69,15 @@ export interface OverviewCounts {
   belowLevelCap: number;
   atRisk: number;
   averageIlvl: number | null;
+  vault: VaultCounts;
+}
+
+export interface VaultCounts {
+  /** Members whose activity is known. */
+  known: number;
+  averageSlots: number | null;
+  /** Members with 0, 1, … 6 slots this week. */
+  bySlots: number[];
 }
 
 /**
@@ -95,16 +113,22 @@ const PROJECTED_WEEK = `
  * The guild's current members with gap and status against this week's target. Both are derived here from the
  * stored item level rather than read from the row, so the overview moves to a new week's target at the reset
  * instead of when each character is next fetched. Same rule as the domain's progressFor: the gap rounded to one
- * decimal (numeric rounding, halves away from zero), ahead when it is not negative.
+ * decimal (numeric rounding, halves away from zero), ahead when it is not negative. Weekly activity is stored
+ * with the week it was computed in; from an earlier week it reads as zero (nothing done yet this week).
  */
 const MEMBERS = `
   select m.character_name, m.realm_slug, m.class_name, m.spec_name, m.role, m.rank_id, m.rank_name,
          m.item_level, m.level, m.last_updated, m.weekly_gain, g.gap,
          case when g.gap is null then 'unknown' when g.gap >= 0 then 'ahead' else 'behind' end as status,
-         f.projected_week, coalesce(g.gap < 0 and f.projected_week is null, false) as at_risk
+         f.projected_week, coalesce(g.gap < 0 and f.projected_week is null, false) as at_risk,
+         a.mplus_score,
+         case when a.week_start is null then null when w.this_week then a.vault_slots else 0 end as vault_slots,
+         case when a.week_start is null then null when w.this_week then a.raid_bosses else 0 end as raid_kills_this_week
     from guild_memberships m
    cross join lateral (select round((m.item_level::numeric - ?::numeric), 1)::float8 as gap) g
    cross join lateral (${PROJECTED_WEEK}) f
+    left join character_activity a on a.character_id = m.character_id
+   cross join lateral (select coalesce(a.week_start = ?::timestamptz, false) as this_week) w
    where m.guild_id = ? and m.left_at is null`;
 
 /**
@@ -121,6 +145,8 @@ const SORT_COLUMNS: Record<MemberSortKey, string> = {
   rank: 'r.rank_id',
   weekly_gain: 'r.weekly_gain',
   projected_week: 'r.projected_week',
+  mplus: 'r.mplus_score',
+  vault: 'r.vault_slots',
 };
 
 /**
@@ -160,8 +186,15 @@ function filterSql(filters: MemberFilters & { targetIlvl: number }): { sql: stri
     params.push(filters.minLevel);
   }
   if (filters.atRisk !== undefined) clauses.push(filters.atRisk ? 'r.at_risk' : 'not r.at_risk');
+  if (filters.vaultSlotsLt !== undefined) {
+    clauses.push('r.vault_slots < ?::int');
+    params.push(filters.vaultSlotsLt);
+  }
   return { sql: clauses.length ? clauses.join(' and ') : 'true', params };
 }
+
+/** 0 to 6 unlocked slots: three raid and three dungeon slots (the world row is not known). */
+const VAULT_SLOT_COUNTS = [0, 1, 2, 3, 4, 5, 6] as const;
 
 /** A statement with its parameters, built once so the EXPLAIN test plans exactly what the api runs. */
 export interface Statement {
@@ -185,6 +218,9 @@ interface MemberRow {
   weekly_gain: number | null;
   projected_week: number | null;
   at_risk: boolean;
+  mplus_score: number | null;
+  vault_slots: number | null;
+  raid_kills_this_week: number | null;
 }
 
 const horizonOf = (q: { targetIlvl: number; horizon?: Horizon }): Horizon =>
@@ -197,8 +233,8 @@ function horizonParams(q: { targetIlvl: number; horizon?: Horizon }): unknown[] 
 }
 
 /** The parameters of MEMBERS, in the order its placeholders appear. */
-function membersParams(q: { targetIlvl: number; horizon?: Horizon; guildId: number }): unknown[] {
-  return [q.targetIlvl, horizonOf(q).currentWeek, q.guildId];
+function membersParams(q: { targetIlvl: number; horizon?: Horizon; guildId: number; weekStart?: Date }): unknown[] {
+  return [q.targetIlvl, horizonOf(q).currentWeek, q.weekStart ?? null, q.guildId];
 }
 
 export function overviewPageStatement(q: OverviewQuery): Statement {
@@ -232,6 +268,9 @@ export async function findGuildMembers(db: Db, q: OverviewQuery): Promise<Member
     weeklyGain: r.weekly_gain,
     projectedWeek: r.projected_week,
     atRisk: r.at_risk,
+    mplusScore: r.mplus_score,
+    vaultSlots: r.vault_slots,
+    raidKillsThisWeek: r.raid_kills_this_week,
   }));
 }
 
@@ -244,6 +283,9 @@ interface CountsRow {
   below_level_cap: string;
   at_risk: string;
   average_ilvl: number | null;
+  vault_known: string;
+  vault_average: number | null;
+  vault_by_slots: Array<string | number>;
 }
 
 export type CountsQuery = Omit<OverviewQuery, 'sort' | 'order' | 'limit' | 'offset'> & {
@@ -268,7 +310,10 @@ export function overviewCountsStatement(q: CountsQuery): Statement {
             count(*) filter (where r.status = 'unknown' and ${atCap}) as unknown,
             count(*) filter (where ${below}) as below_level_cap,
             count(*) filter (where r.at_risk and ${atCap}) as at_risk,
-            round((avg(r.item_level) filter (where ${atCap}))::numeric, 1)::float8 as average_ilvl
+            round((avg(r.item_level) filter (where ${atCap}))::numeric, 1)::float8 as average_ilvl,
+            count(r.vault_slots) as vault_known,
+            round(avg(r.vault_slots)::numeric, 1)::float8 as vault_average,
+            array[${VAULT_SLOT_COUNTS.map((n) => `count(*) filter (where r.vault_slots = ${n})`).join(', ')}] as vault_by_slots
        from (${MEMBERS}) r`,
     params: [...horizonParams(q), ...filter.params, ...Array<number | null>(6).fill(q.levelCap ?? null), ...membersParams(q)],
   };
@@ -287,5 +332,10 @@ export async function countGuildMembers(db: Db, q: CountsQuery): Promise<Overvie
     belowLevelCap: Number(row?.below_level_cap ?? 0),
     atRisk: Number(row?.at_risk ?? 0),
     averageIlvl: row?.average_ilvl ?? null,
+    vault: {
+      known: Number(row?.vault_known ?? 0),
+      averageSlots: row?.vault_average ?? null,
+      bySlots: (row?.vault_by_slots ?? VAULT_SLOT_COUNTS.map(() => 0)).map(Number),
+    },
   };
 }

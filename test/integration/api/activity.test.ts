@@ -44,6 +44,12 @@ describe('activity in the character view: this week’s kills, runs and Great Va
     call(`${stack.api!.url}/guilds/${guild.id}/progress/character/${encodeURIComponent(c.name)}?realm=${c.realm.slug}`, {
       headers: bearer(stack.sim.tokenFor(guild.members[0]!.bnetId)),
     });
+  const overview = async (guild: SimGuild, query = '') => {
+    const reply = await call(`${stack.api!.url}/guilds/${guild.id}/progress/members${query}`, { headers: bearer(stack.sim.tokenFor(guild.members[0]!.bnetId)) });
+    expect(reply.status, reply.text).to.equal(200);
+    return reply;
+  };
+  const rowOf = (body: { members: Array<{ character_name: string }> }, c: SimCharacter) => body.members.find((m) => m.character_name === c.name);
   const activityOf = async (guild: SimGuild, c: SimCharacter) => {
     const reply = await view(guild, c);
     expect(reply.status, reply.text).to.equal(200);
@@ -107,6 +113,9 @@ describe('activity in the character view: this week’s kills, runs and Great Va
     expect(activity.raid.progress).to.deep.include({ instance: 'The Voidspire', instance_id: 1307, difficulty: 'heroic', completed: 4, total: 6 });
     expect(activity.stale).to.equal(false);
     expect((await activityOf(eu, euRaider)).raid.kills_this_week, 'EU: its own week (from Wednesday 04:00)').to.deep.equal(kills(4, 1, 0));
+    const { body } = await overview(us);
+    expect(rowOf(body, raider)).to.include({ mplus_score: 2714.5, vault_slots: 4, raid_kills_this_week: 5 });
+    expect(rowOf(body, casual)).to.include({ mplus_score: null, vault_slots: 0, raid_kills_this_week: 0 });
   });
 
   it('at the US reset instant: nothing counts any more in the US, while the EU week goes on', async () => {
@@ -118,6 +127,11 @@ describe('activity in the character view: this week’s kills, runs and Great Va
     expect(activity.mythic_plus.score).to.equal(2714.5);
     expect([...activity.vault.raid, ...activity.vault.dungeons].some((s: { unlocked: boolean }) => s.unlocked)).to.equal(false);
     expect((await activityOf(eu, euRaider)).raid.kills_this_week).to.deep.equal(kills(4, 1, 0));
+    // Stored for last week, read as zero this week; the season's score stays.
+    const { body } = await overview(us);
+    expect(rowOf(body, raider)).to.include({ mplus_score: 2714.5, vault_slots: 0, raid_kills_this_week: 0 });
+    expect(body.summary.vault).to.deep.equal({ known: 2, average_slots: 0, by_slots: [2, 0, 0, 0, 0, 0, 0] });
+    expect(rowOf((await overview(eu)).body, euRaider), 'bosses 0–3, boss 0 on two difficulties').to.include({ vault_slots: 4, raid_kills_this_week: 4 });
   });
 
   it('a character that never ran a key shows no runs, not a 404', async () => {
@@ -138,6 +152,27 @@ describe('activity in the character view: this week’s kills, runs and Great Va
     const activity = await activityOf(us, raider);
     expect(activity.raid.kills_this_week, 'four heroic bosses from 00:00 to 01:00').to.deep.equal(kills(4, 0, 0));
     expect(activity.vault.raid.map((s: { unlocked: boolean }) => s.unlocked)).to.deep.equal([true, true, false]);
+  });
+
+  it('the overview sorts by score and by vault, filters on fewer vault slots, sums up the roster’s vault and writes the same columns as CSV', async () => {
+    // Now: raider 2 raid + 2 dungeon slots this week, casual none.
+    const byScore = (await overview(us, '?sort=mplus')).body;
+    expect(byScore.members.map((m: { character_name: string }) => m.character_name)).to.deep.equal([raider.name, casual.name]);
+    expect(byScore.summary.vault).to.deep.equal({ known: 2, average_slots: 2, by_slots: [1, 0, 0, 0, 1, 0, 0] });
+    expect(rowOf(byScore, raider)).to.include({ vault_slots: 4, raid_kills_this_week: 4 });
+    const byVault = (await overview(us, '?sort=vault&order=asc')).body;
+    expect(byVault.members.map((m: { character_name: string }) => m.character_name)).to.deep.equal([casual.name, raider.name]);
+    const lacking = (await overview(us, '?vault_slots_lt=3')).body;
+    expect(lacking.total).to.equal(1);
+    expect(lacking.members.map((m: { character_name: string }) => m.character_name)).to.deep.equal([casual.name]);
+    expect((await overview(us, '?vault_slots_lt=5')).body.total).to.equal(2);
+
+    const csv = await overview(us, '?sort=mplus&format=csv');
+    const [header, first] = csv.text.replace('\uFEFF', '').trim().split('\r\n') as [string, string];
+    const cell = (name: string) => first.split(',')[header.split(',').indexOf(name)];
+    expect([cell('character_name'), cell('mplus_score'), cell('vault_slots'), cell('raid_kills_this_week')]).to.deep.equal([raider.name, '2714.5', '4', '4']);
+    const bad = await call(`${stack.api!.url}/guilds/${us.id}/progress/members?vault_slots_lt=0`, { headers: bearer(stack.sim.tokenFor(us.members[0]!.bnetId)) });
+    expect(bad.status).to.equal(400);
   });
 
   it('at the EU reset (Wednesday 04:00 UTC): kills before it stop counting', async () => {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { ManualClock } from '../../../src/clock.js';
 import { DEFAULT_RESETS, greatVault, raidKillsThisWeek, resetPeriodAt, runsThisWeek } from '../../../src/domain/index.js';
 import { createLogger } from '../../../src/logger.js';
+import { LEVEL_CAP } from '../../../src/sim/world.js';
 import { RAID_BOSSES, startSimulator, type SimActivity, type Simulator } from '../../../src/sim/index.js';
 import { BlizzardClient } from '../../../src/upstream/blizzard/client.js';
 import type { QuotaGate } from '../../../src/upstream/blizzard/quota.js';
@@ -129,7 +130,7 @@ describe('Battle.net Mythic+ and raid endpoints (client and simulator)', () => {
   });
 
   it('generates varied activity for characters no test has set', async () => {
-    const characters = sim.world.guilds[1]!.roster.filter((c) => c.level >= 80);
+    const characters = sim.world.guilds[1]!.roster.filter((c) => c.level >= LEVEL_CAP);
     const levels = new Set<number>();
     let noProfile = 0;
     let bosses = 0;
