@@ -138,5 +138,10 @@ export async function documentedOperations(apiUrl: string): Promise<string[]> {
   );
 }
 
-/** Operations that are not guild routes and have their own guard (HMAC signature). */
-export const NOT_GUILD_ROUTES = new Set(['POST /webhooks/guild-api']);
+/**
+ * Operations that are not guild routes: the webhook has its own guard (HMAC signature), the dashboard its basic
+ * auth, and the probes, metrics and the document are public.
+ */
+export const NOT_GUILD_ROUTES = new Set([
+  'POST /webhooks/guild-api', 'GET /admin/queues', 'GET /health', 'GET /ready', 'GET /metrics', 'GET /openapi.json',
+]);

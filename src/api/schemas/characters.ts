@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { activitySchema } from './activity.js';
 import { characterNameSchema, realmInputSchema } from '../../queue/schemas.js';
-import { freshness, guildIdSchema, integerString, timestamp } from './common.js';
+import { caseInsensitiveEnum, freshness, guildIdSchema, integerString, timestamp } from './common.js';
 
 /** `ahead` is labelled "On Track"; hool.gg's web app counts and badges on this word. */
 export const statusSchema = z.enum(['ahead', 'behind', 'unknown']);
@@ -156,8 +156,8 @@ export const MAX_HISTORY_WEEKS = 156;
 export const DETAIL_HISTORY_WEEKS = 12;
 
 export const characterHistoryQuery = characterQuery.extend({
-  weeks: integerString(1, MAX_HISTORY_WEEKS).default(DETAIL_HISTORY_WEEKS).meta({ description: `Weeks back from today, 1 to ${MAX_HISTORY_WEEKS}` }),
-  format: z.enum(['json', 'csv']).default('json'),
+  weeks: integerString(1, MAX_HISTORY_WEEKS, DETAIL_HISTORY_WEEKS).meta({ description: `Weeks back from today, 1 to ${MAX_HISTORY_WEEKS}` }),
+  format: caseInsensitiveEnum(['json', 'csv']).default('json'),
 });
 
 export type CharacterProgressJson = z.infer<typeof characterProgressSchema>;
