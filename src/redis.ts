@@ -84,6 +84,10 @@ export class Keys {
   guildResponses(guildId: number): string {
     return `${this.prefix}:cache:guild:${guildId}`;
   }
+  /** Moves on every drop of `guildResponses`, so a body computed before a drop is not stored after it. */
+  guildResponsesVersion(guildId: number): string {
+    return `${this.prefix}:cache:guild-version:${guildId}`;
+  }
   /** Membership lookups of a guild's cached character views, one field per member (`memberLookupField`). */
   guildMemberLookups(guildId: number): string {
     return `${this.prefix}:cache:guild-members:${guildId}`;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { memberLookupField, type Keys } from '../redis.js';
 
 /**
@@ -11,8 +11,18 @@ export async function dropCharacterResponses(
   character: { region: string; realm: string; nameKey: string },
   guildIds: number[],
 ): Promise<void> {
-  const targets = [keys.characterView(character.region, character.realm, character.nameKey), ...guildIds.map((id) => keys.guildResponses(id))];
-  await redis.unlink(...targets).catch(() => undefined);
+  const drop = redis.multi().unlink(keys.characterView(character.region, character.realm, character.nameKey));
+  for (const id of guildIds) bumpGuildResponses(drop, keys, id);
+  await drop.exec().catch(() => undefined);
+}
+
+/** How long a guild's cache version is kept: longer than any body it guards (a body lives at most a week). */
+const VERSION_TTL_SECONDS = 8 * 24 * 3600;
+
+/** Drops a guild's rendered bodies and moves its version, so a read that began before the drop stores nothing. */
+function bumpGuildResponses(multi: ChainableCommander, keys: Keys, guildId: number): void {
+  const version = keys.guildResponsesVersion(guildId);
+  multi.incr(version).expire(version, VERSION_TTL_SECONDS).unlink(keys.guildResponses(guildId));
 }
 
 /**
@@ -35,7 +45,9 @@ export async function dropMemberResponses(
 /** The guild's rendered bodies (overviews, each user's "my characters"); membership lookups are left alone. */
 export async function dropGuildResponses(redis: Redis, keys: Keys, guildIds: number[]): Promise<void> {
   if (guildIds.length === 0) return;
-  await redis.unlink(...guildIds.map((id) => keys.guildResponses(id))).catch(() => undefined);
+  const drop = redis.multi();
+  for (const id of guildIds) bumpGuildResponses(drop, keys, id);
+  await drop.exec().catch(() => undefined);
 }
 
 /**
@@ -43,7 +55,9 @@ export async function dropGuildResponses(redis: Redis, keys: Keys, guildIds: num
  * too, which are found through the membership lookups, so those are dropped as well.
  */
 export async function dropGuildTargets(redis: Redis, keys: Keys, guildId: number): Promise<void> {
-  await redis.unlink(keys.guildResponses(guildId), keys.guildMemberLookups(guildId)).catch(() => undefined);
+  const drop = redis.multi().unlink(keys.guildMemberLookups(guildId));
+  bumpGuildResponses(drop, keys, guildId);
+  await drop.exec().catch(() => undefined);
 }
 
 /** Remembers a cached permission under its user, so every permission of that user can be dropped at once. */

@@ -18,6 +18,20 @@ interface CacheEntry {
 /** Upper bound on a guild hash's life, so a guild nobody reads any more leaves nothing behind. */
 const GUILD_HASH_TTL_SECONDS = 600;
 
+/** A guild-scoped lookup: the body when cached, and the version a body computed after a miss is stored under. */
+export interface GuildRead<T> {
+  body: T | undefined;
+  /** undefined when Redis did not answer: nothing computed now is stored. */
+  version: string | undefined;
+}
+
+/** HSET + EXPIRE of the guild hash, only while the guild's version is still the one read before computing. */
+const SET_IF_VERSION = `
+if (redis.call('GET', KEYS[2]) or '') ~= ARGV[4] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return 1`;
+
 /**
  * Rendered response bodies. The character view lives under its own key for as long as the projection is
  * fresh; everything about one guild (overview variants, each user's "my characters", membership lookups)
@@ -44,13 +58,42 @@ export class ResponseCache {
   }
 
   /** A guild-scoped body; `kind` labels the hit/miss metric, or leaves it alone for internal lookups. */
-  async getGuild<T>(guildId: number, field: string, kind?: CacheKind): Promise<T | undefined> {
-    const body = await this.getField<T>(this.keys.guildResponses(guildId), field);
-    return kind ? this.count(kind, body) : body;
+  /**
+   * A guild-scoped body, with the guild's cache version read in the same round trip. On a miss the caller
+   * computes the body and hands that version back to `setGuild`: if anything was dropped in between (a webhook,
+   * a projection write), the version has moved and the body, computed from data that may predate the drop, is
+   * not stored. Without this a read racing an invalidation could cache the old answer for the body's whole life.
+   */
+  async getGuild<T>(guildId: number, field: string, kind: CacheKind): Promise<GuildRead<T>> {
+    const replies = await this.redis
+      .multi()
+      .hget(this.keys.guildResponses(guildId), field)
+      .get(this.keys.guildResponsesVersion(guildId))
+      .exec()
+      .catch(() => null);
+    const raw = replies?.[0]?.[1];
+    const version = replies?.[1]?.[1];
+    const body = this.count(kind, this.unwrap<T>(typeof raw === 'string' ? raw : null));
+    // Without an answer there is no version to compare with: the body computed after this is not stored.
+    if (!replies) return { body, version: undefined };
+    return { body, version: typeof version === 'string' ? version : '' };
   }
 
-  setGuild(guildId: number, field: string, body: unknown, ttlSeconds: number): Promise<void> {
-    return this.setField(this.keys.guildResponses(guildId), field, body, ttlSeconds);
+  /** Stores a body computed after `getGuild` missed, unless the guild's cache was dropped since (see there). */
+  async setGuild(guildId: number, field: string, body: unknown, ttlSeconds: number, version: string | undefined): Promise<void> {
+    if (ttlSeconds <= 0 || version === undefined) return;
+    await this.redis
+      .eval(
+        SET_IF_VERSION,
+        2,
+        this.keys.guildResponses(guildId),
+        this.keys.guildResponsesVersion(guildId),
+        field,
+        this.wrap(body, ttlSeconds),
+        GUILD_HASH_TTL_SECONDS,
+        version,
+      )
+      .catch(() => undefined);
   }
 
   /**

@@ -116,7 +116,7 @@ export class CharacterViews {
     const { responseCache, logger, orm } = this.deps;
     const field = `characters:${bnetId}`;
     const cached = await responseCache.getGuild<MyCharactersJson>(access.guildId, field, 'characters');
-    if (cached) return cached;
+    if (cached.body) return cached.body;
     const region = await guildRegion(this.deps, access);
     const season = await this.deps.season.now(region, access.guildId);
     const records = await fromDatabase(logger, () => findOwnedCharacters(orm, access.guildId, bnetId));
@@ -136,7 +136,7 @@ export class CharacterViews {
       return presentCharacterProgress(c, season.week, known ? fresh : { stale: fresh.refreshFailed, notice: fresh.notice });
     });
     const body = presentMyCharacters(access.guildId, season, characters);
-    await responseCache.setGuild(access.guildId, field, body, cacheSeconds);
+    await responseCache.setGuild(access.guildId, field, body, cacheSeconds, cached.version);
     return body;
   }
 

@@ -29,7 +29,7 @@ export async function guildOverview(deps: OverviewDeps, access: GuildAccessState
   const order = q.order ?? NATURAL_ORDER[q.sort];
   const field = `overview:${JSON.stringify([q.sort, order, q.class ?? '', q.role ?? '', q.status ?? '', q.min_level ?? '', q.at_risk ?? '', q.vault_slots_lt ?? '', q.limit, q.offset, q.summary])}`;
   const cached = await deps.responseCache.getGuild<MembersJson>(access.guildId, field, 'overview');
-  if (cached) return cached;
+  if (cached.body) return cached.body;
 
   const season = await deps.season.now(await guildRegion(deps, access), access.guildId);
   const horizon = await deps.season.horizon(season.region, season.at, access.guildId);
@@ -46,6 +46,6 @@ export async function guildOverview(deps: OverviewDeps, access: GuildAccessState
     ]),
   );
   const body = presentOverview(access.guildId, season, counts, members, q.summary);
-  await deps.responseCache.setGuild(access.guildId, field, body, secondsWithinWeek(season, OVERVIEW_SECONDS));
+  await deps.responseCache.setGuild(access.guildId, field, body, secondsWithinWeek(season, OVERVIEW_SECONDS), cached.version);
   return body;
 }

@@ -1,0 +1,69 @@
+import { expect } from 'chai';
+import { dropCharacterResponses, dropGuildResponses, dropGuildTargets } from '../../../src/cache/invalidate.js';
+import { ResponseCache } from '../../../src/cache/response-cache.js';
+import { ManualClock } from '../../../src/clock.js';
+import { createMetrics } from '../../../src/metrics.js';
+import { createRedis, Keys } from '../../../src/redis.js';
+import { REDIS_URL, testRun, uniqueId } from '../../helpers/test-env.js';
+
+/**
+ * A read that misses computes its body from the database while a webhook or a projection write may drop the
+ * guild's cache. The body must then not be stored: it may predate the change, and it would be served as a hit
+ * until it expired.
+ */
+describe('cached guild bodies and a drop racing a read', function () {
+  const redis = createRedis(REDIS_URL, 'worker');
+  const keys = new Keys(`${testRun.redisPrefix}_cache${uniqueId()}`);
+  const clock = new ManualClock('2026-12-08T12:00:00Z');
+  const cache = new ResponseCache(redis, keys, createMetrics('api'), clock);
+  const guildId = 4242;
+  const body = { members: ['Old'] };
+
+  afterEach(async () => {
+    await redis.del(keys.guildResponses(guildId), keys.guildResponsesVersion(guildId));
+  });
+  after(() => redis.disconnect());
+
+  it('stores a body computed after a miss, and serves it as a hit', async () => {
+    const miss = await cache.getGuild(guildId, 'overview:a', 'overview');
+    expect(miss.body).to.equal(undefined);
+    await cache.setGuild(guildId, 'overview:a', body, 60, miss.version);
+    expect((await cache.getGuild(guildId, 'overview:a', 'overview')).body).to.deep.equal(body);
+  });
+
+  for (const [name, drop] of [
+    ['a webhook or a membership change', () => dropGuildResponses(redis, keys, [guildId])],
+    ['a refreshed character of the guild', () => dropCharacterResponses(redis, keys, { region: 'us', realm: 'r', nameKey: 'n' }, [guildId])],
+    ["the guild's own plan saved", () => dropGuildTargets(redis, keys, guildId)],
+  ] as const) {
+    it(`does not store a body computed before ${name} dropped the guild's cache`, async () => {
+      const miss = await cache.getGuild(guildId, 'overview:a', 'overview');
+      await drop();
+      await cache.setGuild(guildId, 'overview:a', body, 60, miss.version);
+      expect((await cache.getGuild(guildId, 'overview:a', 'overview')).body).to.equal(undefined);
+      // The next read computes afresh and may store again.
+      const next = await cache.getGuild(guildId, 'overview:a', 'overview');
+      await cache.setGuild(guildId, 'overview:a', { members: ['New'] }, 60, next.version);
+      expect((await cache.getGuild(guildId, 'overview:a', 'overview')).body).to.deep.equal({ members: ['New'] });
+    });
+  }
+
+  it('keeps other fields of the hash when a body is stored, and stores nothing without a version', async () => {
+    const first = await cache.getGuild(guildId, 'overview:a', 'overview');
+    await cache.setGuild(guildId, 'overview:a', body, 60, first.version);
+    await cache.setGuild(guildId, 'characters:7', { characters: [] }, 60, first.version);
+    expect((await cache.getGuild(guildId, 'overview:a', 'overview')).body).to.deep.equal(body);
+    await cache.setGuild(guildId, 'overview:b', body, 60, undefined);
+    expect((await cache.getGuild(guildId, 'overview:b', 'overview')).body).to.equal(undefined);
+  });
+
+  it('refuses a body past its end in business time even while Redis still holds it', async () => {
+    const miss = await cache.getGuild(guildId, 'overview:a', 'overview');
+    await cache.setGuild(guildId, 'overview:a', body, 60, miss.version);
+    clock.advance(59_999);
+    expect((await cache.getGuild(guildId, 'overview:a', 'overview')).body, 'a millisecond before its end').to.deep.equal(body);
+    clock.advance(1);
+    expect((await cache.getGuild(guildId, 'overview:a', 'overview')).body, 'at its end').to.equal(undefined);
+    clock.set('2026-12-08T12:00:00Z');
+  });
+});
