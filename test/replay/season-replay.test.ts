@@ -255,7 +255,7 @@ describe(`season replay (seed ${SEED})`, function () {
       expect(ghostCalls, 'the unknown character was asked about at least once').to.be.greaterThan(0);
     } catch (err) {
       const error = err as Error;
-      error.message = `season replay failed (REPLAY_SEED=${SEED} replays it): ${error.message}\nlast changes:\n${log.slice(-10).join('\n')}`;
+      error.message = `season replay failed (REPLAY_SEED=${SEED} replays it): ${error.message}\noutage at step ${outage.from}, slow guild-api at steps ${slowGuildApi.from}-${slowGuildApi.from + slowGuildApi.length - 1}, rename at ${renameAt}\nlast changes:\n${log.slice(-10).join('\n')}`;
       throw error;
     }
   });
