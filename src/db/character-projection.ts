@@ -5,7 +5,7 @@ import {
   markProgressNotFound, recordProgressError, saveFetchedProgress, saveWeeklyGain, type FetchedProgress,
 } from './tables/character-progress.js';
 import { ensureCharacter, upsertCharacterIdentity, type CharacterIdentity, type CharacterKey } from './tables/characters.js';
-import { copyProgressToMemberships, currentGuildIds } from './tables/guild-memberships.js';
+import { copyProgressToMemberships, currentGuildIds, type AuditCounts } from './tables/guild-memberships.js';
 import { itemLevelHistory, recordItemLevel } from './tables/item-level-history.js';
 import type { Db } from './sql.js';
 
@@ -26,6 +26,18 @@ async function measureWeeklyGain(db: Db, characterId: number, day: string): Prom
   return weeklyGain(points, day);
 }
 
+/** The audit's counts the overview shows, from the new gear's audit (as the worker stores it). */
+function auditCounts(p: CharacterProjection): AuditCounts | null {
+  const audit = p.gear?.audit;
+  if (!audit) return null;
+  const missing = audit.missing_enchants;
+  return {
+    missingEnchants: Array.isArray(missing) ? missing.length : 0,
+    emptySockets: Number(audit.empty_sockets ?? 0),
+    tierPieces: Number(audit.tier_pieces ?? 0),
+  };
+}
+
 /**
  * Writes a refreshed character in one transaction: identity, progress, today's history point, the weekly gain
  * measured from that history, and the overview copy in every current membership. Returns the guilds whose
@@ -39,7 +51,7 @@ export async function saveCharacterProjection(em: EntityManager, p: CharacterPro
     const gain = await measureWeeklyGain(tx, characterId, p.day);
     await saveWeeklyGain(tx, characterId, gain);
     return copyProgressToMemberships(tx, characterId, {
-      identity: p.identity, itemLevel: p.itemLevel, fetchedAt: p.fetchedAt, weeklyGain: gain.weeklyGain,
+      identity: p.identity, itemLevel: p.itemLevel, fetchedAt: p.fetchedAt, weeklyGain: gain.weeklyGain, audit: auditCounts(p),
     });
   });
 }

@@ -8,6 +8,7 @@ import { Migration20261201500001_comparison_realm } from '../../migrations/Migra
 import { Migration20261202100000_character_activity } from '../../migrations/Migration20261202100000_character_activity.js';
 import { Migration20261202200000_membership_level } from '../../migrations/Migration20261202200000_membership_level.js';
 import { Migration20261202300000_weekly_gain } from '../../migrations/Migration20261202300000_weekly_gain.js';
+import { Migration20261202400000_membership_audit } from '../../migrations/Migration20261202400000_membership_audit.js';
 
 /** Migrations are listed, not discovered, so tsx and the compiled build load exactly the same set. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202100000_character_activity', class: Migration20261202100000_character_activity },
   { name: 'Migration20261202200000_membership_level', class: Migration20261202200000_membership_level },
   { name: 'Migration20261202300000_weekly_gain', class: Migration20261202300000_weekly_gain },
+  { name: 'Migration20261202400000_membership_audit', class: Migration20261202400000_membership_audit },
 ];

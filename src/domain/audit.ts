@@ -31,6 +31,13 @@ export const SEASON_AUDIT_RULES: AuditRules = Object.freeze({
   minimumQuality: 'EPIC',
 });
 
+/**
+ * What an officer filters the roster on: a missing enchant, an empty socket, or fewer than the 4 tier pieces
+ * that give a set's full bonus.
+ */
+export const AUDIT_FILTERS = ['missing_enchants', 'empty_sockets', 'tier_lt_4'] as const;
+export type AuditFilter = (typeof AUDIT_FILTERS)[number];
+
 const RULES_BY_EXPANSION: ReadonlyMap<string, AuditRules> = new Map([['midnight', SEASON_AUDIT_RULES]]);
 
 /** The audit rules of an expansion; one without rules of its own is audited by the current season's. */

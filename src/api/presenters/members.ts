@@ -26,6 +26,9 @@ export function presentMember(m: MemberRecord, targetIlvl: number): MemberJson {
     mplus_score: m.mplusScore,
     vault_slots: m.vaultSlots,
     raid_kills_this_week: m.raidKillsThisWeek,
+    missing_enchants: m.missingEnchants,
+    empty_sockets: m.emptySockets,
+    tier_pieces: m.tierPieces,
   };
 }
 
@@ -62,6 +65,7 @@ const CSV_COLUMNS: Array<keyof MemberJson> = [
   'character_name', 'realm', 'class_name', 'spec', 'role', 'level', 'rank_id', 'rank_name',
   'current_ilvl', 'target_ilvl', 'gap', 'status', 'status_label', 'last_updated',
   'weekly_gain', 'projected_week', 'at_risk', 'mplus_score', 'vault_slots', 'raid_kills_this_week',
+  'missing_enchants', 'empty_sockets', 'tier_pieces',
 ];
 
 /**

@@ -1,3 +1,4 @@
+import { AUDIT_FILTERS } from '../../domain/audit.js';
 import { z } from 'zod';
 import { normaliseClassName, parseRole } from '../../domain/roles.js';
 import { caseInsensitiveEnum, integerString, lookedUp, timestamp } from './common.js';
@@ -24,6 +25,9 @@ export const membersQuery = z.object({
     .transform((v) => v === 'true')
     .optional()
     .meta({ description: 'true: behind now and not projected to catch up within the plan; false: the others' }),
+  audit: caseInsensitiveEnum(AUDIT_FILTERS).optional().meta({
+    description: 'Members the gear audit flags: missing_enchants (one or more), empty_sockets (one or more) or tier_lt_4 (fewer than 4 tier pieces)',
+  }),
   // The whole roster by default: hool.gg's web app never pages, and a guild holds at most a thousand or so.
   min_level: integerString(1, 1000).optional().meta({ description: 'Only characters of at least this level (any whose level is not known yet are left out)' }),
   vault_slots_lt: integerString(1, 7)
@@ -60,6 +64,9 @@ export const memberSchema = z.object({
     description: 'Great Vault slots unlocked this week, raid and dungeons (0–6; the world row is not known); null until activity is fetched',
   }),
   raid_kills_this_week: z.number().int().nullable().meta({ description: 'Distinct raid bosses killed since this week’s reset; null until activity is fetched' }),
+  missing_enchants: z.number().int().nullable().meta({ description: 'How many worn items lack an enchant they take; null until fetched' }),
+  empty_sockets: z.number().int().nullable().meta({ description: 'How many gem sockets are empty; null until fetched' }),
+  tier_pieces: z.number().int().nullable().meta({ description: 'How many tier-set pieces are worn; null until fetched' }),
 });
 
 export const summarySchema = z.object({

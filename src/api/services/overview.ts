@@ -27,7 +27,10 @@ export type OverviewDeps = Pick<ApiDeps, 'config' | 'logger' | 'orm' | 'response
 
 export async function guildOverview(deps: OverviewDeps, access: GuildAccessState, q: MembersQuery): Promise<MembersJson> {
   const order = q.order ?? NATURAL_ORDER[q.sort];
-  const field = `overview:${JSON.stringify([q.sort, order, q.class ?? '', q.role ?? '', q.status ?? '', q.min_level ?? '', q.at_risk ?? '', q.vault_slots_lt ?? '', q.limit, q.offset, q.summary])}`;
+  const field = `overview:${JSON.stringify([
+    q.sort, order, q.class ?? '', q.role ?? '', q.status ?? '', q.min_level ?? '', q.at_risk ?? '', q.vault_slots_lt ?? '', q.audit ?? '',
+    q.limit, q.offset, q.summary,
+  ])}`;
   const cached = await deps.responseCache.getGuild<MembersJson>(access.guildId, field, 'overview');
   if (cached.body) return cached.body;
 
@@ -37,7 +40,7 @@ export async function guildOverview(deps: OverviewDeps, access: GuildAccessState
   const weekStart = resetPeriodAt(season.at, season.region, deps.config.weeklyResets).startsAt;
   const filters = {
     guildId: access.guildId, targetIlvl: season.week.targetIlvl, horizon, className: q.class, role: q.role, status: q.status,
-    minLevel: q.min_level, atRisk: q.at_risk, vaultSlotsLt: q.vault_slots_lt, weekStart,
+    minLevel: q.min_level, atRisk: q.at_risk, vaultSlotsLt: q.vault_slots_lt, audit: q.audit, weekStart,
   };
   const [members, counts] = await fromDatabase(deps.logger, () =>
     Promise.all([

@@ -1,6 +1,14 @@
+import type { AuditFilter } from '../../domain/audit.js';
 import type { PlanWeek } from '../../domain/forecast.js';
 import type { Status } from '../../domain/types.js';
 import { query, toIso, type Db } from '../sql.js';
+
+/** Members not fetched yet (no audit) match no audit filter. */
+const AUDIT_SQL: Record<AuditFilter, string> = {
+  missing_enchants: 'r.missing_enchants > 0',
+  empty_sockets: 'r.empty_sockets > 0',
+  tier_lt_4: 'r.tier_pieces < 4',
+};
 
 export type MemberSortKey = 'ilvl' | 'name' | 'class' | 'gap' | 'rank' | 'weekly_gain' | 'projected_week' | 'mplus' | 'vault';
 
@@ -14,6 +22,8 @@ export interface MemberFilters {
   atRisk?: boolean;
   /** Members with fewer Great Vault slots this week; a member whose activity is not known yet is left out. */
   vaultSlotsLt?: number;
+  /** Members the gear audit flags: a missing enchant, an empty socket, or fewer than 4 tier pieces. */
+  audit?: AuditFilter;
 }
 
 /** The weeks a projection looks at: the current one first (its target is targetIlvl), in week order. */
@@ -56,6 +66,9 @@ export interface MemberRecord {
   vaultSlots: number | null;
   /** Distinct raid bosses killed this week; null while activity is not known. */
   raidKillsThisWeek: number | null;
+  missingEnchants: number | null;
+  emptySockets: number | null;
+  tierPieces: number | null;
 }
 
 export interface OverviewCounts {
@@ -118,7 +131,7 @@ const PROJECTED_WEEK = `
  */
 const MEMBERS = `
   select m.character_name, m.realm_slug, m.class_name, m.spec_name, m.role, m.rank_id, m.rank_name,
-         m.item_level, m.level, m.last_updated, m.weekly_gain, g.gap,
+         m.item_level, m.level, m.last_updated, m.weekly_gain, m.missing_enchants, m.empty_sockets, m.tier_pieces, g.gap,
          case when g.gap is null then 'unknown' when g.gap >= 0 then 'ahead' else 'behind' end as status,
          f.projected_week, coalesce(g.gap < 0 and f.projected_week is null, false) as at_risk,
          a.mplus_score,
@@ -190,6 +203,7 @@ function filterSql(filters: MemberFilters & { targetIlvl: number }): { sql: stri
     clauses.push('r.vault_slots < ?::int');
     params.push(filters.vaultSlotsLt);
   }
+  if (filters.audit) clauses.push(AUDIT_SQL[filters.audit]);
   return { sql: clauses.length ? clauses.join(' and ') : 'true', params };
 }
 
@@ -221,6 +235,9 @@ interface MemberRow {
   mplus_score: number | null;
   vault_slots: number | null;
   raid_kills_this_week: number | null;
+  missing_enchants: number | null;
+  empty_sockets: number | null;
+  tier_pieces: number | null;
 }
 
 const horizonOf = (q: { targetIlvl: number; horizon?: Horizon }): Horizon =>
@@ -271,6 +288,9 @@ export async function findGuildMembers(db: Db, q: OverviewQuery): Promise<Member
     mplusScore: r.mplus_score,
     vaultSlots: r.vault_slots,
     raidKillsThisWeek: r.raid_kills_this_week,
+    missingEnchants: r.missing_enchants,
+    emptySockets: r.empty_sockets,
+    tierPieces: r.tier_pieces,
   }));
 }
 

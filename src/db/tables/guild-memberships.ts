@@ -29,6 +29,10 @@ export const guildMembershipsTable = defineTable('guild_memberships', {
   updated_at: col.timestamptz().defaulted(),
   /** Copy of character_progress.weekly_gain: the overview projects and sorts on it. */
   weekly_gain: col.double().nullable(),
+  /** The gear audit's counts (character_progress.audit), for the overview's audit columns and filter. */
+  missing_enchants: col.integer().nullable(),
+  empty_sockets: col.integer().nullable(),
+  tier_pieces: col.integer().nullable(),
 });
 
 type MembershipRow = Row<typeof guildMembershipsTable>;
@@ -47,6 +51,14 @@ export interface MemberProgressCopy {
   itemLevel: number | null;
   fetchedAt: Date;
   weeklyGain: number | null;
+  /** The new gear's audit counts; null when the gear did not change (the stored counts stay). */
+  audit: AuditCounts | null;
+}
+
+export interface AuditCounts {
+  missingEnchants: number;
+  emptySockets: number;
+  tierPieces: number;
 }
 
 /** The guilds the character currently belongs to. */
@@ -92,9 +104,11 @@ export async function upsertMemberships(db: Db, guildId: number, members: Member
   const written = await query<Pick<MembershipRow, 'character_id'>>(
     db,
     `insert into guild_memberships as gm (guild_id, character_id, owner_bnet_id, rank_id, rank_name, joined_at, last_event_at, character_name,
-       realm_slug, class_name, spec_name, role, item_level, level, last_updated, weekly_gain)
+       realm_slug, class_name, spec_name, role, item_level, level, last_updated, weekly_gain, missing_enchants, empty_sockets, tier_pieces)
      select ?, c.id, m.owner_bnet_id, m.rank_id, m.rank_name, coalesce(?::timestamptz, now()), ?::timestamptz, c.name, c.realm_slug, c.class_name,
-       c.spec_name, c.role, p.item_level, c.level, p.fetched_at, p.weekly_gain
+       c.spec_name, c.role, p.item_level, c.level, p.fetched_at, p.weekly_gain,
+       case when jsonb_typeof(p.audit -> 'missing_enchants') = 'array' then jsonb_array_length(p.audit -> 'missing_enchants') end,
+       (p.audit ->> 'empty_sockets')::int, (p.audit ->> 'tier_pieces')::int
      from jsonb_to_recordset(?::jsonb) as m(character_id bigint, owner_bnet_id bigint, rank_id int, rank_name text)
      join characters c on c.id = m.character_id
      left join character_progress p on p.character_id = c.id
@@ -114,6 +128,9 @@ export async function upsertMemberships(db: Db, guildId: number, members: Member
        ['level', 'excluded.level'],
        ['last_updated', 'excluded.last_updated'],
        ['weekly_gain', 'excluded.weekly_gain'],
+       ['missing_enchants', 'excluded.missing_enchants'],
+       ['empty_sockets', 'excluded.empty_sockets'],
+       ['tier_pieces', 'excluded.tier_pieces'],
      ])}${guard}
      returning gm.character_id`,
     params,
@@ -128,6 +145,7 @@ export async function copyProgressToMemberships(db: Db, characterId: number, cop
     [
       ...(['character_name', 'class_name', 'spec_name', 'role', 'item_level', 'weekly_gain'] as const).map((c) => [c, `v.${c}`] as const),
       ['level', 'coalesce(v.level, gm.level)'] as const,
+      ...(['missing_enchants', 'empty_sockets', 'tier_pieces'] as const).map((c) => [c, `coalesce(v.${c}, gm.${c})`] as const),
     ],
     ['last_updated = v.last_updated'],
   );
@@ -135,12 +153,14 @@ export async function copyProgressToMemberships(db: Db, characterId: number, cop
     db,
     `update guild_memberships gm set ${assignments}
      from (select ?::text as character_name, ?::text as class_name, ?::text as spec_name, ?::text as role, ?::float8 as item_level,
-                  ?::int as level, ?::timestamptz as last_updated, ?::float8 as weekly_gain) v
+                  ?::int as level, ?::timestamptz as last_updated, ?::float8 as weekly_gain,
+                  ?::int as missing_enchants, ?::int as empty_sockets, ?::int as tier_pieces) v
      where gm.character_id = ? and gm.left_at is null
      returning gm.guild_id`,
     [
       copy.identity.name, copy.identity.className, copy.identity.specName, copy.identity.role, copy.itemLevel, copy.identity.level,
-      copy.fetchedAt, copy.weeklyGain, characterId,
+      copy.fetchedAt, copy.weeklyGain, copy.audit?.missingEnchants ?? null, copy.audit?.emptySockets ?? null, copy.audit?.tierPieces ?? null,
+      characterId,
     ],
   );
   return rows.map((r) => r.guild_id);

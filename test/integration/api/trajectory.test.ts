@@ -198,4 +198,44 @@ describe('trajectory: history, forecast, audit columns and upgrade plan', functi
       expect(first!.split(',')[columns.indexOf('at_risk')]).to.equal(String(rows[0]!.at_risk));
     });
   });
+
+  describe('audit columns', () => {
+    interface AuditRow { character_name: string; realm: string; missing_enchants: number | null; empty_sockets: number | null; tier_pieces: number | null }
+
+    it('the overview shows the counts of the audit each character view has, filters on them and writes them to CSV', async () => {
+      const path = `${url}/guilds/${guildSpec.id}/progress/members`;
+      const rows: AuditRow[] = (await call(`${path}?sort=name`, as())).body.members;
+      for (const row of rows) {
+        const view = await call(`${url}/guilds/${guildSpec.id}/progress/character/${encodeURIComponent(row.character_name)}?realm=${row.realm}`, as());
+        const { audit } = view.body.character;
+        expect([row.missing_enchants, row.empty_sockets, row.tier_pieces], row.character_name).to.deep.equal([
+          audit.missing_enchants.length, audit.empty_sockets, audit.tier_pieces,
+        ]);
+      }
+      const expected: Record<string, (r: AuditRow) => boolean> = {
+        missing_enchants: (r) => (r.missing_enchants ?? 0) > 0,
+        empty_sockets: (r) => (r.empty_sockets ?? 0) > 0,
+        tier_lt_4: (r) => r.tier_pieces !== null && r.tier_pieces < 4,
+      };
+      for (const [filter, keep] of Object.entries(expected)) {
+        const reply = await call(`${path}?sort=name&audit=${filter.toUpperCase()}`, as());
+        expect(reply.status, reply.text).to.equal(200);
+        expect(reply.body.members.map((m: AuditRow) => m.character_name), filter).to.deep.equal(rows.filter(keep).map((r) => r.character_name));
+      }
+      // The simulated guild has members who skip enchants and tier pieces, so the filters are not vacuous.
+      expect(rows.some(expected.missing_enchants!) || rows.some(expected.tier_lt_4!)).to.equal(true);
+      expectError(await call(`${path}?audit=no_gems`, as()), 400, 'invalid_parameter');
+
+      const csv = await call(`${path}?sort=name&format=csv`, as());
+      const [header, ...lines] = csv.text.split('\r\n').filter((l) => l !== '');
+      const columns = header!.split(',');
+      lines.forEach((line, i) => {
+        const cells = line.split(',');
+        const row = rows[i]!;
+        expect(['missing_enchants', 'empty_sockets', 'tier_pieces'].map((c) => cells[columns.indexOf(c)])).to.deep.equal(
+          [row.missing_enchants, row.empty_sockets, row.tier_pieces].map((v) => (v === null ? '' : String(v))),
+        );
+      });
+    });
+  });
 });
