@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { emptyCounters } from './counters.js';
 import { sanitizeFaults } from './faults.js';
 import { sendJson, type SimRequest } from './http.js';
-import { changeGear } from './mutations.js';
+import { changeGear, logIn } from './mutations.js';
 import { applyFaults, resetFaults, type SimState } from './state.js';
 import { equippedItemLevel } from './gear.js';
 
@@ -37,6 +37,11 @@ export function handleAdmin(state: SimState, req: SimRequest, res: ServerRespons
         const { region, realm, name } = parseBody(req) as Record<string, string>;
         const character = changeGear(state.world, state.rng, region ?? '', realm ?? '', name ?? '');
         return sendJson(res, 200, { name: character.name, equipped_item_level: equippedItemLevel(character.items), last_modified: new Date(character.lastModified).toUTCString() });
+      }
+      case 'POST /log-in': {
+        const { region, realm, name } = parseBody(req) as Record<string, string>;
+        const character = logIn(state.world, state.clock, region ?? '', realm ?? '', name ?? '');
+        return sendJson(res, 200, { name: character.name, last_login: new Date(character.lastLogin).toISOString() });
       }
       case 'POST /revoke-tokens':
         state.blizzardTokens.clear();

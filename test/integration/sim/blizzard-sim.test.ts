@@ -182,6 +182,10 @@ describe('simulated Battle.net', () => {
       const before = (await request(thrall)).headers['last-modified'];
       await got.post(`${admin}/change-gear`, { json: { region: 'us', realm: 'area-52', name: 'Thrall' } });
       expect((await request(thrall)).headers['last-modified']).to.not.equal(before);
+      const loggedIn = await got.post(`${admin}/log-in`, { json: { region: 'us', realm: 'area-52', name: 'Thrall' } }).json<{ last_login: string }>();
+      expect(Date.parse(loggedIn.last_login)).to.be.closeTo(Date.now(), 5000);
+      const profile = JSON.parse((await request(thrall)).body) as { last_login_timestamp: number };
+      expect(profile.last_login_timestamp).to.equal(Date.parse(loggedIn.last_login));
     });
 
     it('answers 200 with a body of the wrong shape when malformed', async () => {
