@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { MEMBER_SORTS } from '../../../src/api/schemas/members.js';
 import { findGuild } from '../../../src/sim/index.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { waitForIdle } from '../../helpers/worker.js';
@@ -168,7 +169,7 @@ describe('GET /guilds/:id/progress/members (officer overview)', function () {
     const wrong = await overview('?sort=height');
     expectError(wrong, 400, 'invalid_parameter');
     expect(wrong.body.details).to.deep.equal([{
-      field: 'sort', in: 'query', message: 'Invalid option: expected one of "ilvl"|"name"|"class"|"gap"|"rank"|"weekly_gain"|"projected_week"|"mplus"|"vault"',
+      field: 'sort', in: 'query', message: `must be one of ${MEMBER_SORTS.join(', ')}`,
     }]);
   });
 
