@@ -84,6 +84,14 @@ describe("the GM's message: PUT/GET /guilds/:id/progress/message and its history
     expect(history.body.total).to.equal(total + 1);
     expect(history.body.history[0]).to.include({ gm_message: '', created_by: gm });
     expect(history.body.history[1]).to.include({ gm_message: 'before the clear' });
+
+    // A browser on the web app's origin may send it.
+    const preflight = await call(`${url}/guilds/${guild.id}/progress/message`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'DELETE' },
+    });
+    expect(preflight.status).to.be.within(200, 299);
+    expect(preflight.headers.get('access-control-allow-methods') ?? '').to.include('DELETE');
   });
 
   it('checks the text: at most 2000 characters after trimming (422), the field present (400), JSON only (415)', async () => {
