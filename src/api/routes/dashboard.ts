@@ -64,11 +64,20 @@ async function onlyFailedJobChanges(deps: ApiDeps, ctx: Context): Promise<void> 
     throw new AppError(403, 'dashboard_read_only', 'The dashboard only retries and removes failed jobs');
   }
   if (allowed.kind === 'queue') return;
-  const [, queueName, jobId] = allowed.match.map((part) => (part === undefined ? part : decodeURIComponent(part)));
+  const [, queueName, jobId] = allowed.match.map(decoded);
   const queue = Object.values(deps.queues).find((q) => q.name === queueName);
   const job = queue && jobId ? await queue.getJob(jobId) : undefined;
   if (!job) throw new AppError(404, 'job_not_found', 'No such job');
   if ((await job.getState()) !== 'failed') throw new AppError(409, 'job_not_failed', 'Only a failed job can be retried or removed');
+}
+
+/** A path segment as its text; a malformed escape names no job, so it reads as none rather than failing. */
+function decoded(part: string | undefined): string | undefined {
+  try {
+    return part === undefined ? undefined : decodeURIComponent(part);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -91,6 +91,7 @@ describe('/admin/queues: retrying and removing failed jobs', function () {
     expectError(await board(`/${job.id}/retry`, { method: 'PUT', headers: operator }), 409, 'job_not_failed');
     expectError(await board(`/${job.id}/clean`, { method: 'PUT', headers: operator }), 409, 'job_not_failed');
     expectError(await board('/no-such-job/retry', { method: 'PUT', headers: operator }), 404, 'job_not_found');
+    expectError(await board('/%E0%A4%A/retry', { method: 'PUT', headers: operator }), 404, 'job_not_found');
     await job.remove();
   });
 
