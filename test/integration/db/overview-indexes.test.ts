@@ -49,6 +49,7 @@ const CLASSES = ['Death Knight', 'Demon Hunter', 'Druid', 'Evoker', 'Hunter', 'M
 const GUILDS = 12;
 const MEMBERS_PER_GUILD = 1500;
 const TARGET = 250;
+const WEEK_START = new Date('2026-12-08T15:00:00Z');
 
 /**
  * The overview's filters and sorts on a database big enough (18,000 memberships, analyzed) that the planner
@@ -59,7 +60,7 @@ describe('overview filters and sorts use their indexes (EXPLAIN)', function () {
   const name = `${testRun.databaseName}_explain`;
   let orm: MikroORM;
   const page = (q: Partial<OverviewQuery>): Statement =>
-    overviewPageStatement({ guildId: 1, targetIlvl: TARGET, sort: 'ilvl', order: 'desc', limit: 50, offset: 0, ...q });
+    overviewPageStatement({ guildId: 1, targetIlvl: TARGET, weekStart: WEEK_START, sort: 'ilvl', order: 'desc', limit: 50, offset: 0, ...q });
 
   before(async () => {
     orm = await openOrm({ databaseUrl: await createDatabase(name), poolMax: 2 });
@@ -83,7 +84,16 @@ describe('overview filters and sorts use their indexes (EXPLAIN)', function () {
        from characters c`,
       [GUILDS, JSON.stringify(CLASSES)],
     );
-    await query(orm, 'analyze guilds, characters, guild_memberships');
+    // Weekly activity for nine characters in ten, a third of it from last week.
+    await query(
+      orm,
+      `insert into character_activity (character_id, fetched_at, week_start, vault_slots, raid_bosses, mplus_score)
+       select c.id, now(), ?::timestamptz - case when c.id % 3 = 0 then interval '7 days' else interval '0 days' end,
+              c.id % 7, c.id % 9, 1000 + (c.id * 13) % 2500
+       from characters c where c.id % 10 <> 0`,
+      [WEEK_START],
+    );
+    await query(orm, 'analyze guilds, characters, guild_memberships, character_activity');
   });
   after(async () => {
     await orm.close(true);
@@ -136,6 +146,22 @@ describe('overview filters and sorts use their indexes (EXPLAIN)', function () {
     expect(reads[0]?.index).to.match(/^guild_memberships_\w+_idx$/);
     expect(reads[0]?.cond).to.equal('(guild_id = 1)');
     expect(reads[0]?.filter).to.match(/lower\(role\) = 'tank'/);
+  });
+
+  it('sorts by score and vault and filters on vault slots over one guild, read through an index of the guild', async () => {
+    for (const q of [{ sort: 'mplus' as const }, { sort: 'vault' as const }, { sort: 'vault' as const, order: 'asc' as const }, { vaultSlotsLt: 2 }]) {
+      const { reads } = await explain(orm, page(q));
+      expect(reads, JSON.stringify(q)).to.have.length(1);
+      expect(reads[0]?.index, JSON.stringify(q)).to.match(/^guild_memberships_\w+_idx$/);
+      expect(reads[0]?.cond, JSON.stringify(q)).to.equal('(guild_id = 1)');
+    }
+  });
+
+  it('joins a page in index order to its members’ activity by primary key, not by reading every character’s', async () => {
+    const statement = page({ sort: 'ilvl', order: 'desc' });
+    const [row] = await query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(orm, `explain (format json) ${statement.sql}`, statement.params);
+    const activity = nodesOf(row!['QUERY PLAN'][0]!.Plan).filter((n) => n['Relation Name'] === 'character_activity');
+    expect(activity.map((n) => n['Index Name'])).to.deep.equal(['character_activity_pkey']);
   });
 
   it('counts one guild through an index of the guild, never reading the whole table', async () => {
