@@ -60,7 +60,7 @@ async function serveApi(state: SimState, req: SimRequest, res: ServerResponse, r
   }
   if (!isAuthorized(state, req, now)) return sendJson(res, 401, UNAUTHORIZED);
 
-  let wait = faults.latencyMs;
+  let wait = faults.latencyMs + (isActivityPath(path) ? faults.activityLatencyMs : 0);
   if (faults.hourlyQuota !== null && requestsInLastHour(counters.blizzard.perSecond, second) > faults.hourlyQuota) {
     wait += HOURLY_OVERAGE_DELAY_MS;
   }

@@ -14,6 +14,8 @@ export interface Faults {
   outage: boolean;
   /** Only the Mythic+ and raid endpoints answer 503 (the profile and equipment still answer). */
   activityOutage: boolean;
+  /** Added to the Mythic+ and raid endpoints only, on top of latencyMs. */
+  activityLatencyMs: number;
   /** Battle.net answers 200 with a body that does not match the real shape. */
   malformed: boolean;
   /** One-shot: every Battle.net request gets 429 (with Retry-After) for this many ms from when it is set. */
@@ -35,6 +37,7 @@ export const DEFAULT_FAULTS: Readonly<Faults> = Object.freeze({
   errorRate: 0,
   outage: false,
   activityOutage: false,
+  activityLatencyMs: 0,
   malformed: false,
   forceRateLimitMs: null,
   guildApiDown: false,
@@ -56,6 +59,7 @@ const KINDS: Record<keyof Faults, Kind> = {
   errorRate: 'number',
   outage: 'boolean',
   activityOutage: 'boolean',
+  activityLatencyMs: 'number',
   malformed: 'boolean',
   forceRateLimitMs: 'number-or-null',
   guildApiDown: 'boolean',

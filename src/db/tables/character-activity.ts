@@ -132,7 +132,7 @@ export async function recordActivityError(db: Db, characterId: number, reason: s
   );
 }
 
-/** The activity the character view presents. */
+/** The activity the character view presents; none before the first successful fetch. */
 export interface ActivityRecord {
   mythicPlus: MythicPlusActivity | null;
   raids: RaidActivity | null;
@@ -143,7 +143,8 @@ export interface ActivityRecord {
 export async function findActivity(db: Db, characterId: number): Promise<ActivityRecord | undefined> {
   const [row] = await query<Pick<ActivityRow, 'mythic_plus' | 'raids' | 'fetched_at' | 'last_error_at'>>(
     db,
-    'select mythic_plus, raids, fetched_at, last_error_at from character_activity where character_id = ?',
+    // A row exists from the first log-in noted; there is activity to show only once a fetch succeeded.
+    'select mythic_plus, raids, fetched_at, last_error_at from character_activity where character_id = ? and fetched_at is not null',
     [characterId],
   );
   if (!row) return undefined;

@@ -31,6 +31,8 @@ const kills = (heroic: number, mythic: number, normal: number) => ({ lfr: 0, nor
 describe('activity in the character view: this week’s kills, runs and Great Vault across US and EU resets', function () {
   this.timeout(60_000);
   const usSpec = isolatedGuild(2, 'us');
+  // A guild no request touches before the last test, so its member's first read is the first fetch.
+  const lateSpec = isolatedGuild(1, 'us');
   const euSpec = isolatedGuild(2, 'eu');
   const clock = new ManualClock('2026-12-08T14:59:00Z');
   let stack: Stack;
@@ -39,6 +41,8 @@ describe('activity in the character view: this week’s kills, runs and Great Va
   let raider: SimCharacter; // US, the routine
   let casual: SimCharacter; // US, never ran a key
   let euRaider: SimCharacter; // EU, the routine
+  let late: SimGuild;
+  let newcomer: SimCharacter; // US, first read only in the last test
 
   const view = (guild: SimGuild, c: SimCharacter) =>
     call(`${stack.api!.url}/guilds/${guild.id}/progress/character/${encodeURIComponent(c.name)}?realm=${c.realm.slug}`, {
@@ -71,12 +75,14 @@ describe('activity in the character view: this week’s kills, runs and Great Va
       api: true,
       clock,
       // Fresh for sixty days, so reads never trigger refreshes of their own while the clock walks.
-      env: { ACTIVITY_REFRESH: 'true', CHARACTER_CACHE_TTL: String(60 * 86400) },
-      simulator: { seed: 31, world: { demo: false, guilds: [usSpec, euSpec] } },
+      env: { ACTIVITY_REFRESH: 'true', CHARACTER_CACHE_TTL: String(60 * 86400), CHARACTER_WAIT_MS: '2500' },
+      simulator: { seed: 31, world: { demo: false, guilds: [usSpec, euSpec, lateSpec] } },
     });
     us = findGuild(stack.sim.world, usSpec.id)!;
     eu = findGuild(stack.sim.world, euSpec.id)!;
     [raider, casual] = us.roster as [SimCharacter, SimCharacter];
+    late = findGuild(stack.sim.world, lateSpec.id)!;
+    newcomer = late.roster[0]!;
     euRaider = eu.roster[0]!;
     stack.sim.setActivity(raider.region, raider.realm.slug, raider.name, ROUTINE);
     stack.sim.setActivity(casual.region, casual.realm.slug, casual.name, { mythicPlus: null, kills: [] });
@@ -198,6 +204,22 @@ describe('activity in the character view: this week’s kills, runs and Great Va
       expect(stale.raid).to.deep.equal(before.raid);
       expect(stale.fetched_at).to.equal(before.fetched_at);
       expect(stale.mythic_plus.score).to.equal(2714.5);
+    } finally {
+      stack.sim.resetFaults();
+    }
+  });
+
+  it('answers a reader’s first read without waiting on activity calls', async () => {
+    stack.sim.setActivity(newcomer.region, newcomer.realm.slug, newcomer.name, ROUTINE);
+    stack.sim.logIn(newcomer.region, newcomer.realm.slug, newcomer.name);
+    // Activity calls now take longer than a reader may wait: a read that waited on them would answer 202.
+    stack.sim.setFaults({ activityLatencyMs: 4000 });
+    try {
+      const first = await view(late, newcomer);
+      expect(first.status, first.text).to.equal(200);
+      expect(first.ms).to.be.lessThan(2500);
+      expect(first.body.activity).to.equal(null);
+      await waitFor(async () => (await view(late, newcomer)).body.activity !== null, 15_000, 'the activity fetched after the gear');
     } finally {
       stack.sim.resetFaults();
     }
