@@ -6,7 +6,7 @@ import { findGuild, type SimGuild } from '../../src/sim/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { testConfig, testLogger } from '../helpers/test-env.js';
 import { sql, waitForIdle } from '../helpers/worker.js';
-import { query } from '../security/db-state.js';
+import { sql as query } from '../helpers/sql.js';
 import { deliver, signedDelivery } from '../security/webhook-sign.js';
 import { bearer, call, ownGuild } from './support.js';
 

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import pg from 'pg';
 import { startWorker } from '../../src/worker/runtime.js';
 import { startChild, type ChildService } from '../helpers/processes.js';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { testDatabaseUrl, testLogger } from '../helpers/test-env.js';
+import { forgetGuild } from '../helpers/sql.js';
+import { testLogger } from '../helpers/test-env.js';
 import { guildFingerprint, sql, syncFromGuildApi, waitForIdle } from '../helpers/worker.js';
 import { jobStates, ownGuild, sleep } from './support.js';
 
@@ -25,16 +25,6 @@ async function rowCounts(guildId: number, realm: string) {
   return Object.fromEntries(Object.entries(row ?? {}).map(([k, v]) => [k, Number(v)]));
 }
 
-async function forgetGuild(guildId: number, realm: string): Promise<void> {
-  const client = new pg.Client({ connectionString: testDatabaseUrl() });
-  await client.connect();
-  try {
-    await client.query('delete from guilds where id = $1', [guildId]);
-    await client.query(`delete from characters where region = 'us' and realm_slug = $1`, [realm]);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * The worker is killed with SIGKILL six times at random moments while it syncs a 400-member guild, and

@@ -1,6 +1,5 @@
 import { QueueEvents, type Job, type Queue } from 'bullmq';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import pg from 'pg';
 import { openOrm } from '../../src/db/orm.js';
 import { storeGuildApiRoster } from '../../src/db/tables/guild-api-rosters.js';
 import { itemLevel } from '../../src/domain/index.js';
@@ -15,16 +14,9 @@ import { equipmentSchema } from '../../src/upstream/blizzard/schemas.js';
 import { createRedis } from '../../src/redis.js';
 import { REDIS_URL, testDatabaseUrl } from './test-env.js';
 
-/** Read access to the run's database for assertions; tests never write through it. */
-let pool: pg.Pool | undefined;
-export async function sql<T extends pg.QueryResultRow = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
-  pool ??= new pg.Pool({ connectionString: testDatabaseUrl(), max: 4 });
-  return (await pool.query<T>(text, params)).rows;
-}
-after(async () => {
-  await pool?.end();
-  pool = undefined;
-});
+import { sql } from './sql.js';
+
+export { sql };
 
 const BUSY_STATES = ['waiting', 'prioritized', 'active', 'waiting-children'] as const;
 

@@ -11,7 +11,7 @@ import { findGuild, type SimGuild, type SimMembership } from '../../src/sim/inde
 import { Random } from '../../src/sim/random.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { createMigratedDatabase, dropDatabase, TEST_WEBHOOK_SECRET, testRun, uniqueId } from '../helpers/test-env.js';
-import { query as queryDatabase } from '../security/db-state.js';
+import { sql as queryDatabase } from '../helpers/sql.js';
 import { waitForIdle } from '../helpers/worker.js';
 import { bearer, call, isolatedGuild } from '../integration/api/helpers.js';
 

@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { TEST_WEBHOOK_SECRET } from '../helpers/test-env.js';
-import { fingerprint, query, TABLES, type DbFingerprint } from './db-state.js';
+import { sql as query } from '../helpers/sql.js';
+import { fingerprint, TABLES, type DbFingerprint } from './db-state.js';
 import { accessToken, forgeries, refreshToken } from './jwt-forge.js';
 import { signature, unixNow } from './webhook-sign.js';
 

@@ -4,7 +4,8 @@ import { Redis } from 'ioredis';
 import { Keys } from '../../src/redis.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { REDIS_URL } from '../helpers/test-env.js';
-import { fingerprint, query } from './db-state.js';
+import { sql as query } from '../helpers/sql.js';
+import { fingerprint } from './db-state.js';
 import { accessToken } from './jwt-forge.js';
 import { deliver, signature, signedDelivery, unixNow, type WebhookRequest } from './webhook-sign.js';
 

@@ -8,7 +8,7 @@ import { nameKey } from '../../../src/queue/schemas.js';
 import { findGuild } from '../../../src/sim/index.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { createMigratedDatabase, dropDatabase, testRun } from '../../helpers/test-env.js';
-import pg from 'pg';
+import { sql as query } from '../../helpers/sql.js';
 import { waitForIdle } from '../../helpers/worker.js';
 import { bearer, call, isolatedGuild } from './helpers.js';
 
@@ -40,8 +40,8 @@ describe('the week turns at the reset instant (US Tuesday 15:00 UTC, EU Wednesda
   const clock = new ManualClock('2026-12-08T12:00:00Z');
   let stack: Stack;
   let url: string;
-  let db: pg.Pool;
-  const sql = async <T extends pg.QueryResultRow>(text: string, params: unknown[]) => (await db.query<T>(text, params)).rows;
+  let databaseUrl: string;
+  const sql = <T extends Record<string, unknown>>(text: string, params: unknown[]) => query<T>(text, params, databaseUrl);
 
   const officerOf = (guildId: number) => findGuild(stack.sim.world, guildId)!.members.find((m) => m.rankId <= 1)!.bnetId;
   const as = (guildId: number) => ({ headers: bearer(stack.sim.tokenFor(officerOf(guildId))) });
@@ -52,8 +52,7 @@ describe('the week turns at the reset instant (US Tuesday 15:00 UTC, EU Wednesda
   const mine = (guildId: number) => call(`${url}/guilds/${guildId}/progress/characters`, as(guildId));
 
   before(async () => {
-    const databaseUrl = await createMigratedDatabase(databaseName);
-    db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+    databaseUrl = await createMigratedDatabase(databaseName);
     const orm = await openOrm({ databaseUrl, poolMax: 2 });
     try {
       await saveSeasonPlan(orm.em.fork(), PLAN);
@@ -73,7 +72,6 @@ describe('the week turns at the reset instant (US Tuesday 15:00 UTC, EU Wednesda
   });
   after(async () => {
     await stack?.close();
-    await db?.end();
     await dropDatabase(databaseName);
   });
 

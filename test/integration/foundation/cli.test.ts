@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import pg from 'pg';
 import { MIGRATIONS } from '../../../src/db/migrations-list.js';
 import { openOrm } from '../../../src/db/orm.js';
 import { childEnv } from '../../helpers/processes.js';
+import { sql } from '../../helpers/sql.js';
 import { createDatabase, dropDatabase, testRun } from '../../helpers/test-env.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -24,15 +24,8 @@ function cli(entry: string, args: string[], databaseUrl: string): Promise<{ code
   });
 }
 
-async function scalar(url: string, sql: string): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ v: string }>(sql);
-    return rows[0]?.v;
-  } finally {
-    await client.end();
-  }
+async function scalar(url: string, text: string): Promise<string | undefined> {
+  return (await sql<{ v: string }>(text, [], url))[0]?.v;
 }
 
 describe('command-line tools: mistakes answered in one line', function () {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { MIGRATIONS } from '../../../src/db/migrations-list.js';
-import pg from 'pg';
+import { sql } from '../../helpers/sql.js';
 import { createDatabase, dropDatabase, testRun } from '../../helpers/test-env.js';
 
 const run = promisify(execFile);
@@ -15,25 +15,11 @@ const npmScript = (script: string, databaseUrl: string, args: string[] = []) =>
   });
 
 async function tables(url: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const r = await client.query<{ tablename: string }>("select tablename from pg_tables where schemaname = 'public' order by 1");
-    return r.rows.map((row) => row.tablename);
-  } finally {
-    await client.end();
-  }
+  const rows = await sql<{ tablename: string }>("select tablename from pg_tables where schemaname = 'public' order by 1", [], url);
+  return rows.map((row) => row.tablename);
 }
 
-async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = <T extends Record<string, unknown>>(url: string, text: string) => sql<T>(text, [], url);
 
 describe('npm run migrate / migrate:down / seed:targets on a fresh database', function () {
   this.timeout(90000);

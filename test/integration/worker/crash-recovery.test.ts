@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import pg from 'pg';
 import { startWorker } from '../../../src/worker/runtime.js';
 import { startChild, type ChildService } from '../../helpers/processes.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
-import { testDatabaseUrl, testLogger, uniqueId } from '../../helpers/test-env.js';
+import { forgetGuild } from '../../helpers/sql.js';
+import { testLogger, uniqueId } from '../../helpers/test-env.js';
 import { guildFingerprint, sql, syncFromGuildApi, waitFor, waitForIdle } from '../../helpers/worker.js';
 
 const MEMBERS = 500;
@@ -19,17 +19,6 @@ const progressRows = async (guildId: number) =>
     )[0]?.n,
   );
 
-/** Removes everything the guild's sync wrote (the realm is this test's own), for a second run from scratch. */
-async function forgetGuild(guildId: number, realm: string): Promise<void> {
-  const client = new pg.Client({ connectionString: testDatabaseUrl() });
-  await client.connect();
-  try {
-    await client.query('delete from guilds where id = $1', [guildId]);
-    await client.query('delete from characters where region = $1 and realm_slug = $2', ['us', realm]);
-  } finally {
-    await client.end();
-  }
-}
 
 describe('worker: SIGKILL in the middle of a sync', function () {
   this.timeout(90_000);
