@@ -21,7 +21,8 @@ export interface CharacterRefreshResult {
 
 /**
  * Two Battle.net calls per character: the profile summary (class, level and the active spec, which is all
- * the role needs, so the specializations endpoint is never called) and the equipment.
+ * the role needs, so the specializations endpoint is never called) and the equipment. An activity job on the
+ * same queue makes as many (the Mythic+ profile and the raid encounters), so the queue's limiter holds for both.
  */
 export const REQUESTS_PER_REFRESH = 2;
 
