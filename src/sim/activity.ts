@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { resetPeriodAt } from '../domain/activity.js';
 import { DEFAULT_RESETS, MS_PER_WEEK } from '../domain/resets.js';
+import { MIDNIGHT_RAID_INSTANCES, RAID_BOSSES } from './catalog.js';
 import { Random } from './random.js';
 import { LEVEL_CAP, type SimCharacter, type SimWorld } from './world.js';
 
@@ -36,24 +37,6 @@ export interface SimActivity {
   kills: SimKill[];
 }
 
-const INSTANCES = [
-  { id: 1307, name: 'The Voidspire' },
-  { id: 1308, name: 'The Dreamrift' },
-  { id: 1309, name: "March on Quel'Danas" },
-] as const;
-
-/** Midnight Season 1's raid bosses (encounter ids illustrative), in journal order. */
-export const RAID_BOSSES = [
-  { instance: 0, id: 3176, name: 'Imperator Averzian' },
-  { instance: 0, id: 3177, name: 'Vorasius' },
-  { instance: 0, id: 3178, name: 'Fallen-King Salhadaar' },
-  { instance: 0, id: 3179, name: 'Vaelgor & Ezzorak' },
-  { instance: 0, id: 3180, name: 'Lightblinded Vanguard' },
-  { instance: 0, id: 3181, name: 'Crown of the Cosmos' },
-  { instance: 1, id: 3182, name: 'Chimaerus' },
-  { instance: 2, id: 3183, name: "Belo'ren" },
-  { instance: 2, id: 3184, name: 'Midnight Falls' },
-] as const;
 
 export const DUNGEONS = [
   { id: 558, name: "Magisters' Terrace" },
@@ -185,7 +168,7 @@ export function renderRaidEncounters(world: SimWorld, clock: Clock, c: SimCharac
     seen.set(boss.instance, modes);
   }
   const instances = [...seen.entries()].sort(([a], [b]) => a - b).map(([index, modes]) => {
-    const instance = INSTANCES[index] ?? INSTANCES[0];
+    const instance = MIDNIGHT_RAID_INSTANCES[index] ?? MIDNIGHT_RAID_INSTANCES[0];
     const total = RAID_BOSSES.filter((b) => b.instance === index).length;
     return {
       instance: { key: ref(`journal-instance/${instance.id}`), name: instance.name, id: instance.id },

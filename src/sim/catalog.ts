@@ -119,3 +119,25 @@ export const GEMS: readonly [number, string, string][] = [
   [213485, 'Deadly Emerald', '+11 Critical Strike'],
   [213747, 'Culminating Blasphemite', '+9 Primary Stat'],
 ];
+
+/**
+ * Midnight Season 1's raid (names and encounter ids illustrative), in journal order: one list for the simulated
+ * Battle.net's encounters and WarcraftLogs' zone. `instance` indexes MIDNIGHT_RAID_INSTANCES.
+ */
+export const MIDNIGHT_RAID_INSTANCES = [
+  { id: 1307, name: 'The Voidspire' },
+  { id: 1308, name: 'The Dreamrift' },
+  { id: 1309, name: "March on Quel'Danas" },
+] as const;
+
+export const RAID_BOSSES = [
+  { instance: 0, id: 3176, name: 'Imperator Averzian' },
+  { instance: 0, id: 3177, name: 'Vorasius' },
+  { instance: 0, id: 3178, name: 'Fallen-King Salhadaar' },
+  { instance: 0, id: 3179, name: 'Vaelgor & Ezzorak' },
+  { instance: 0, id: 3180, name: 'Lightblinded Vanguard' },
+  { instance: 0, id: 3181, name: 'Crown of the Cosmos' },
+  { instance: 1, id: 3306, name: 'Chimaerus the Undreamt God' },
+  { instance: 2, id: 3182, name: "Belo'ren, Child of Al'ar" },
+  { instance: 2, id: 3183, name: 'Midnight Falls' },
+] as const;

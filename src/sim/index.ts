@@ -26,7 +26,8 @@ export type { WebhookEvent, WebhookOptions } from './webhook.js';
 export type { SimCharacter, SimGuild, SimMembership, SimWorld, WorldGuildSpec, WorldSpec } from './world.js';
 export type { SimItem, UpgradeTrack } from './gear.js';
 export type { SimActivity, SimDifficulty, SimKill, SimRun } from './activity.js';
-export { DUNGEONS, RAID_BOSSES, activityOf } from './activity.js';
+export { DUNGEONS, activityOf } from './activity.js';
+export { RAID_BOSSES } from './catalog.js';
 export { characterKey, findCharacter, findGuild } from './world.js';
 export { SIM_CREDENTIALS } from './state.js';
 

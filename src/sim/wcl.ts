@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { RAID_BOSSES } from './catalog.js';
 import { basicCredentials, bearerToken, delay, sendJson, type SimRequest } from './http.js';
 import { SIM_CREDENTIALS, randomToken, type SimState } from './state.js';
 import type { SimGuild } from './world.js';
@@ -8,17 +9,7 @@ import recordedZones from './templates/wcl-world-zones.json' with { type: 'json'
 const MIDNIGHT_SEASON_ONE = {
   id: 46,
   name: "VS / DR / MQD",
-  encounters: [
-    { id: 3176, name: 'Imperator Averzian' },
-    { id: 3177, name: 'Vorasius' },
-    { id: 3178, name: 'Fallen-King Salhadaar' },
-    { id: 3179, name: 'Vaelgor & Ezzorak' },
-    { id: 3180, name: 'Lightblinded Vanguard' },
-    { id: 3181, name: 'Crown of the Cosmos' },
-    { id: 3306, name: 'Chimaerus the Undreamt God' },
-    { id: 3182, name: "Belo'ren, Child of Al'ar" },
-    { id: 3183, name: 'Midnight Falls' },
-  ],
+  encounters: RAID_BOSSES.map(({ id, name }) => ({ id, name })),
 };
 const PROGRESS_ZONE_ID = MIDNIGHT_SEASON_ONE.id;
 const ZONES: ReadonlyArray<{ id: number; name: string; encounters: Array<{ id: number; name: string }> }> = [
