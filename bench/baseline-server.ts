@@ -9,6 +9,7 @@ import { countGuildMembers, findGuildMembers, type MemberSortKey } from '../src/
 import { nameKey } from '../src/queue/schemas.js';
 import { presentCharacterDetail, presentForecast } from '../src/api/presenters/character.js';
 import { presentHistory } from '../src/api/presenters/history.js';
+import { presentUpgradePlan } from '../src/api/presenters/upgrade-plan.js';
 import { itemLevelHistory } from '../src/db/tables/item-level-history.js';
 import { historyRange } from '../src/domain/history.js';
 import { presentOverview } from '../src/api/presenters/members.js';
@@ -51,7 +52,12 @@ router.get('/guilds/:guild_id/progress/character/:name', async (ctx) => {
     season.targetLine(record.region as RegionCode, new Date(`${range.from}T00:00:00.000Z`), now.at),
     season.horizon(record.region as RegionCode, now.at),
   ]);
-  const extras = { history: presentHistory(12, range, points, line), activity: null, forecast: presentForecast(record, horizon) };
+  const extras = {
+    history: presentHistory(12, range, points, line),
+    activity: null,
+    forecast: presentForecast(record, horizon),
+    upgradePlan: presentUpgradePlan(record.itemLevel, record.gearPriorities, now.week.targetIlvl, now.expansion),
+  };
   ctx.body = presentCharacterDetail(record, now.week, freshnessOf(record, CHARACTER_CACHE_TTL, 'Battle.net', true, Date.now()), extras);
 });
 

@@ -5,7 +5,9 @@ import type { CharacterRecord } from '../../db/tables/characters.js';
 import type { GuildMember, GuildRef } from '../../queue/schemas.js';
 import type { SeasonNow } from '../../season/calendar.js';
 import type { ActivityJson } from '../schemas/activity.js';
-import type { CharacterDetailJson, CharacterProgressJson, ForecastJson, HistoryBlockJson, MyCharactersJson } from '../schemas/characters.js';
+import type {
+  CharacterDetailJson, CharacterProgressJson, ForecastJson, HistoryBlockJson, MyCharactersJson, UpgradePlanJson,
+} from '../schemas/characters.js';
 import { presentAudit, presentEquippedItems, presentGearDetails, presentGearPriorities } from './gear.js';
 
 /**
@@ -104,6 +106,7 @@ export interface DetailExtras {
   history: HistoryBlockJson;
   activity: ActivityJson | null;
   forecast: ForecastJson;
+  upgradePlan: UpgradePlanJson | null;
 }
 
 export function presentCharacterDetail(c: CharacterRecord, week: CurrentWeek, fresh: FreshnessFields, extras: DetailExtras): CharacterDetailJson {
@@ -125,6 +128,7 @@ export function presentCharacterDetail(c: CharacterRecord, week: CurrentWeek, fr
     history: extras.history,
     activity: extras.activity,
     forecast: extras.forecast,
+    upgrade_plan: extras.upgradePlan,
   };
 }
 

@@ -118,6 +118,30 @@ export const forecastSchema = z.object({
   at_risk: z.boolean().meta({ description: 'Behind now and not projected to catch up within the plan' }),
 });
 
+export const upgradeStepSchema = z.object({
+  slot: z.string(),
+  track: z.string().meta({ description: 'The item’s upgrade track, e.g. Champion' }),
+  from: z.string().meta({ description: 'Track and rank before the step, e.g. "Champion 3/8"' }),
+  to: z.string().meta({ description: 'Track and rank after it, e.g. "Champion 4/8"; never past the last rank' }),
+  from_ilvl: z.number(),
+  to_ilvl: z.number(),
+  ilvl_gain: z.number().meta({ description: 'The item’s own gain' }),
+  average_gain: z.number().meta({ description: 'What the step adds to the character’s item level (a two-hander counts twice)' }),
+  average_after: z.number().meta({ description: 'The item level once this step and the ones before it are done, one decimal' }),
+});
+
+export const upgradePlanSchema = z.object({
+  target_ilvl: z.number().meta({ description: "This week's target" }),
+  current_ilvl: z.number(),
+  reachable: z.boolean().meta({ description: 'Whether upgrading the worn items can reach the target' }),
+  steps: z.array(upgradeStepSchema).meta({
+    description: 'The fewest one-rank upgrades that reach the target, biggest gain first; every upgrade left when out of reach. Currency costs are not known (Battle.net does not expose them)',
+  }),
+  ilvl_after: z.number(),
+  track_table: z.string().meta({ description: 'The season table of track item levels used, e.g. "Midnight Season 1"' }),
+  message: z.string(),
+});
+
 export const characterDetailSchema = z
   .object({
     character: characterProgressSchema.extend({
@@ -133,6 +157,7 @@ export const characterDetailSchema = z
     history: historyBlockSchema.meta({ description: 'The last 12 weeks' }),
     activity: activitySchema.nullable().meta({ description: "This week's Mythic+, raid kills and Great Vault; null until first fetched" }),
     forecast: forecastSchema,
+    upgrade_plan: upgradePlanSchema.nullable().meta({ description: 'null until the item level is known' }),
   })
   .meta({ id: 'CharacterDetail' });
 
@@ -166,3 +191,4 @@ export type MyCharactersJson = z.infer<typeof myCharactersSchema>;
 export type HistoryBlockJson = z.infer<typeof historyBlockSchema>;
 export type CharacterHistoryJson = z.infer<typeof characterHistorySchema>;
 export type ForecastJson = z.infer<typeof forecastSchema>;
+export type UpgradePlanJson = z.infer<typeof upgradePlanSchema>;

@@ -17,6 +17,7 @@ import {
 } from '../presenters/character.js';
 import { presentActivity } from '../presenters/activity.js';
 import { presentHistory } from '../presenters/history.js';
+import { presentUpgradePlan } from '../presenters/upgrade-plan.js';
 import {
   DETAIL_HISTORY_WEEKS, type CharacterDetailJson, type CharacterHistoryJson, type CharacterProgressJson, type HistoryBlockJson,
   type MyCharactersJson,
@@ -84,6 +85,7 @@ export class CharacterViews {
       history,
       activity: activity ? presentActivity(activity, season.week.week, period) : null,
       forecast: presentForecast(row, horizon),
+      upgradePlan: presentUpgradePlan(row.itemLevel, row.gearPriorities, season.week.targetIlvl, season.expansion),
     });
     if (!fresh.stale && row.isMember) {
       await this.remember(access.guildId, region, realm, row.nameKey, body, secondsWithinWeek(season, Math.min(fresh.secondsLeft, MAX_CACHED_SECONDS)));

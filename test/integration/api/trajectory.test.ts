@@ -3,6 +3,8 @@ import { ManualClock } from '../../../src/clock.js';
 import { openOrm } from '../../../src/db/orm.js';
 import { saveSeasonPlan } from '../../../src/db/tables/weekly-targets.js';
 import { planHorizon, projectWeek, weeklyGain } from '../../../src/domain/forecast.js';
+import type { GearSlot } from '../../../src/domain/types.js';
+import { DEFAULT_TRACK_TABLE, upgradePlan } from '../../../src/domain/upgrades.js';
 import { progressFor } from '../../../src/domain/progress.js';
 import type { SeasonPlan } from '../../../src/domain/types.js';
 import { characterRefreshJob, PRIORITY } from '../../../src/queue/character-refresh.js';
@@ -236,6 +238,40 @@ describe('trajectory: history, forecast, audit columns and upgrade plan', functi
           [row.missing_enchants, row.empty_sockets, row.tier_pieces].map((v) => (v === null ? '' : String(v))),
         );
       });
+    });
+  });
+
+  describe('upgrade plan', () => {
+    it('the character view plans the fewest upgrades of the simulated gear that reach this week’s target', async () => {
+      const guild = findGuild(stack.sim.world, guildSpec.id)!;
+      let planned = 0;
+      for (const m of guild.members) {
+        const sim = findCharacter(stack.sim.world, 'us', m.realmSlug, m.characterName)!;
+        const reply = await call(`${url}/guilds/${guildSpec.id}/progress/character/${encodeURIComponent(m.characterName)}?realm=${m.realmSlug}`, as());
+        expect(reply.status).to.equal(200);
+        const plan = reply.body.upgrade_plan;
+        // The same plan from the simulator's own items: its tracks and ranks, a lone two-hander counted twice.
+        const worn = sim.items.filter((i) => i.slot !== 'SHIRT' && i.slot !== 'TABARD');
+        const hasOffHand = worn.some((i) => i.slot === 'OFF_HAND');
+        const pieces = worn.map((i) => ({
+          slot: i.slot.toLowerCase() as GearSlot,
+          itemLevel: i.itemLevel,
+          track: i.track ? `${i.track.name} ${i.track.rank}/${i.track.max}` : null,
+          weight: i.slot === 'MAIN_HAND' && !hasOffHand && ['TWOHWEAPON', 'RANGED', 'RANGEDRIGHT'].includes(i.inventoryType) ? 2 : 1,
+        }));
+        const expected = upgradePlan(pieces, DEFAULT_TRACK_TABLE, 265);
+        expect(plan, m.characterName).to.deep.include({
+          target_ilvl: 265, current_ilvl: reply.body.character.current_ilvl, reachable: expected.reachable, ilvl_after: expected.ilvlAfter,
+          track_table: 'Midnight Season 1',
+        });
+        expect(plan.steps.map((s: { slot: string; from: string; to: string; ilvl_gain: number }) => [s.slot, s.from, s.to, s.ilvl_gain]), m.characterName).to.deep.equal(
+          expected.steps.map((s) => [s.slot, `${s.track} ${s.fromRank}/${s.maxRank}`, `${s.track} ${s.toRank}/${s.maxRank}`, s.ilvlGain]),
+        );
+        if (plan.reachable) expect(plan.steps.at(-1)?.average_after ?? plan.current_ilvl).to.be.at.least(265 - 0.05);
+        planned += plan.steps.length;
+      }
+      // Characters around 248 against 265: there is something to plan.
+      expect(planned).to.be.greaterThan(0);
     });
   });
 });
