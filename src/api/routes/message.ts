@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { Context } from 'koa';
 import { appendMessage, findCurrentMessage, findMessageHistory } from '../../db/tables/guild-messages.js';
 import type { ApiDeps } from '../deps.js';
 import { auth, userOf } from '../middleware/auth.js';
@@ -28,33 +29,19 @@ export function messageRoutes(deps: ApiDeps): Router {
     ctx.body = presentMessage(guildId, await fromDatabase(deps.logger, () => findCurrentMessage(deps.orm, guildId)));
   });
 
-  router.put(
-    '/guilds/:guild_id/progress/message',
-    auth(secret),
-    permission(deps, 'gm', 'Access denied - Guild Master only'), trackGuild(deps),
-    requireJson(),
-    jsonBody(),
-    validate(messageWriteInput),
-    async (ctx) => {
-      const { body } = inputOf(ctx, messageWriteInput);
-      const { guildId } = accessOf(ctx);
-      const saved = await fromDatabase(deps.logger, () => appendMessage(deps.orm, guildId, body.message, userOf(ctx).bnetId));
-      ctx.body = presentMessage(guildId, saved);
-    },
-  );
+  const guildMasterOnly = [auth(secret), permission(deps, 'gm', 'Access denied - Guild Master only'), trackGuild(deps)];
+  /** Every write appends a version, so the history shows who set or cleared the message and when. */
+  const save = async (ctx: Context, message: string) => {
+    const { guildId } = accessOf(ctx);
+    const saved = await fromDatabase(deps.logger, () => appendMessage(deps.orm, guildId, message, userOf(ctx).bnetId));
+    ctx.body = presentMessage(guildId, saved);
+  };
 
-  // Clearing is a write like any other: an empty version, so the history shows who cleared it and when.
-  router.delete(
-    '/guilds/:guild_id/progress/message',
-    auth(secret),
-    permission(deps, 'gm', 'Access denied - Guild Master only'), trackGuild(deps),
-    validate(messageClearInput),
-    async (ctx) => {
-      const { guildId } = accessOf(ctx);
-      const saved = await fromDatabase(deps.logger, () => appendMessage(deps.orm, guildId, '', userOf(ctx).bnetId));
-      ctx.body = presentMessage(guildId, saved);
-    },
+  router.put('/guilds/:guild_id/progress/message', ...guildMasterOnly, requireJson(), jsonBody(), validate(messageWriteInput), (ctx) =>
+    save(ctx, inputOf(ctx, messageWriteInput).body.message),
   );
+  // Clearing is a write like any other: an empty version.
+  router.delete('/guilds/:guild_id/progress/message', ...guildMasterOnly, validate(messageClearInput), (ctx) => save(ctx, ''));
 
   router.get(
     '/guilds/:guild_id/progress/message/history',
