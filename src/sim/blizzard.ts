@@ -54,6 +54,10 @@ async function serveApi(state: SimState, req: SimRequest, res: ServerResponse, r
     const seconds = Math.max(1, Math.ceil((state.forcedRateLimitUntil - now) / 1000));
     return sendJson(res, 429, tooManyBody, { 'retry-after': String(seconds) });
   }
+  if (faults.activityThrottled && isActivityPath(path)) {
+    counters.blizzard.rateLimited += 1;
+    return sendJson(res, 429, tooManyBody, { 'retry-after': '1' });
+  }
   if (isOverQuota) {
     counters.blizzard.rateLimited += 1;
     return sendJson(res, 429, tooManyBody, faults.retryAfter !== null ? { 'retry-after': String(faults.retryAfter) } : {});

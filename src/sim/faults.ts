@@ -14,6 +14,8 @@ export interface Faults {
   outage: boolean;
   /** Only the Mythic+ and raid endpoints answer 503 (the profile and equipment still answer). */
   activityOutage: boolean;
+  /** Only the Mythic+ and raid endpoints answer 429 (Retry-After: 1), as when their throttle differs. */
+  activityThrottled: boolean;
   /** Added to the Mythic+ and raid endpoints only, on top of latencyMs. */
   activityLatencyMs: number;
   /** Battle.net answers 200 with a body that does not match the real shape. */
@@ -37,6 +39,7 @@ export const DEFAULT_FAULTS: Readonly<Faults> = Object.freeze({
   errorRate: 0,
   outage: false,
   activityOutage: false,
+  activityThrottled: false,
   activityLatencyMs: 0,
   malformed: false,
   forceRateLimitMs: null,
@@ -59,6 +62,7 @@ const KINDS: Record<keyof Faults, Kind> = {
   errorRate: 'number',
   outage: 'boolean',
   activityOutage: 'boolean',
+  activityThrottled: 'boolean',
   activityLatencyMs: 'number',
   malformed: 'boolean',
   forceRateLimitMs: 'number-or-null',

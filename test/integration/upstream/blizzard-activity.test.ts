@@ -119,12 +119,16 @@ describe('Battle.net Mythic+ and raid endpoints (client and simulator)', () => {
     expect(await client.getRaids(unknown.region, unknown.realmSlug, unknown.name)).to.deep.equal({ kind: 'not_found' });
   });
 
-  it('gives the same outcomes as the other endpoints for an outage and for a body of the wrong shape', async () => {
+  it('gives the same outcomes as the other endpoints for an outage, a 429 and a body of the wrong shape', async () => {
     const c = who();
     sim.setFaults({ outage: true });
     expect((await client.getMythicPlus(c.region, c.realm.slug, c.name)).kind).to.equal('unavailable');
     expect((await client.getRaids(c.region, c.realm.slug, c.name)).kind).to.equal('unavailable');
-    sim.setFaults({ outage: false, malformed: true });
+    sim.setFaults({ outage: false, activityThrottled: true });
+    expect(await client.getMythicPlus(c.region, c.realm.slug, c.name)).to.deep.equal({ kind: 'rate_limited', retryAfterMs: 1000 });
+    expect(await client.getRaids(c.region, c.realm.slug, c.name)).to.deep.equal({ kind: 'rate_limited', retryAfterMs: 1000 });
+    expect((await client.getProfile(c.region, c.realm.slug, c.name)).kind, 'the profile still answers').to.equal('ok');
+    sim.setFaults({ activityThrottled: false, malformed: true });
     expect((await client.getMythicPlus(c.region, c.realm.slug, c.name)).kind).to.equal('bad_data');
     expect((await client.getRaids(c.region, c.realm.slug, c.name)).kind).to.equal('bad_data');
   });
