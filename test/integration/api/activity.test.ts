@@ -213,7 +213,7 @@ describe('activity in the character view: this week’s kills, runs and Great Va
     stack.sim.setActivity(newcomer.region, newcomer.realm.slug, newcomer.name, ROUTINE);
     stack.sim.logIn(newcomer.region, newcomer.realm.slug, newcomer.name);
     // Activity calls now take seconds: the gear is served while they are still on their way.
-    stack.sim.setFaults({ activityLatencyMs: 3000 });
+    stack.sim.setFaults({ activityLatencyMs: 1500 });
     try {
       let first = await view(late, newcomer);
       while (first.status === 202) first = await view(late, newcomer);
