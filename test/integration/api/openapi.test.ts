@@ -2,10 +2,11 @@ import { validate as validateOpenApi } from '@readme/openapi-parser';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsPlugin from 'ajv-formats';
 import { expect } from 'chai';
+import { findGuild, type SimGuild } from '../../../src/sim/index.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { waitForIdle } from '../../helpers/worker.js';
 import { deliver, signedDelivery } from '../../security/webhook-sign.js';
-import { bearer, call, type Reply } from './helpers.js';
+import { bearer, call, isolatedGuild, type Reply } from './helpers.js';
 
 type Doc = Record<string, any>;
 type OpenApiInput = Parameters<typeof validateOpenApi>[0];
@@ -55,11 +56,15 @@ describe('GET /openapi.json', function () {
   let url: string;
   let doc: Doc;
   let ajv: Ajv2020;
+  // Writes (message, plan, webhook) go to a guild of this file's own: the demo guilds are shared with other files.
+  const spec = isolatedGuild(12);
+  let own: SimGuild;
 
   before(async () => {
     // A short wait, so a first read of a character answers 202 while Battle.net is slow.
-    stack = await startStack({ api: true, env: { CHARACTER_WAIT_MS: '300' } });
+    stack = await startStack({ api: true, env: { CHARACTER_WAIT_MS: '300' }, simulator: { world: { guilds: [spec] } } });
     url = stack.api!.url;
+    own = findGuild(stack.sim.world, spec.id)!;
     doc = (await call(`${url}/openapi.json`)).body;
     ajv = new Ajv2020({ strict: false, allErrors: true });
     (addFormatsPlugin as unknown as (a: Ajv2020) => void)(ajv);
@@ -147,7 +152,10 @@ describe('GET /openapi.json', function () {
   it('describes the real answers of every route: status, media type, body and required headers', async () => {
     const gm = bearer(stack.sim.tokenFor(stack.sim.world.demoUsers.guildMaster));
     const member = bearer(stack.sim.tokenFor(stack.sim.world.demoUsers.member));
-    const officer = bearer(stack.sim.tokenFor(stack.sim.world.demoUsers.officer));
+    const best = (bnetId: number) => Math.min(...own.members.filter((m) => m.bnetId === bnetId).map((m) => m.rankId));
+    const ownGm = bearer(stack.sim.tokenFor(own.members.find((m) => m.rankId === 0)!.bnetId));
+    const ownMember = bearer(stack.sim.tokenFor(own.members.find((m) => best(m.bnetId) >= 2)!.bnetId));
+    const base = `/guilds/${own.id}/progress`;
     const asJson = (headers: Record<string, string>) => ({ ...headers, 'content-type': 'application/json' });
     const exercised = new Set<string>();
     const problems: string[] = [];
@@ -161,10 +169,10 @@ describe('GET /openapi.json', function () {
       return reply;
     };
 
-    // A first read while Battle.net is slow: 202 with Retry-After.
-    stack.sim.setFaults({ latencyMs: 2000 });
+    // The guild's first read while Battle.net is slow: a member not fetched yet answers 202 with Retry-After.
+    stack.sim.setFaults({ latencyMs: 1000 });
     try {
-      const first = await send('GET', '/guilds/1/progress/character/Sprocketta?realm=bleeding-hollow', officer);
+      const first = await send('GET', `${base}/character/${encodeURIComponent(own.members[1]!.characterName)}?realm=${spec.realm}`, ownMember);
       expect(first.status, first.text).to.equal(202);
     } finally {
       stack.sim.resetFaults();
@@ -191,22 +199,25 @@ describe('GET /openapi.json', function () {
     expect(csv.headers.get('content-disposition')).to.equal('attachment; filename="guild-1-members.csv"');
     await send('GET', '/guilds/1/progress/members', member);
     await send('GET', '/guilds/1/progress/members?sort=nope&limit=5000', gm);
-    await send('PUT', '/guilds/1/progress/message', asJson(gm), '{"message":"Raid at 8"}');
-    await send('PUT', '/guilds/1/progress/message', asJson(gm), JSON.stringify({ message: 'x'.repeat(2001) }));
-    await send('PUT', '/guilds/1/progress/message', { ...gm, 'content-type': 'text/plain' }, 'Raid at 8');
-    await send('PUT', '/guilds/1/progress/message', asJson(member), '{"message":"mine now"}');
     await send('GET', '/guilds/1/progress/message', member);
-    await send('DELETE', '/guilds/1/progress/message', gm);
-    await send('DELETE', '/guilds/1/progress/message', officer);
     await send('GET', '/guilds/1/progress/message/history', gm);
-    const roadmap = await send('GET', '/guilds/1/progress/roadmap', member);
-    const weeks = roadmap.body.weeks.filter((w: { week: number }) => w.week >= 1);
-    await send('PUT', '/guilds/1/progress/roadmap', asJson(gm), JSON.stringify({ expansion_id: 12, weeks }));
-    await send('PUT', '/guilds/1/progress/roadmap', asJson(gm), JSON.stringify({ expansion_id: 12, weeks: [...weeks, weeks[0]] }));
+    await send('GET', '/guilds/1/progress/roadmap', member);
     await send('GET', '/guilds/1/progress/comparisons', member);
     await send('GET', '/guilds/1/progress/comparisons?region=US', member);
 
-    const event = { id: `openapi-${Date.now()}`, type: 'guild.roster_changed', guild_id: 1, occurred_at: new Date().toISOString(), data: {} };
+    await send('PUT', `${base}/message`, asJson(ownGm), '{"message":"Raid at 8"}');
+    await send('PUT', `${base}/message`, asJson(ownGm), JSON.stringify({ message: 'x'.repeat(2001) }));
+    await send('PUT', `${base}/message`, { ...ownGm, 'content-type': 'text/plain' }, 'Raid at 8');
+    await send('PUT', `${base}/message`, asJson(ownMember), '{"message":"mine now"}');
+    await send('DELETE', `${base}/message`, ownGm);
+    await send('DELETE', `${base}/message`, ownMember);
+    await send('GET', `${base}/message/history`, ownGm);
+    const roadmap = await send('GET', `${base}/roadmap`, ownMember);
+    const weeks = roadmap.body.weeks.filter((w: { week: number }) => w.week >= 1);
+    await send('PUT', `${base}/roadmap`, asJson(ownGm), JSON.stringify({ expansion_id: 12, weeks }));
+    await send('PUT', `${base}/roadmap`, asJson(ownGm), JSON.stringify({ expansion_id: 12, weeks: [...weeks, weeks[0]] }));
+
+    const event = { id: `openapi-${Date.now()}`, type: 'guild.roster_changed', guild_id: own.id, occurred_at: new Date().toISOString(), data: {} };
     const webhook = async (delivery: ReturnType<typeof signedDelivery>) => {
       const res = await deliver(url, delivery);
       const text = await res.text();
