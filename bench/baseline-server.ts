@@ -11,6 +11,9 @@ import { presentCharacterDetail, presentForecast } from '../src/api/presenters/c
 import { presentHistory } from '../src/api/presenters/history.js';
 import { presentUpgradePlan } from '../src/api/presenters/upgrade-plan.js';
 import { itemLevelHistory } from '../src/db/tables/item-level-history.js';
+import { findActivity } from '../src/db/tables/character-activity.js';
+import { resetPeriodAt } from '../src/domain/activity.js';
+import { presentActivity } from '../src/api/presenters/activity.js';
 import { historyRange } from '../src/domain/history.js';
 import { presentOverview } from '../src/api/presenters/members.js';
 import { freshnessOf } from '../src/api/services/freshness.js';
@@ -47,14 +50,16 @@ router.get('/guilds/:guild_id/progress/character/:name', async (ctx) => {
   }
   const now = await season.now(record.region as RegionCode);
   const range = historyRange(now.at.toISOString().slice(0, 10), 12);
-  const [points, line, horizon] = await Promise.all([
+  const [points, line, horizon, activity] = await Promise.all([
     itemLevelHistory(orm, record.characterId, range.from, range.to),
     season.targetLine(record.region as RegionCode, new Date(`${range.from}T00:00:00.000Z`), now.at),
     season.horizon(record.region as RegionCode, now.at),
+    findActivity(orm, record.characterId),
   ]);
+  const period = resetPeriodAt(now.at, record.region as RegionCode, DEFAULT_RESETS);
   const extras = {
     history: presentHistory(12, range, points, line),
-    activity: null,
+    activity: activity ? presentActivity(activity, now.week.week, period) : null,
     forecast: presentForecast(record, horizon),
     upgradePlan: presentUpgradePlan(record.itemLevel, record.gearPriorities, now.week.targetIlvl, now.expansion),
   };
@@ -66,10 +71,11 @@ router.get('/guilds/:guild_id/progress/members', async (ctx) => {
   const sort = (ctx.query.sort as MemberSortKey | undefined) ?? 'ilvl';
   const now = await season.now(REGION);
   const horizon = await season.horizon(REGION, now.at);
-  const filters = { guildId, targetIlvl: now.week.targetIlvl, horizon };
+  const weekStart = resetPeriodAt(now.at, REGION, DEFAULT_RESETS).startsAt;
+  const filters = { guildId, targetIlvl: now.week.targetIlvl, horizon, weekStart };
   const [members, counts] = await Promise.all([
     findGuildMembers(orm, { ...filters, sort, order: NATURAL_ORDER[sort], limit: Number(ctx.query.limit ?? 100), offset: 0 }),
-    countGuildMembers(orm, filters),
+    countGuildMembers(orm, { ...filters, levelCap: now.levelCap }),
   ]);
   ctx.body = presentOverview(guildId, now, counts, members, true);
 });

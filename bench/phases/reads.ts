@@ -144,5 +144,12 @@ export async function waitForOk(url: string, headers: Record<string, string>, ti
 
 async function compareBodies(apiUrl: string, baseUrl: string, headers: Record<string, string>): Promise<boolean> {
   const [ours, theirs] = await Promise.all([waitForOk(apiUrl, headers), waitForOk(baseUrl, {})]);
-  return JSON.stringify(ours) === JSON.stringify(theirs);
+  if (JSON.stringify(ours) === JSON.stringify(theirs)) return true;
+  // Say where they differ, so a field added to one and not the other is found at once.
+  const a = ours as Record<string, unknown>;
+  const b = theirs as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})])].filter((k) => JSON.stringify(a?.[k]) !== JSON.stringify(b?.[k]));
+  console.error(`baseline differs from ${new URL(apiUrl).pathname} in: ${keys.join(', ')}`);
+  for (const key of keys.slice(0, 3)) console.error(`  ${key}: api ${JSON.stringify(a?.[key]).slice(0, 400)} / baseline ${JSON.stringify(b?.[key]).slice(0, 400)}`);
+  return false;
 }
