@@ -3,6 +3,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { parsePlan } from './options.js';
 import { RssSampler } from './procs.js';
 import { startStack, type Stack } from './stack.js';
+import { measureActivity, type ActivityFigures } from './phases/activity.js';
 import { syncGuild, type SyncRun } from './phases/pipeline.js';
 import { guildMaster, measureRead, readTargets, waitForOk, type ReadFigures } from './phases/reads.js';
 import { measureCache, type CacheFigures } from './phases/cache.js';
@@ -87,12 +88,18 @@ try {
   }
 
   let pipeline: SyncRun | undefined;
+  let activity: ActivityFigures | undefined;
   if (plan.phases.has('pipeline') || plan.phases.has('scaling')) {
     const guild = guildOf(stack, PIPELINE_GUILD);
     rss.enter('pipeline');
     say(`pipeline: resync of ${guild.members.length} members (${plan.pipeline.latencyMs} ms latency, ${quota} req/s quota)`);
+    const beforePipeline = { ...stack.sim.counters().blizzard.byPath };
     pipeline = await syncGuild(stack, guild, syncOptions(guild.members.length));
     say(`pipeline: ${pipeline.wall_s} s, ${pipeline.achieved_rps} req/s (${round(pipeline.utilisation * 100, 1)} %), over quota ${pipeline.over_quota}, ${pipeline.cpu_ms_per_character} ms CPU/character`);
+    activity = await measureActivity(stack, guild, beforePipeline, plan.quick ? 10 : 100);
+    const { first_resync: first, refresh_again: again } = activity;
+    say(`activity: first resync of ${first.members}: ${first.profile} profile, ${first.equipment} equipment, ${first.activity} activity requests; ` +
+      `${again.refreshed} refreshed again, ${again.logged_in} of them logged in since: ${again.activity} activity requests`);
   }
 
   let hourly: HourlyFigures | undefined;
@@ -157,6 +164,7 @@ try {
     children: plan.compiled ? 'node dist/src/…/main.js' : 'node --import tsx src/…/main.ts',
     read: Object.keys(read).length ? read : undefined,
     pipeline: pipelineOut,
+    activity,
     hourly,
     cache: cache && {
       hit_rate: cache.hit_rate,

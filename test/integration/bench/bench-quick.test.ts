@@ -46,6 +46,14 @@ describe('npm run bench -- --quick', function () {
     expect(p.done).to.equal(p.members);
   });
 
+  it('counts what activity costs Battle.net: two requests a character that logged in since, none for the others', () => {
+    const { first_resync: first, refresh_again: again } = results.activity;
+    expect(first.profile).to.equal(first.members);
+    expect(first.activity, 'a first fetch reads both activity endpoints').to.equal(2 * first.members);
+    expect(again.logged_in).to.be.above(0).and.below(again.refreshed);
+    expect(again.activity).to.equal(2 * again.logged_in);
+  });
+
   it('settles under a scaled-down hourly quota without tripping it', () => {
     expect(results.hourly.over_quota).to.equal(0);
     expect(results.hourly.done).to.equal(results.hourly.members);
