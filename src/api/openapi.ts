@@ -163,7 +163,7 @@ export function buildOpenApiDocument(): object {
     responses: {
       200: json(characterDetailSchema, 'The character'),
       202: pending('First fetch still running; ask again after Retry-After'),
-      404: error('Not a member of this guild, or unknown to Battle.net'),
+      404: error('Not a member of this guild, unknown to Battle.net, or a former name (the message and details name the new one)'),
     },
   });
   register(registry, {
@@ -172,7 +172,7 @@ export function buildOpenApiDocument(): object {
     input: characterHistoryInput,
     responses: {
       200: jsonOrCsv(characterHistorySchema, 'The history, or one line per day as CSV (date, ilvl, week, target_ilvl) with format=csv'),
-      404: error('Not a member of this guild, or unknown to Battle.net'),
+      404: error('Not a member of this guild, unknown to Battle.net, or a former name (the message and details name the new one)'),
     },
   });
   register(registry, {

@@ -4,9 +4,15 @@ import { GAIN_WEEKS, weeklyGain, type WeeklyGain } from '../domain/forecast.js';
 import {
   markProgressNotFound, recordProgressError, saveFetchedProgress, saveWeeklyGain, type FetchedProgress,
 } from './tables/character-progress.js';
-import { ensureCharacter, upsertCharacterIdentity, type CharacterIdentity, type CharacterKey } from './tables/characters.js';
-import { copyProgressToMemberships, currentGuildIds, type AuditCounts } from './tables/guild-memberships.js';
-import { itemLevelHistory, recordItemLevel } from './tables/item-level-history.js';
+import {
+  deleteCharacter, ensureCharacter, findByBlizzardId, findCharacterId, moveCharacter, upsertCharacterIdentity, type CharacterIdentity,
+  type CharacterKey,
+} from './tables/characters.js';
+import { forgetRename, recordRename } from './tables/character-renames.js';
+import {
+  copyProgressToMemberships, currentGuildIds, mergeMemberships, renameInMemberships, type AuditCounts,
+} from './tables/guild-memberships.js';
+import { itemLevelHistory, moveHistory, recordItemLevel } from './tables/item-level-history.js';
 import type { Db } from './sql.js';
 
 /** The outcome of one character refresh, written across the character's tables in one transaction. */
@@ -43,17 +49,49 @@ function auditCounts(p: CharacterProjection): AuditCounts | null {
  * measured from that history, and the overview copy in every current membership. Returns the guilds whose
  * cached responses are now stale.
  */
-export async function saveCharacterProjection(em: EntityManager, p: CharacterProjection): Promise<number[]> {
+export async function saveCharacterProjection(em: EntityManager, p: CharacterProjection): Promise<SavedProjection> {
   return em.transactional(async (tx) => {
+    const formerKey = p.identity.blizzardId === null ? undefined : await adoptFormerIdentity(tx, p.key, p.identity.name, p.identity.blizzardId);
     const characterId = await upsertCharacterIdentity(tx, p.key, p.identity);
     await saveFetchedProgress(tx, characterId, p);
     if (p.itemLevel !== null) await recordItemLevel(tx, characterId, p.day, p.itemLevel);
     const gain = await measureWeeklyGain(tx, characterId, p.day);
     await saveWeeklyGain(tx, characterId, gain);
-    return copyProgressToMemberships(tx, characterId, {
+    const guildIds = await copyProgressToMemberships(tx, characterId, {
       identity: p.identity, itemLevel: p.itemLevel, fetchedAt: p.fetchedAt, weeklyGain: gain.weeklyGain, audit: auditCounts(p),
     });
+    return { guildIds, formerKey };
   });
+}
+
+export interface SavedProjection {
+  /** The guilds whose cached responses are now stale. */
+  guildIds: number[];
+  /** The name the character was stored under before this fetch found it renamed or moved. */
+  formerKey?: CharacterKey;
+}
+
+/**
+ * One identity per Battle.net character. When the profile's id belongs to a character stored under another
+ * name or realm of the region, this is that character renamed or transferred: it takes the new name, keeping
+ * its id and so its history and memberships, and the former name is remembered so that it can say where the
+ * character went. A row the roster already made for the new name (a sync, a webhook) is folded into it.
+ */
+async function adoptFormerIdentity(tx: Db, key: CharacterKey, name: string, blizzardId: number): Promise<CharacterKey | undefined> {
+  const former = await findByBlizzardId(tx, key.region, blizzardId, key);
+  if (!former) return undefined;
+  const placeholder = await findCharacterId(tx, key);
+  if (placeholder !== undefined && placeholder !== former.id) {
+    await mergeMemberships(tx, placeholder, former.id);
+    await moveHistory(tx, placeholder, former.id);
+    await deleteCharacter(tx, placeholder);
+  }
+  const formerKey: CharacterKey = { region: former.region, realm: former.realm, nameKey: former.nameKey };
+  await recordRename(tx, formerKey, former.id);
+  await forgetRename(tx, key);
+  await moveCharacter(tx, former.id, key, name);
+  await renameInMemberships(tx, former.id, name, key.realm);
+  return formerKey;
 }
 
 /**

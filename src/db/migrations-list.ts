@@ -9,6 +9,7 @@ import { Migration20261202100000_character_activity } from '../../migrations/Mig
 import { Migration20261202200000_membership_level } from '../../migrations/Migration20261202200000_membership_level.js';
 import { Migration20261202300000_weekly_gain } from '../../migrations/Migration20261202300000_weekly_gain.js';
 import { Migration20261202400000_membership_audit } from '../../migrations/Migration20261202400000_membership_audit.js';
+import { Migration20261202500000_character_renames } from '../../migrations/Migration20261202500000_character_renames.js';
 
 /** Migrations are listed, not discovered, so tsx and the compiled build load exactly the same set. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202200000_membership_level', class: Migration20261202200000_membership_level },
   { name: 'Migration20261202300000_weekly_gain', class: Migration20261202300000_weekly_gain },
   { name: 'Migration20261202400000_membership_audit', class: Migration20261202400000_membership_audit },
+  { name: 'Migration20261202500000_character_renames', class: Migration20261202500000_character_renames },
 ];

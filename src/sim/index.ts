@@ -12,7 +12,7 @@ import { readRequest, sendJson } from './http.js';
 import type { Clock } from '../clock.js';
 import type { SimActivity } from './activity.js';
 import {
-  addMember, changeGear, logIn, removeMember, setActivity, setProgressAccess, setRank, type MembershipOptions, type NewMember,
+  addMember, changeGear, logIn, removeMember, renameCharacter, setActivity, setProgressAccess, setRank, type MembershipOptions, type NewMember,
 } from './mutations.js';
 import { SIM_CREDENTIALS, applyFaults, createState, resetFaults } from './state.js';
 import { handleWcl } from './wcl.js';
@@ -56,6 +56,8 @@ export interface Simulator {
   counters(): SimCounters;
   resetCounters(): void;
   changeGear(region: string, realmSlug: string, name: string): SimCharacter;
+  /** A name change or realm transfer: same Battle.net id, new name (and realm); guild-api and the roster follow. */
+  renameCharacter(region: string, realmSlug: string, name: string, newName: string, newRealmSlug?: string): SimCharacter;
   /** The character logs in at the simulator's clock; activity up to then becomes visible. */
   logIn(region: string, realmSlug: string, name: string): SimCharacter;
   setActivity(region: string, realmSlug: string, name: string, activity: SimActivity): SimCharacter;
@@ -118,6 +120,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       state.counters = emptyCounters();
     },
     changeGear: (region, realmSlug, name) => changeGear(world, state.rng, region, realmSlug, name),
+    renameCharacter: (region, realmSlug, name, newName, newRealmSlug) => renameCharacter(world, region, realmSlug, name, newName, newRealmSlug),
     logIn: (region, realmSlug, name) => logIn(world, state.clock, region, realmSlug, name),
     setActivity: (region, realmSlug, name, activity) => setActivity(world, state.clock, region, realmSlug, name, activity),
     removeMember: (guildId, characterName, opts) => removeMember(world, guildId, characterName, opts),

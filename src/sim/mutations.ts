@@ -3,7 +3,8 @@ import type { Region } from '../config.js';
 import type { SimActivity } from './activity.js';
 import { upgradeItem } from './gear.js';
 import type { Random } from './random.js';
-import { createCharacter, findCharacter, findGuild, wholeSeconds, type SimCharacter, type SimGuild, type SimWorld } from './world.js';
+import { realmInfo } from './catalog.js';
+import { characterKey, createCharacter, findCharacter, findGuild, wholeSeconds, type SimCharacter, type SimGuild, type SimWorld } from './world.js';
 
 /**
  * Changes to the world while the simulator runs. Membership changes reach guild-api at once; Battle.net's roster
@@ -61,7 +62,6 @@ export function addMember(world: SimWorld, rng: Random, guildId: number, member:
   const character =
     findCharacter(world, guild.region, realmSlug, member.characterName) ??
     createCharacter(world, rng, {
-      id: 290_000_000 + world.characters.size,
       now: Date.now(),
       region: guild.region as Region,
       realmSlug,
@@ -138,5 +138,33 @@ export function setActivity(world: SimWorld, clock: Clock, region: string, realm
 function requireCharacter(world: SimWorld, region: string, realmSlug: string, name: string): SimCharacter {
   const character = findCharacter(world, region, realmSlug, name);
   if (!character) throw new Error(`no character ${name}-${realmSlug} (${region})`);
+  return character;
+}
+
+/**
+ * A paid name change or realm transfer: the same character (same Battle.net id, gear and owner) under a new
+ * name and/or realm. Battle.net answers only to the new name from now on; guild-api's list and the guild
+ * roster follow at once.
+ */
+export function renameCharacter(world: SimWorld, region: string, realmSlug: string, name: string, newName: string, newRealmSlug = realmSlug): SimCharacter {
+  const character = findCharacter(world, region, realmSlug, name);
+  if (!character) throw new Error(`no character ${name}-${realmSlug} (${region})`);
+  if (findCharacter(world, region, newRealmSlug, newName)) throw new Error(`${newName}-${newRealmSlug} (${region}) already exists`);
+  const oldRealm = character.realm.slug;
+  const oldName = character.name;
+  world.characters.delete(characterKey(region, oldRealm, oldName));
+  character.name = newName;
+  if (newRealmSlug !== oldRealm) character.realm = realmInfo(newRealmSlug);
+  world.characters.set(characterKey(region, character.realm.slug, character.name), character);
+  for (const guild of world.guilds) {
+    for (const m of guild.members) {
+      if (m.realmSlug === oldRealm && sameName(m.characterName, oldName)) {
+        m.characterName = newName;
+        m.realmSlug = character.realm.slug;
+      }
+    }
+    if (guild.roster.includes(character)) guild.rosterLastModified = nextModified(guild.rosterLastModified);
+  }
+  touch(character);
   return character;
 }

@@ -145,7 +145,6 @@ export function generateWorld(seed: number, spec: WorldSpec = {}): SimWorld {
 
 class WorldBuilder {
   private nextBnetId = FIRST_GENERATED_BNET_ID;
-  private nextCharacterId = 210_000_000;
 
   constructor(
     private readonly world: SimWorld,
@@ -209,7 +208,6 @@ class WorldBuilder {
     options: { name?: string; classId?: number; specName?: string; levelOffset?: number; realm?: string; isAlt?: boolean },
   ): SimCharacter {
     const character = createCharacter(this.world, rng, {
-      id: this.nextCharacterId,
       now: this.now,
       region: guild.region,
       realmSlug: options.realm ?? guild.realm.slug,
@@ -217,7 +215,6 @@ class WorldBuilder {
       owner,
       ...options,
     });
-    this.nextCharacterId += 1 + rng.int(0, 40);
     character.guild = { id: guild.id, rank };
     guild.roster.push(character);
     guild.members.push({ characterName: character.name, realmSlug: character.realm.slug, bnetId: owner, rankId: rank });
@@ -226,7 +223,6 @@ class WorldBuilder {
 }
 
 export interface NewCharacter {
-  id: number;
   now: number;
   region: Region;
   realmSlug: string;
@@ -239,6 +235,21 @@ export interface NewCharacter {
   /** Item-level offset from the world's centre. */
   levelOffset?: number;
   isAlt?: boolean;
+}
+
+/**
+ * Battle.net's id of a character: stable for the character's first name and realm (a later rename keeps it)
+ * and, like the real ids, different for every character, also across simulated worlds that share a database.
+ * FNV-1a over the identity, kept to 40 bits above Battle.net's usual range.
+ */
+export function battleNetIdOf(region: string, realmSlug: string, name: string): number {
+  let hash = 0xcbf29ce4;
+  let high = 0x84222325;
+  for (const char of `${region}/${realmSlug}/${name.normalize('NFC').toLowerCase()}`) {
+    hash = Math.imul(hash ^ char.codePointAt(0)!, 0x01000193) >>> 0;
+    high = Math.imul(high ^ hash, 0x01000193) >>> 0;
+  }
+  return 200_000_000 + (high & 0xff) * 2 ** 32 + hash;
 }
 
 /** Creates a character, registers it in the world (by name and owner) and returns it; not yet in any guild. */
@@ -255,7 +266,7 @@ export function createCharacter(world: SimWorld, rng: Random, spec: NewCharacter
     : clamp(world.ilvlCenter + (spec.levelOffset ?? rng.normal(-1, 9)), 232, 296);
   const race = cls.id === 13 ? DRACTHYR[spec.faction] : rng.pick(racesOf(spec.faction));
   const character: SimCharacter = {
-    id: spec.id,
+    id: battleNetIdOf(spec.region, realm.slug, name),
     name,
     region: spec.region,
     realm,

@@ -1,11 +1,13 @@
 import { findCharacterForGuild, findOwnedCharacters, type CharacterRecord } from '../../db/tables/characters.js';
+import { findRenamedTo, type RenamedTo } from '../../db/tables/character-renames.js';
 import { hasMemberships } from '../../db/tables/guild-memberships.js';
+import { REGIONS } from '../../domain/regions.js';
 import { findActivity } from '../../db/tables/character-activity.js';
 import { itemLevelHistory } from '../../db/tables/item-level-history.js';
 import { resetPeriodAt } from '../../domain/activity.js';
 import { historyRange } from '../../domain/history.js';
 import type { RegionCode } from '../../domain/types.js';
-import { notFound, serviceUnavailable } from '../../errors.js';
+import { AppError, notFound, serviceUnavailable } from '../../errors.js';
 import { characterJobKey, characterRefreshJob, PRIORITY } from '../../queue/character-refresh.js';
 import { nameKey } from '../../queue/schemas.js';
 import { memberLookupField } from '../../redis.js';
@@ -43,6 +45,11 @@ const MAX_CACHED_SECONDS = 900;
 const MY_CHARACTERS_SECONDS = 60;
 
 const characterNotFound = () => notFound('Character not found', 'character_not_found');
+/** Still 404 `character_not_found` (the name is no character now), with the new name as the hint. */
+const characterRenamed = (name: string, to: RenamedTo) =>
+  new AppError(404, 'character_not_found', `Character not found: ${name} is now ${to.name} (${to.realm})`, [
+    { field: 'character_name', in: 'path', message: `renamed or moved: now ${to.name} on ${to.realm}` },
+  ]);
 const guildApiUnavailable = () => serviceUnavailable('guild_api_unavailable', 'guild-api is unavailable, try again shortly', 5);
 
 
@@ -172,6 +179,9 @@ export class CharacterViews {
     const { logger, orm } = this.deps;
     const record = await fromDatabase(logger, () => findCharacterForGuild(orm, access.guildId, realm, key));
     if (record?.isMember) return { region: record.region as RegionCode, record };
+    // A former name (a rename or realm transfer) says where the character went, whatever guild-api still lists.
+    const renamed = record ? undefined : await fromDatabase(logger, () => findRenamedTo(orm, realm, key, REGIONS));
+    if (renamed) throw characterRenamed(name, renamed);
     const member = await this.deps.guildTracker.memberNamed(access.guildId, realm, name);
     if (!member) throw characterNotFound();
     const region = await guildRegion(this.deps, access);

@@ -80,6 +80,29 @@ export async function ensureCharacter(db: Db, key: CharacterKey, displayName: st
   return id;
 }
 
+/** Another stored character with this Battle.net id in the region: the same character under a former name. */
+export async function findByBlizzardId(db: Db, region: string, blizzardId: number, except: CharacterKey): Promise<(CharacterKey & { id: number }) | undefined> {
+  const [row] = await query<Pick<CharacterRow, 'id' | 'region' | 'realm_slug' | 'name_key'>>(
+    db,
+    `select id, region, realm_slug, name_key from characters
+     where region = ? and blizzard_id = ? and (realm_slug, name_key) <> (?, ?)
+     order by updated_at desc limit 1
+     for update`,
+    [region, blizzardId, except.realm, except.nameKey],
+  );
+  return row && { id: toId(row.id), region: row.region, realm: row.realm_slug, nameKey: row.name_key };
+}
+
+/** Gives a character its new name and realm (a rename or transfer); its id, and so its history, stay. */
+export async function moveCharacter(db: Db, id: number, to: CharacterKey, name: string): Promise<void> {
+  await query(db, 'update characters set realm_slug = ?, name_key = ?, name = ?, updated_at = now() where id = ?', [to.realm, to.nameKey, name, id]);
+}
+
+/** Removes a character row (its progress, history and memberships go with it). */
+export async function deleteCharacter(db: Db, id: number): Promise<void> {
+  await query(db, 'delete from characters where id = ?', [id]);
+}
+
 /** Writes what Battle.net's profile says (its spelling of the name included) and returns the character's id. */
 export async function upsertCharacterIdentity(db: Db, key: CharacterKey, identity: CharacterIdentity): Promise<number> {
   await query(

@@ -280,3 +280,39 @@ export async function changeRank(
   );
   return rows.length > 0;
 }
+
+/**
+ * Folds one character's memberships into another's (the same character found under a new name): where both
+ * have a row for a guild, the kept row takes the newer rank and owner and is current if either was; other rows
+ * change hands.
+ */
+export async function mergeMemberships(db: Db, fromId: number, intoId: number): Promise<void> {
+  await query(
+    db,
+    `update guild_memberships i set
+       owner_bnet_id = coalesce(f.owner_bnet_id, i.owner_bnet_id), rank_id = coalesce(f.rank_id, i.rank_id),
+       rank_name = coalesce(f.rank_name, i.rank_name),
+       left_at = case when f.left_at is null or i.left_at is null then null else greatest(f.left_at, i.left_at) end,
+       last_event_at = greatest(f.last_event_at, i.last_event_at), updated_at = now()
+     from guild_memberships f
+     where f.character_id = ? and i.character_id = ? and i.guild_id = f.guild_id`,
+    [fromId, intoId],
+  );
+  await query(
+    db,
+    `delete from guild_memberships f where f.character_id = ?
+       and exists (select 1 from guild_memberships i where i.character_id = ? and i.guild_id = f.guild_id)`,
+    [fromId, intoId],
+  );
+  await query(db, 'update guild_memberships set character_id = ?, updated_at = now() where character_id = ?', [intoId, fromId]);
+}
+
+/** The overview's copies of the name and realm follow a rename or transfer. */
+export async function renameInMemberships(db: Db, characterId: number, name: string, realm: string): Promise<void> {
+  await query(
+    db,
+    `update guild_memberships set character_name = ?, realm_slug = ?, updated_at = now()
+     where character_id = ? and (character_name, realm_slug) is distinct from (?, ?)`,
+    [name, realm, characterId, name, realm],
+  );
+}

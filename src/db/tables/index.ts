@@ -1,5 +1,6 @@
 import { characterActivityTable } from './character-activity.js';
 import { characterProgressTable } from './character-progress.js';
+import { characterRenamesTable } from './character-renames.js';
 import { charactersTable } from './characters.js';
 import { guildApiRostersTable } from './guild-api-rosters.js';
 import { guildComparisonsTable } from './guild-comparisons.js';
@@ -15,5 +16,5 @@ import { weeklyTargetsTable } from './weekly-targets.js';
 export const ALL_TABLES = [
   guildsTable, charactersTable, characterProgressTable, guildMembershipsTable, itemLevelHistoryTable,
   weeklyTargetsTable, guildMessagesTable, guildComparisonsTable, processedWebhookEventsTable, guildApiRostersTable,
-  guildPlansTable, characterActivityTable,
+  guildPlansTable, characterActivityTable, characterRenamesTable,
 ] as const;

@@ -39,3 +39,15 @@ export async function itemLevelHistory(db: Db, characterId: number, fromDay: str
   );
   return rows.map((r) => ({ date: r.day, itemLevel: Number(r.item_level) }));
 }
+
+/** Moves a character's points to another (the same character found under a new name); the kept ones win a day. */
+export async function moveHistory(db: Db, fromId: number, intoId: number): Promise<void> {
+  await query(
+    db,
+    `insert into item_level_history (character_id, day, item_level, recorded_at)
+     select ?, day, item_level, recorded_at from item_level_history where character_id = ?
+     on conflict (character_id, day) do nothing`,
+    [intoId, fromId],
+  );
+  await query(db, 'delete from item_level_history where character_id = ?', [fromId]);
+}

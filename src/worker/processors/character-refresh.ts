@@ -79,7 +79,7 @@ async function refreshCharacter(ctx: WorkerContext, payload: CharacterRefreshPay
   // A 304 is only possible with validators, which are only sent for a complete stored projection.
   const base = stored as StoredCharacter;
   const gear = equipment.kind === 'ok' ? gearSnapshot(equipment.data, plan.expansion, equipment.lastModified) : null;
-  const guildIds = await saveCharacterProjection(em, {
+  const { guildIds, formerKey } = await saveCharacterProjection(em, {
     key,
     identity: profile.kind === 'ok' ? identityFrom(profile.data) : base,
     profileLastModified: profile.kind === 'ok' ? profile.lastModified : base.profileLastModified,
@@ -89,6 +89,8 @@ async function refreshCharacter(ctx: WorkerContext, payload: CharacterRefreshPay
     day,
   });
   await dropCaches(ctx, key, guildIds, payload.guildId);
+  // A renamed character's view under its former name must not outlive the rename in the cache.
+  if (formerKey) await dropCaches(ctx, formerKey, guildIds, payload.guildId);
   if (ctx.config.activityRefresh) await queueActivityIfDue(ctx, payload, key, profile.kind === 'ok' ? profile.data.lastLoginAt : null);
   return { status: profile.kind === 'not_modified' && equipment.kind === 'not_modified' ? 'not_modified' : 'ok' };
 }

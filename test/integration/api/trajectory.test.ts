@@ -11,7 +11,9 @@ import { characterRefreshJob, PRIORITY } from '../../../src/queue/character-refr
 import { findCharacter, findGuild, type SimMembership } from '../../../src/sim/index.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { createMigratedDatabase, dropDatabase, testRun } from '../../helpers/test-env.js';
-import { expectedItemLevel, waitForIdle } from '../../helpers/worker.js';
+import { storeGuildApiRoster } from '../../../src/db/tables/guild-api-rosters.js';
+import { guildSyncJob } from '../../../src/queue/guild-sync.js';
+import { expectedItemLevel, guildApiListOf, guildRefOf, waitForIdle } from '../../helpers/worker.js';
 import { bearer, call, expectError, isolatedGuild } from './helpers.js';
 
 const DAY = 86_400_000;
@@ -60,8 +62,10 @@ describe('trajectory: history, forecast, audit columns and upgrade plan', functi
 
   const findSimCharacter = () => findCharacter(stack.sim.world, 'us', member.realmSlug, member.characterName)!;
 
+  let databaseUrl: string;
+
   before(async () => {
-    const databaseUrl = await createMigratedDatabase(databaseName);
+    databaseUrl = await createMigratedDatabase(databaseName);
     const orm = await openOrm({ databaseUrl, poolMax: 2 });
     try {
       await saveSeasonPlan(orm.em.fork(), PLAN);
@@ -272,6 +276,43 @@ describe('trajectory: history, forecast, audit columns and upgrade plan', functi
       }
       // Characters around 248 against 265: there is something to plan.
       expect(planned).to.be.greaterThan(0);
+    });
+  });
+
+  // Last: it renames the member the other cases follow.
+  describe('one identity', () => {
+    it('a rename (same Battle.net id) keeps history and membership; the old name is 404 naming the new one', async () => {
+      const oldName = member.characterName;
+      const realm = member.realmSlug;
+      const path = `${url}/guilds/${guildSpec.id}/progress`;
+      expect((await call(`${path}/character/${encodeURIComponent(oldName)}?realm=${realm}`, as())).status).to.equal(200);
+      stack.sim.renameCharacter('us', realm, oldName, 'Trajectoria');
+
+      // What the api does when it next reads the guild from guild-api: the list names the new name only.
+      const orm = await openOrm({ databaseUrl, poolMax: 1 });
+      try {
+        await storeGuildApiRoster(orm, guildSpec.id, guildApiListOf(stack.sim, guildSpec.id), new Date(Math.max(Date.now(), clock.now().getTime()) + 3_600_000));
+      } finally {
+        await orm.close(true);
+      }
+      await guildSyncJob.enqueue(stack.queues, { guild: guildRefOf(stack.sim, guildSpec.id), reason: 'manual' });
+      await waitForIdle(stack.queues);
+
+      const renamed = await call(`${path}/character/Trajectoria?realm=${realm}`, as());
+      expect(renamed.status, renamed.text).to.equal(200);
+      expect(renamed.body.character.character_name).to.equal('Trajectoria');
+      expect(renamed.body.history.points).to.deep.equal(laidDown.map((p) => ({ date: p.date, ilvl: p.ilvl })));
+      expect(renamed.body.forecast.weekly_gain).to.equal(weeklyGain(laidDown.map((p) => ({ date: p.date, itemLevel: p.ilvl })), '2026-12-24').weeklyGain);
+
+      const old = await call(`${path}/character/${encodeURIComponent(oldName)}?realm=${realm}`, as());
+      expectError(old, 404, 'character_not_found', `Character not found: ${oldName} is now Trajectoria (${realm})`);
+      expect(old.body.details).to.deep.equal([{ field: 'character_name', in: 'path', message: `renamed or moved: now Trajectoria on ${realm}` }]);
+      expectError(await call(`${path}/character/${encodeURIComponent(oldName)}/history?realm=${realm}`, as()), 404, 'character_not_found');
+
+      const names = (await call(`${path}/members?sort=name`, as())).body.members.map((m: { character_name: string }) => m.character_name);
+      expect(names.filter((n: string) => n === 'Trajectoria')).to.have.length(1);
+      expect(names).to.not.include(oldName);
+      expect(names).to.have.length(guildSpec.members);
     });
   });
 });
