@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { REGIONS, type RegionCode } from './domain/regions.js';
 import { parseWeeklyReset, resetSchedule, type ResetSchedule, type WeeklyReset } from './domain/resets.js';
+import type { TrackTable } from './domain/upgrades.js';
+import { readTrackTableFile } from './season/track-table-file.js';
 
 /**
  * The whole configuration of both processes, read once from the environment.
@@ -65,6 +67,7 @@ const envSchema = z.object({
   SCHEDULE_CHECK_INTERVAL: positiveInt(60),
   CHARACTER_WAIT_MS: positiveInt(4000),
   ACTIVITY_REFRESH: bool(true),
+  UPGRADE_TRACKS_FILE: optionalString,
   WORKER_CONCURRENCY: positiveInt(16),
   DEBUG: bool(false),
   LOG_LEVEL: z.preprocess(empty, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
@@ -136,6 +139,8 @@ export interface Config {
   characterWaitMs: number;
   /** Fetch Mythic+ and raid activity after a character refresh when the character logged in since the last fetch. */
   activityRefresh: boolean;
+  /** A season's upgrade track table read from UPGRADE_TRACKS_FILE; it replaces the built-in one of its expansion. */
+  upgradeTracks: TrackTable | null;
   workerConcurrency: number;
   debug: boolean;
   logLevel: string;
@@ -215,6 +220,14 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       problems.push(`${name}: ${(err as Error).message}`);
     }
   }
+  let upgradeTracks: TrackTable | null = null;
+  if (e.UPGRADE_TRACKS_FILE !== undefined) {
+    try {
+      upgradeTracks = readTrackTableFile(e.UPGRADE_TRACKS_FILE);
+    } catch (err) {
+      problems.push(`UPGRADE_TRACKS_FILE: ${(err as Error).message}`);
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const usesSimulatedUpstreams =
@@ -264,6 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     scheduleCheckInterval: e.SCHEDULE_CHECK_INTERVAL,
     characterWaitMs: e.CHARACTER_WAIT_MS,
     activityRefresh: e.ACTIVITY_REFRESH,
+    upgradeTracks,
     workerConcurrency: e.WORKER_CONCURRENCY,
     debug: e.DEBUG,
     logLevel: e.LOG_LEVEL ?? (e.DEBUG ? 'debug' : 'info'),

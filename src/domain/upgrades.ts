@@ -37,9 +37,14 @@ export const DEFAULT_TRACK_TABLE: TrackTable = Object.freeze({
 
 const TABLES_BY_EXPANSION: ReadonlyMap<string, TrackTable> = new Map([['midnight', DEFAULT_TRACK_TABLE]]);
 
-/** The track table of an expansion; one without a table of its own uses the current season's. */
-export function trackTableFor(expansion: string): TrackTable {
-  return TABLES_BY_EXPANSION.get(expansion.trim().toLowerCase()) ?? DEFAULT_TRACK_TABLE;
+/**
+ * The track table of an expansion: an operator's table for it when one is given, else the built-in one; an
+ * expansion without a table of its own uses the current season's.
+ */
+export function trackTableFor(expansion: string, override: TrackTable | null = null): TrackTable {
+  const key = expansion.trim().toLowerCase();
+  if (override && override.expansion.trim().toLowerCase() === key) return override;
+  return TABLES_BY_EXPANSION.get(key) ?? DEFAULT_TRACK_TABLE;
 }
 
 /** Why a value cannot be a track table; empty when it can. Item levels must rise with every rank. */

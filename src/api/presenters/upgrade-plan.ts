@@ -1,14 +1,21 @@
 import { formatNumber } from '../../domain/format.js';
-import { piecesFromPriorities, trackTableFor, upgradePlan } from '../../domain/upgrades.js';
+import { piecesFromPriorities, trackTableFor, upgradePlan, type TrackTable } from '../../domain/upgrades.js';
 import type { UpgradePlanJson } from '../schemas/characters.js';
 
 type Loose = Record<string, unknown>;
 
 /**
  * This week's upgrade plan from the stored gear priorities (every slot that counts with its item level and
- * track), under the track table of the plan's expansion; null while the item level is not known.
+ * track), under the track table of the plan's expansion (the operator's when configured for it); null while
+ * the item level is not known.
  */
-export function presentUpgradePlan(itemLevel: number | null, storedPriorities: unknown[], targetIlvl: number, expansion: string): UpgradePlanJson | null {
+export function presentUpgradePlan(
+  itemLevel: number | null,
+  storedPriorities: unknown[],
+  targetIlvl: number,
+  expansion: string,
+  override: TrackTable | null = null,
+): UpgradePlanJson | null {
   if (itemLevel === null) return null;
   const priorities = storedPriorities
     .filter((p): p is Loose => typeof p === 'object' && p !== null)
@@ -18,7 +25,7 @@ export function presentUpgradePlan(itemLevel: number | null, storedPriorities: u
       track: typeof p.track === 'string' ? p.track : null,
     }));
   if (priorities.length === 0) return null;
-  const table = trackTableFor(expansion);
+  const table = trackTableFor(expansion, override);
   const plan = upgradePlan(piecesFromPriorities(priorities), table, targetIlvl);
   const target = formatNumber(targetIlvl);
   const message = !plan.reachable

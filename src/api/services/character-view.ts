@@ -92,7 +92,7 @@ export class CharacterViews {
       history,
       activity: activity ? presentActivity(activity, season.week.week, period) : null,
       forecast: presentForecast(row, horizon),
-      upgradePlan: presentUpgradePlan(row.itemLevel, row.gearPriorities, season.week.targetIlvl, season.expansion),
+      upgradePlan: presentUpgradePlan(row.itemLevel, row.gearPriorities, season.week.targetIlvl, season.expansion, this.deps.config.upgradeTracks),
     });
     if (!fresh.stale && row.isMember) {
       await this.remember(access.guildId, region, realm, row.nameKey, body, secondsWithinWeek(season, Math.min(fresh.secondsLeft, MAX_CACHED_SECONDS)));
