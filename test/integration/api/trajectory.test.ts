@@ -314,5 +314,35 @@ describe('trajectory: history, forecast, audit columns and upgrade plan', functi
       expect(names).to.not.include(oldName);
       expect(names).to.have.length(guildSpec.members);
     });
+
+    it('a realm transfer (same Battle.net id) keeps the character too; the old realm is 404 naming the new one', async () => {
+      const guild = findGuild(stack.sim.world, guildSpec.id)!;
+      const mover = guild.members.find((m) => m.characterName !== 'Trajectoria')!;
+      const { characterName: name, realmSlug: oldRealm } = mover;
+      const newRealm = `${guildSpec.realm}-transfer`;
+      const path = `${url}/guilds/${guildSpec.id}/progress`;
+      const before = await call(`${path}/character/${encodeURIComponent(name)}?realm=${oldRealm}`, as());
+      expect(before.status).to.equal(200);
+      stack.sim.renameCharacter('us', oldRealm, name, name, newRealm);
+
+      const orm = await openOrm({ databaseUrl, poolMax: 1 });
+      try {
+        await storeGuildApiRoster(orm, guildSpec.id, guildApiListOf(stack.sim, guildSpec.id), new Date(Math.max(Date.now(), clock.now().getTime()) + 7_200_000));
+      } finally {
+        await orm.close(true);
+      }
+      await guildSyncJob.enqueue(stack.queues, { guild: guildRefOf(stack.sim, guildSpec.id), reason: 'manual' });
+      await waitForIdle(stack.queues);
+
+      const moved = await call(`${path}/character/${encodeURIComponent(name)}?realm=${newRealm}`, as());
+      expect(moved.status, moved.text).to.equal(200);
+      expect(moved.body.character.realm).to.equal(newRealm);
+      // Its first point, laid down under the old realm, is still there.
+      expect(moved.body.history.points.map((p: { date: string }) => p.date)).to.include('2026-12-02');
+      const old = await call(`${path}/character/${encodeURIComponent(name)}?realm=${oldRealm}`, as());
+      expectError(old, 404, 'character_not_found', `Character not found: ${name} is now ${name} (${newRealm})`);
+      const rows = (await call(`${path}/members?sort=name`, as())).body.members.filter((m: { character_name: string }) => m.character_name === name);
+      expect(rows.map((m: { realm: string }) => m.realm)).to.deep.equal([newRealm]);
+    });
   });
 });
