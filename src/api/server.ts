@@ -47,8 +47,9 @@ export async function buildApiDeps(config: Config, logger: Logger, options: ApiS
   // Producers must also fail fast while Redis is down, so a read falls back instead of hanging.
   const queueConnection = createRedis(config.redisUrl, 'request');
   const queues = createQueues(queueConnection, config.redisPrefix);
-  const characterEvents = createQueueEvents(createRedis(config.redisUrl, 'worker'), config.redisPrefix, QUEUE_NAMES.characterRefresh);
-  const comparisonEvents = createQueueEvents(createRedis(config.redisUrl, 'worker'), config.redisPrefix, QUEUE_NAMES.guildComparison);
+  const eventConnections = [createRedis(config.redisUrl, 'worker'), createRedis(config.redisUrl, 'worker')] as const;
+  const characterEvents = createQueueEvents(eventConnections[0], config.redisPrefix, QUEUE_NAMES.characterRefresh);
+  const comparisonEvents = createQueueEvents(eventConnections[1], config.redisPrefix, QUEUE_NAMES.guildComparison);
   for (const events of [characterEvents, comparisonEvents]) events.on('error', () => undefined);
   for (const queue of Object.values(queues)) queue.on('error', () => undefined);
   // Every reader waiting on a miss listens on these; a burst of misses must not trip the leak warning.
@@ -81,7 +82,7 @@ export async function buildApiDeps(config: Config, logger: Logger, options: ApiS
     guildTracker: new GuildTracker({ config, clock, orm, redis, keys, queues, guildApi, logger }),
     responseCache: new ResponseCache(redis, keys, metrics, clock),
     season,
-    onClose: [closeClock],
+    onClose: [closeClock, async () => eventConnections.forEach((connection) => connection.disconnect())],
   };
 }
 
@@ -98,10 +99,23 @@ function untilReady(redis: ApiDeps['redis'], timeoutMs: number): Promise<void> {
   });
 }
 
+/** How long one step of closing may wait on a Redis that does not answer before the connections are dropped. */
+const CLOSE_STEP_MS = 5000;
+
+async function within(step: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([step.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_STEP_MS)))]);
+  clearTimeout(timer);
+}
+
+/**
+ * Closes in order, each step bounded: a Redis that is down or reconnecting must not hold a stop open, since
+ * the connections are dropped at the end anyway.
+ */
 export async function closeApiDeps(deps: ApiDeps): Promise<void> {
-  await closeQueues(deps.queues);
-  await Promise.allSettled([deps.characterEvents.close(), deps.comparisonEvents.close()]);
-  for (const close of [...deps.onClose].reverse()) await close().catch(() => undefined);
+  await within(closeQueues(deps.queues));
+  await within(Promise.allSettled([deps.characterEvents.close(), deps.comparisonEvents.close()]));
+  for (const close of [...deps.onClose].reverse()) await within(close());
   deps.redis.disconnect();
   deps.queueConnection.disconnect();
   await deps.orm.close(true);

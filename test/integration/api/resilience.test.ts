@@ -75,4 +75,20 @@ describe('the read api while Postgres or Redis is down', function () {
     await waitFor(async () => api.deps.redis.status === 'ready', 10_000, 'the api to reconnect to Redis');
     expect((await gallyboss()).body.character.stale).to.equal(false);
   });
+
+  it('stops within seconds while Redis is unreachable, instead of waiting for it to come back', async function () {
+    this.timeout(30_000);
+    const lone = await startApi(testConfig({ ...stack.env, REDIS_URL: redis.urlFor(REDIS_URL) }), testLogger(), 0, '127.0.0.1');
+    redis.cut();
+    try {
+      await waitFor(async () => lone.deps.redis.status !== 'ready', 5000, 'the api to notice Redis is gone');
+      const started = Date.now();
+      await lone.close();
+      // Each step of closing that waits on Redis is given 5 s; the queues, their event streams and the rest.
+      expect(Date.now() - started).to.be.below(20_000);
+      expect(lone.deps.redis.status).to.be.oneOf(['end', 'close', 'reconnecting']);
+    } finally {
+      redis.restore();
+    }
+  });
 });
