@@ -4,8 +4,14 @@ import { roundTo1 } from './item-level.js';
 import type { RegionCode } from './regions.js';
 import { DEFAULT_RESETS, type ResetSchedule } from './resets.js';
 import { weekAt } from './season.js';
-import type { IlvlSample } from './trend.js';
 import type { SeasonPlan } from './types.js';
+
+/** One day's item level of a character. */
+export interface IlvlSample {
+  /** YYYY-MM-DD */
+  date: string;
+  itemLevel: number;
+}
 
 /** How many recent weeks the weekly gain is measured over. */
 export const GAIN_WEEKS = 4;

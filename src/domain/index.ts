@@ -11,7 +11,6 @@ export * from './progress.js';
 export * from './priorities.js';
 export * from './roles.js';
 export * from './audit.js';
-export * from './trend.js';
 export * from './realm.js';
 export * from './not-found.js';
 export * from './guild-plan.js';
