@@ -24,6 +24,12 @@ function parseEvent(raw: Buffer): WebhookEvent {
   } catch {
     throw unprocessable('Malformed webhook body: not JSON', [{ field: 'body', in: 'body', message: 'must be a JSON object' }]);
   }
+  // PostgreSQL stores no NUL in text or jsonb: refused here, by field, rather than failing the insert.
+  const nul = pathWithNul(json);
+  if (nul !== undefined) {
+    const field = nul || 'body';
+    throw unprocessable(`Malformed webhook body: ${field} must not contain NUL characters`, [{ field, in: 'body', message: 'must not contain NUL characters' }]);
+  }
   const envelope = webhookEnvelopeSchema.safeParse(json, { error: plainIssues });
   if (!envelope.success) {
     const problems = problemsOf(envelope.error, 'body');
@@ -42,6 +48,19 @@ function parseEvent(raw: Buffer): WebhookEvent {
     throw unprocessable(`Malformed webhook data: ${describeProblems(problems)}`, problems);
   }
   return { ...event.data, id: envelope.data.id, guild_id: envelope.data.guild_id, occurred_at: envelope.data.occurred_at };
+}
+
+/** The dotted path of the first string (value or key) holding a NUL character, '' for the root; undefined if none. */
+function pathWithNul(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) return at;
+    const found = pathWithNul(item, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /**

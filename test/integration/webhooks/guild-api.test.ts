@@ -71,6 +71,17 @@ describe('POST /webhooks/guild-api', function () {
         request: () => { const timestamp = String(unixNow()); const rawBody = '{"id": "x", '; return { rawBody, timestamp, signature: signature(timestamp, rawBody) }; },
       },
       {
+        // PostgreSQL keeps no NUL in text: refused by field, not a 503 from a failed insert.
+        name: 'a NUL character in a member name', status: 422, code: 'validation_failed',
+        request: () => signedDelivery(event('member.left', guild, { character_name: 'Thr\u0000all', bnet_id: 1 })),
+        details: [{ field: 'data.character_name', in: 'body', message: 'must not contain NUL characters' }],
+      },
+      {
+        name: 'a NUL character in the event id', status: 422, code: 'validation_failed',
+        request: () => signedDelivery({ ...event('guild.roster_changed', guild, {}), id: 'evt\u00001' }),
+        details: [{ field: 'id', in: 'body', message: 'must not contain NUL characters' }],
+      },
+      {
         name: 'guild id not a number', status: 422, code: 'validation_failed', request: () => signedDelivery({ ...event('guild.roster_changed', guild, {}), guild_id: 'one' }),
         details: [{ field: 'guild_id', in: 'body', message: 'must be a number' }],
       },
