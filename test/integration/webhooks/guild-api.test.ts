@@ -77,6 +77,11 @@ describe('POST /webhooks/guild-api', function () {
         details: [{ field: 'data.character_name', in: 'body', message: 'must not contain NUL characters' }],
       },
       {
+        name: 'a NUL character in data the event type does not define', status: 422, code: 'validation_failed',
+        request: () => signedDelivery(event('guild.roster_changed', guild, { note: 'a\u0000b' })),
+        details: [{ field: 'data.note', in: 'body', message: 'must not contain NUL characters' }],
+      },
+      {
         name: 'a NUL character in the event id', status: 422, code: 'validation_failed',
         request: () => signedDelivery({ ...event('guild.roster_changed', guild, {}), id: 'evt\u00001' }),
         details: [{ field: 'id', in: 'body', message: 'must not contain NUL characters' }],
