@@ -7,6 +7,7 @@ import { openOrm } from '../../src/db/orm.js';
 import { migrateUp } from '../../src/db/migrate.js';
 import { saveSeasonPlan } from '../../src/db/tables/weekly-targets.js';
 import { DEFAULT_SEASON_PLAN } from '../../src/domain/season-plan.js';
+import type { SeasonPlan } from '../../src/domain/types.js';
 
 /** The shared services the suite runs against; each run gets its own database and Redis key prefix. */
 export const SERVER_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/test';
@@ -44,13 +45,13 @@ export async function dropDatabase(name: string): Promise<void> {
   }
 }
 
-/** A fresh database with the schema migrated and the default season plan loaded. */
-export async function createMigratedDatabase(name: string): Promise<string> {
+/** A fresh database with the schema migrated, the default season plan loaded and then any `plans` of the test's. */
+export async function createMigratedDatabase(name: string, plans: readonly SeasonPlan[] = []): Promise<string> {
   const url = await createDatabase(name);
   const orm = await openOrm({ databaseUrl: url, poolMax: 2 });
   try {
     await migrateUp(orm);
-    await saveSeasonPlan(orm.em.fork(), DEFAULT_SEASON_PLAN);
+    for (const plan of [DEFAULT_SEASON_PLAN, ...plans]) await saveSeasonPlan(orm.em.fork(), plan);
   } finally {
     await orm.close(true);
   }

@@ -1,9 +1,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import type { MikroORM } from '@mikro-orm/postgresql';
 import { ManualClock } from '../../src/clock.js';
-import { openOrm } from '../../src/db/orm.js';
-import { saveSeasonPlan } from '../../src/db/tables/weekly-targets.js';
 import { weekAt, type RegionCode, type SeasonPlan } from '../../src/domain/index.js';
 import { syncAllTrackedJob } from '../../src/queue/guild-sync.js';
 import { rankName } from '../../src/sim/catalog.js';
@@ -64,7 +61,6 @@ describe(`season replay (seed ${SEED})`, function () {
   const us = isolatedGuild(40, 'us');
   const eu = isolatedGuild(12, 'eu');
   let stack: Stack;
-  let orm: MikroORM;
   let url: string;
   let guilds: SimGuild[];
   let ghostCalls = 0;
@@ -78,9 +74,7 @@ describe(`season replay (seed ${SEED})`, function () {
   let databaseUrl: string;
 
   before(async () => {
-    databaseUrl = await createMigratedDatabase(databaseName);
-    orm = await openOrm({ databaseUrl, poolMax: 2 });
-    await saveSeasonPlan(orm.em.fork(), PLAN);
+    databaseUrl = await createMigratedDatabase(databaseName, [PLAN]);
     stack = await startStack({
       api: true,
       clock,
@@ -95,7 +89,6 @@ describe(`season replay (seed ${SEED})`, function () {
   });
   after(async () => {
     await stack?.close();
-    await orm?.close(true);
     await dropDatabase(databaseName);
   });
 

@@ -1,7 +1,5 @@
 import { expect } from 'chai';
 import { ManualClock } from '../../../src/clock.js';
-import { openOrm } from '../../../src/db/orm.js';
-import { saveSeasonPlan } from '../../../src/db/tables/weekly-targets.js';
 import { formatNumber } from '../../../src/domain/format.js';
 import { decemberPlan } from '../../fixtures/december-plan.js';
 import { nameKey } from '../../../src/queue/schemas.js';
@@ -52,13 +50,7 @@ describe('the week turns at the reset instant (US Tuesday 15:00 UTC, EU Wednesda
   const mine = (guildId: number) => call(`${url}/guilds/${guildId}/progress/characters`, as(guildId));
 
   before(async () => {
-    databaseUrl = await createMigratedDatabase(databaseName);
-    const orm = await openOrm({ databaseUrl, poolMax: 2 });
-    try {
-      await saveSeasonPlan(orm.em.fork(), PLAN);
-    } finally {
-      await orm.close(true);
-    }
+    databaseUrl = await createMigratedDatabase(databaseName, [PLAN]);
     stack = await startStack({
       api: true,
       clock,

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { ManualClock } from '../../../src/clock.js';
 import { openOrm } from '../../../src/db/orm.js';
-import { saveSeasonPlan } from '../../../src/db/tables/weekly-targets.js';
 import { planHorizon, projectWeek, weeklyGain } from '../../../src/domain/forecast.js';
 import type { GearSlot } from '../../../src/domain/types.js';
 import { DEFAULT_TRACK_TABLE, upgradePlan } from '../../../src/domain/upgrades.js';
@@ -65,13 +64,7 @@ describe('trajectory: history, forecast, audit columns and upgrade plan', functi
   let databaseUrl: string;
 
   before(async () => {
-    databaseUrl = await createMigratedDatabase(databaseName);
-    const orm = await openOrm({ databaseUrl, poolMax: 2 });
-    try {
-      await saveSeasonPlan(orm.em.fork(), PLAN);
-    } finally {
-      await orm.close(true);
-    }
+    databaseUrl = await createMigratedDatabase(databaseName, [PLAN]);
     stack = await startStack({
       api: true,
       clock,
