@@ -2,8 +2,8 @@ import { rmSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parsePlan } from './options.js';
 import { RssSampler } from './procs.js';
-import { startStack, type Stack } from './stack.js';
-import { measureActivity, type ActivityFigures } from './phases/activity.js';
+import { quotaBucketKey, startStack, type Stack } from './stack.js';
+import { measureActivity, refreshesSettled, type ActivityFigures } from './phases/activity.js';
 import { syncGuild, type SyncRun } from './phases/pipeline.js';
 import { guildMaster, measureRead, readTargets, waitForOk, type ReadFigures } from './phases/reads.js';
 import { measureCache, type CacheFigures } from './phases/cache.js';
@@ -65,7 +65,10 @@ try {
     rss.enter('seed');
     say(`seeding the read models: sync of ${guild.members.length} members`);
     seed = await syncGuild(stack, guild, syncOptions(guild.members.length));
-    say(`seeded in ${seed.wall_s} s`);
+    // The activity jobs queued behind the refreshes write too (and drop cached bodies): reads are measured
+    // once they are done, in the steady state the read figures describe.
+    await refreshesSettled(stack);
+    say(`seeded in ${seed.wall_s} s (activity settled after)`);
   }
   if (plan.phases.has('reads')) {
     const guild = guildOf(stack, READ_GUILD);
@@ -128,6 +131,10 @@ try {
       let run = id === PIPELINE_GUILD ? pipeline : undefined;
       if (!run) {
         rss.enter(`scaling-${size}`);
+        // Each size starts with the hour's budget whole, as the pipeline did: otherwise the requests of the
+        // phases before it (activity doubles a first fetch's) drain the hourly bucket and the run measures the
+        // refill rate instead of the pipeline.
+        await stack.redis.del(quotaBucketKey(stack.redisPrefix));
         say(`scaling: resync of ${size} members`);
         run = await syncGuild(stack, guildOf(stack, id), syncOptions(size));
       }

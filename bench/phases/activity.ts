@@ -69,6 +69,18 @@ export async function measureActivity(stack: Stack, guild: SimGuild, firstResync
   }
 }
 
+/** Every refresh and activity job of the stack finished. */
+export async function refreshesSettled(stack: Stack): Promise<void> {
+  const connection = createRedis(REDIS_URL, 'worker');
+  const queues = createQueues(connection, stack.redisPrefix);
+  try {
+    await idle(queues.characterRefresh);
+  } finally {
+    await closeQueues(queues);
+    connection.disconnect();
+  }
+}
+
 /** Refreshes and activity jobs all finished: nothing waiting, prioritized, delayed or running, twice in a row. */
 async function idle(queue: Queue, timeoutMs = 120_000): Promise<void> {
   const pending = async () => Object.values(await queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active')).reduce((a, b) => a + b, 0);
