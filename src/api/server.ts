@@ -113,6 +113,8 @@ async function within(step: Promise<unknown>): Promise<void> {
  * the connections are dropped at the end anyway.
  */
 export async function closeApiDeps(deps: ApiDeps): Promise<void> {
+  // A snapshot taken in the background hands its list to the worker: let it finish before the queues close.
+  await within(deps.guildTracker.settled());
   await within(closeQueues(deps.queues));
   await within(Promise.allSettled([deps.characterEvents.close(), deps.comparisonEvents.close()]));
   for (const close of [...deps.onClose].reverse()) await within(close());

@@ -6,6 +6,7 @@ import { closeQueues, createQueues, type Queues } from '../../src/queue/queues.j
 import { createRedis } from '../../src/redis.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 import { startWorker, type RunningWorker } from '../../src/worker/runtime.js';
+import { backgroundWork } from './wait.js';
 import { createMigratedDatabase, deleteRedisKeys, dropDatabase, settleInbox, TEST_JWT_SECRET, testConfig, testLogger, testRun, uniqueId } from './test-env.js';
 
 /**
@@ -70,9 +71,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let api: RunningApi | undefined;
 
   const startedAt = new Date();
+  const settleApi = () => api?.deps.guildTracker.settled() ?? Promise.resolve();
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      backgroundWork.delete(settleApi);
       await api?.close();
       await worker?.close();
       // Webhooks accepted by a stack without a worker would otherwise be drained by a later test's worker.
@@ -86,7 +89,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   try {
     if (options.worker !== false) worker = await startWorker(config, logger, { port: 0, schedule: options.schedule ?? false, clock: options.clock });
-    if (options.api) api = await startApi(testConfig(env, 'api'), logger, 0, '127.0.0.1', { clock: options.clock });
+    if (options.api) {
+      api = await startApi(testConfig(env, 'api'), logger, 0, '127.0.0.1', { clock: options.clock });
+      backgroundWork.add(settleApi);
+    }
   } catch (err) {
     await close();
     throw err;

@@ -22,3 +22,9 @@ export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) 
     await sleep(everyMs);
   }
 }
+
+/**
+ * Work the processes under test do off a request's path (the api re-reading guild-api in the background), which
+ * `waitForIdle` waits out before it looks at the queues: that work may be about to enqueue.
+ */
+export const backgroundWork = new Set<() => Promise<void>>();

@@ -15,6 +15,7 @@ import { createRedis } from '../../src/redis.js';
 import { REDIS_URL, testDatabaseUrl } from './test-env.js';
 
 import { sql } from './sql.js';
+import { backgroundWork } from './wait.js';
 
 export { sql };
 
@@ -35,6 +36,7 @@ export async function waitForIdle(queues: Queues, timeoutMs = 30_000): Promise<v
   let idleReads = 0;
   while (idleReads < 2) {
     if (Date.now() > deadline) throw new Error(`queues still busy after ${timeoutMs} ms`);
+    await Promise.all([...backgroundWork].map((settle) => settle()));
     const pending = await Promise.all(Object.values(queues).map(pendingJobs));
     idleReads = pending.every((n) => n === 0) ? idleReads + 1 : 0;
     await new Promise((resolve) => setTimeout(resolve, 100));

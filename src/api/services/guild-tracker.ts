@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import { storeGuildApiRoster } from '../../db/tables/guild-api-rosters.js';
+import { findKnownGuild } from '../../db/tables/guilds.js';
 import type { Logger } from '../../logger.js';
 import { guildSyncJob } from '../../queue/guild-sync.js';
 import type { Queues } from '../../queue/queues.js';
@@ -39,17 +40,35 @@ const characterField = (realm: string, key: string) => `char:${realm}:${key}`;
  */
 export class GuildTracker {
   private readonly flight = new SingleFlight<GuildRef | undefined>();
+  private readonly inFlight = new Set<Promise<GuildRef | undefined>>();
 
   constructor(private readonly options: GuildTrackerOptions) {}
 
-  /** The guild as guild-api describes it, reading guild-api (and enqueueing a sync) when the snapshot is gone. */
+  /**
+   * The guild as guild-api describes it. When the snapshot is gone it is taken again (and the guild's sync
+   * enqueued), off the request's path for a guild already tracked: that request is answered from what is
+   * stored, as it would be a second earlier. Only a guild never read from guild-api waits for it, since
+   * nothing stored can answer for it.
+   */
   async track(guildId: number, token: string): Promise<GuildRef | undefined> {
-    const { redis, keys } = this.options;
+    const { redis, keys, orm, logger } = this.options;
     // Without Redis there is nowhere to keep the snapshot and no queue to hand it to: the projection serves alone.
     if (!isRedisUp(redis)) return undefined;
     const cached = await redis.hget(keys.guildApiSnapshot(guildId), GUILD_FIELD).catch(() => null);
     if (cached !== null) return JSON.parse(cached) as GuildRef;
-    return this.flight.run(String(guildId), () => this.takeSnapshot(guildId, token));
+    const taking = this.flight.run(String(guildId), () => this.takeSnapshot(guildId, token));
+    const known = await findKnownGuild(orm, guildId).catch(() => undefined);
+    if (!known) return taking;
+    this.inFlight.add(taking);
+    taking
+      .catch((err: Error) => logger.warn({ guildId, err: err.message }, 'could not refresh the guild from guild-api'))
+      .finally(() => this.inFlight.delete(taking));
+    return known;
+  }
+
+  /** Resolves once no snapshot is being taken in the background: for a graceful stop, and for tests. */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   /** The caller's characters in the guild according to guild-api, when the snapshot is held. */

@@ -46,6 +46,17 @@ export async function findGuild(db: Db, guildId: number): Promise<GuildRef | und
   return row ? toRef(row) : undefined;
 }
 
+/** The guild when progress-api has read guild-api's member list for it before (it is tracked); else undefined. */
+export async function findKnownGuild(db: Db, guildId: number): Promise<GuildRef | undefined> {
+  const [row] = await query<GuildRow>(
+    db,
+    `select g.id, g.name, g.realm_slug, g.region from guilds g
+     where g.id = ? and exists (select 1 from guild_api_rosters r where r.guild_id = g.id)`,
+    [guildId],
+  );
+  return row ? toRef(row) : undefined;
+}
+
 export async function trackedGuilds(db: Db): Promise<GuildRef[]> {
   const rows = await query<GuildRow>(db, 'select id, name, realm_slug, region from guilds order by id');
   return rows.map(toRef);
