@@ -56,6 +56,10 @@ describe('character view freshness: stale data, refreshes and Battle.net outages
 
   it('keeps serving the last good data with a notice while Battle.net is down', async () => {
     const name = calm.members[2]!.characterName;
+    // Nothing in flight when Battle.net goes down (a refresh begun before would land after), and the row just
+    // refreshed, so reading it queues nothing.
+    await view(calm, name);
+    await waitForIdle(stack.queues);
     const good = await view(calm, name);
     expect(good.status).to.equal(200);
     stack.sim.setFaults({ outage: true });
