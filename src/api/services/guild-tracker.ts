@@ -40,7 +40,8 @@ const characterField = (realm: string, key: string) => `char:${realm}:${key}`;
  */
 export class GuildTracker {
   private readonly flight = new SingleFlight<GuildRef | undefined>();
-  private readonly inFlight = new Set<Promise<GuildRef | undefined>>();
+  /** Snapshots being taken in the background, by guild. */
+  private readonly inFlight = new Map<number, Promise<GuildRef | undefined>>();
 
   constructor(private readonly options: GuildTrackerOptions) {}
 
@@ -59,16 +60,18 @@ export class GuildTracker {
     const taking = this.flight.run(String(guildId), () => this.takeSnapshot(guildId, token));
     const known = await findKnownGuild(orm, guildId).catch(() => undefined);
     if (!known) return taking;
-    this.inFlight.add(taking);
+    this.inFlight.set(guildId, taking);
     taking
       .catch((err: Error) => logger.warn({ guildId, err: err.message }, 'could not refresh the guild from guild-api'))
-      .finally(() => this.inFlight.delete(taking));
+      .finally(() => {
+        if (this.inFlight.get(guildId) === taking) this.inFlight.delete(guildId);
+      });
     return known;
   }
 
   /** Resolves once no snapshot is being taken in the background: for a graceful stop, and for tests. */
   async settled(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.values()]);
   }
 
   /** The caller's characters in the guild according to guild-api, when the snapshot is held. */
@@ -83,7 +86,12 @@ export class GuildTracker {
     return raw === null ? undefined : (JSON.parse(raw) as GuildMember);
   }
 
+  /**
+   * Asked only for what the stored membership cannot answer (a member guild-api lists and no sync has applied
+   * yet): worth waiting for a snapshot being taken in the background.
+   */
   private async field(guildId: number, field: string): Promise<string | null> {
+    await this.inFlight.get(guildId)?.catch(() => undefined);
     return this.options.redis.hget(this.options.keys.guildApiSnapshot(guildId), field).catch(() => null);
   }
 

@@ -41,6 +41,11 @@ describe('tracking a guild off the request path', function () {
       expect(second.body.members.map((m: { character_name: string }) => m.character_name)).to.not.include('Backgroundly');
       // Answered before guild-api was: the snapshot is stored only once guild-api has answered.
       expect(await redis.exists(snapshot), 'the answer did not wait for guild-api').to.equal(0);
+      // Only what the stored membership cannot answer waits for the snapshot under way: the newcomer's own view.
+      const newcomer = await call(`${suite.url}/guilds/${spec.id}/progress/character/Backgroundly?realm=${guild.realm.slug}`, {
+        headers: bearer(stack.sim.tokenFor(4_200_001)),
+      });
+      expect(newcomer.status, newcomer.text.slice(0, 200)).to.be.oneOf([200, 202]);
 
       await stack.api!.deps.guildTracker.settled();
       expect(await redis.exists(snapshot)).to.equal(1);
