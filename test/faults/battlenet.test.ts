@@ -68,13 +68,16 @@ describe('fault: Battle.net errors, timeouts, 429s and malformed bodies', functi
     it(`keeps and serves the last good data, stale with a notice, when Battle.net ${fault.name}`, async () => {
       const member = guild.members[i] as SimGuild['members'][number];
       const name = member.characterName;
+      // The fault starts with nothing in flight, so no refresh begun before it can land after it; from here on
+      // every refresh of this character fails.
+      await waitForIdle(stack.queues);
+      stack.sim.setFaults(fault.faults);
       const good = await stored(name);
       expect(good.fetch_status).to.equal('ok');
       const before = (await view(name)).body.character;
 
       // The character changes in game, but Battle.net cannot tell us.
       stack.sim.changeGear('us', member.realmSlug, name);
-      stack.sim.setFaults(fault.faults);
       await sleep(1100);
 
       // Past its freshness: served at once, stale, and a refresh is enqueued, which fails.
