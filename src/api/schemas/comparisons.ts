@@ -17,7 +17,7 @@ export const comparedGuildSchema = z.object({
   guild_name: z.string(),
   realm: z.string(),
   region: z.string(),
-  avg_ilvl: z.number().optional().meta({ description: 'Mean item level of its logged kills in the zone' }),
+  avg_ilvl: z.number().optional().meta({ description: "Mean item level of its logged kills in the zone; for a compared guild, only when its own ranking is stored" }),
   best_performance: z.string().optional().meta({ description: 'Progress as raiders say it, e.g. "6/9 M"' }),
   world_rank: optionalRank,
   region_rank: optionalRank,

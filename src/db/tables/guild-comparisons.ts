@@ -127,20 +127,42 @@ export interface ComparisonRecord {
   averageIlvl: number | null;
   logsCount: number | null;
   realmGuilds: RealmGuildRecord[];
+  /** What other stored comparisons of the same realm know of their guilds, by `realmGuildKey`. */
+  realmGuildDetails: Record<string, RealmGuildDetails>;
   fetchStatus: string;
   fetchedAt: string | null;
   lastErrorAt: string | null;
 }
 
-type ComparisonRow = Omit<Row<typeof guildComparisonsTable>, 'id' | 'guild_name_key' | 'last_error' | 'updated_at'>;
+/** A realm guild's own ranking, when someone asked about that guild too. */
+export interface RealmGuildDetails {
+  averageIlvl: number;
+  logsCount: number | null;
+  bossesKilled: number | null;
+  bossesTotal: number | null;
+  difficulty: string | null;
+}
+
+/** How `realmGuildDetails` is keyed: the realm slug and the guild's name key. */
+export const realmGuildKey = (realmSlug: string, guildNameKey: string): string => `${realmSlug}/${guildNameKey}`;
+
+type ComparisonRow = Omit<Row<typeof guildComparisonsTable>, 'id' | 'guild_name_key' | 'last_error' | 'updated_at'> & {
+  realm_guild_details: Record<string, RealmGuildDetails> | null;
+};
 
 /** A guild's WarcraftLogs ranking by its natural key (guild_comparisons_natural_key). */
 export async function findComparison(db: Db, region: string, realm: string, guildNameKey: string): Promise<ComparisonRecord | undefined> {
   const rows = await query<ComparisonRow>(
     db,
     `select guild_name, realm_slug, region, zone_id, zone_name, bosses_killed, bosses_total, difficulty,
-            world_rank, region_rank, server_rank, speed, average_ilvl, logs_count, realm_guilds, fetch_status, fetched_at, last_error_at
-       from guild_comparisons where region = ? and realm_slug = ? and guild_name_key = ?`,
+            world_rank, region_rank, server_rank, speed, average_ilvl, logs_count, realm_guilds, fetch_status, fetched_at, last_error_at,
+            (select jsonb_object_agg(o.realm_slug || '/' || o.guild_name_key, jsonb_build_object(
+                      'averageIlvl', o.average_ilvl, 'logsCount', o.logs_count, 'bossesKilled', o.bosses_killed,
+                      'bossesTotal', o.bosses_total, 'difficulty', o.difficulty))
+               from guild_comparisons o
+              where o.region = c.region and o.realm_slug = c.realm_slug and o.id <> c.id and o.average_ilvl is not null
+            ) as realm_guild_details
+       from guild_comparisons c where region = ? and realm_slug = ? and guild_name_key = ?`,
     [region, realm, guildNameKey],
   );
   const r = rows[0];
@@ -161,6 +183,7 @@ export async function findComparison(db: Db, region: string, realm: string, guil
     averageIlvl: r.average_ilvl,
     logsCount: r.logs_count,
     realmGuilds: r.realm_guilds ?? [],
+    realmGuildDetails: r.realm_guild_details ?? {},
     fetchStatus: r.fetch_status,
     fetchedAt: toIso(r.fetched_at),
     lastErrorAt: toIso(r.last_error_at),

@@ -189,6 +189,26 @@ describe("hool.gg's web app on its progress pages", function () {
     expect(body.your_rank).to.equal(ahead.length + 1);
   });
 
+  it("fills a realm guild's item level, progress and logs, and the realm average, once that guild's own ranking is stored", async () => {
+    const rival = findGuild(stack.sim.world, rivals[0].id)!;
+    const ask = (name: string) =>
+      call(`${url}/guilds/${big.id}/progress/comparisons?${new URLSearchParams({ guild_name: name, realm: bigSpec.realm, region: 'us' })}`, asApp(gmOf(big)));
+    const rivalOwn = await ask(rival.name);
+    expect(rivalOwn.status, rivalOwn.text).to.equal(200);
+    const ours = await ask(big.name);
+    expect(ours.status, ours.text).to.equal(200);
+    const listed = ours.body.compared_guilds.find((g: { guild_name: string }) => g.guild_name === rival.name);
+    expect(listed).to.include({
+      avg_ilvl: rivalOwn.body.your_guild.avg_ilvl,
+      best_performance: rivalOwn.body.your_guild.best_performance,
+      logs_count: rivalOwn.body.your_guild.logs_count,
+    });
+    // The only compared guild whose item level is known sets the realm average; the one never asked about has none.
+    expect(ours.body.realm_average).to.equal(Math.round(rivalOwn.body.your_guild.avg_ilvl * 10) / 10);
+    const unknown = ours.body.compared_guilds.find((g: { guild_name: string }) => g.guild_name !== rival.name);
+    expect(unknown).to.not.have.property('avg_ilvl');
+  });
+
   it('lets the Guild Master clear the message with "", keeping the cleared text in the history', async () => {
     const gm = gmOf(big);
     const put = (message: string) =>
