@@ -79,6 +79,7 @@ const envSchema = z.object({
   TRUST_PROXY: optionalBool,
   RATE_LIMIT_PER_MINUTE: positiveInt(300),
   FOLLOW_TEST_CLOCK: bool(false),
+  OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS: bool(false),
   SIM_PORT: positiveInt(5050),
 });
 
@@ -158,6 +159,12 @@ export interface Config {
    * prefix, so separate api and worker processes move together.
    */
   followTestClock: boolean;
+  /**
+   * Tests only (refused in production): outbound deliveries (event endpoints, Discord) may go to plain http and
+   * loopback addresses, so a receiver on this machine stands in for the real one. Private, link-local and
+   * metadata addresses stay refused.
+   */
+  outboundAllowLoopbackForTests: boolean;
   /** Port of the built-in simulated upstreams started by `npm run dev`. */
   simPort: number;
   /** True when no upstream credentials are set outside production: the built-in simulators stand in. */
@@ -201,6 +208,9 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     required('WARCRAFTLOGS_CLIENT_SECRET', e.WARCRAFTLOGS_CLIENT_SECRET, 'in production');
   }
   if (isProduction && e.FOLLOW_TEST_CLOCK) problems.push('FOLLOW_TEST_CLOCK: a test-only setting, refused in production');
+  if (isProduction && e.OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS) {
+    problems.push('OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS: a test-only setting, refused in production');
+  }
   if (!e.BLIZZARD_API_BASE_URL.startsWith('http')) problems.push('BLIZZARD_API_BASE_URL: must be an http(s) URL');
   if ((e.QUEUE_DASHBOARD_USER === undefined) !== (e.QUEUE_DASHBOARD_PASSWORD === undefined)) {
     problems.push('QUEUE_DASHBOARD_USER/QUEUE_DASHBOARD_PASSWORD: set both or neither');
@@ -292,6 +302,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     weeklyResets: resetSchedule(resetOverrides),
     followTestClock: e.FOLLOW_TEST_CLOCK,
+    outboundAllowLoopbackForTests: e.OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS,
     simPort: e.SIM_PORT,
     usesSimulatedUpstreams,
   };
