@@ -1,11 +1,12 @@
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parsePlan } from './options.js';
 import { RssSampler } from './procs.js';
 import { quotaBucketKey, startStack, type Stack } from './stack.js';
 import { measureActivity, refreshesSettled, type ActivityFigures } from './phases/activity.js';
 import { syncGuild, type SyncRun } from './phases/pipeline.js';
-import { guildMaster, measureRead, readTargets, waitForOk, type ReadFigures } from './phases/reads.js';
+import { captureResponse, guildMaster, measureRead, readTargets, waitForOk, type RawResponse, type ReadFigures } from './phases/reads.js';
 import { measureCache, type CacheFigures } from './phases/cache.js';
 import { measureHourly, type HourlyFigures } from './phases/hourly.js';
 import { fmt, printTable, printTargets, target, writeResults } from './report.js';
@@ -46,6 +47,7 @@ const rss = new RssSampler(() => ({
   api: stack.api.child.pid,
   worker: stack.worker.child.pid,
   ...(stack.baseline ? { baseline: stack.baseline.child.pid } : {}),
+  ...(stack.bare ? { bare: stack.bare.child.pid } : {}),
 }));
 rss.start();
 const stop = () => void stack.close().finally(() => process.exit(130));
@@ -75,17 +77,29 @@ try {
     rss.enter('reads');
     await stack.startBaseline();
     const bnetId = guildMaster(guild);
-    for (const t of readTargets(guild, plan)) {
-      await waitForOk(`${stack.api.url}${t.path}`, { authorization: `Bearer ${stack.token(bnetId)}` });
+    const headers = { authorization: `Bearer ${stack.token(bnetId)}` };
+    const targets = readTargets(guild, plan);
+    // The bare server sends the api's own answers: taken once both reads answer 200 from a warm cache.
+    const captured: Record<string, RawResponse> = {};
+    for (const t of targets) {
+      await waitForOk(`${stack.api.url}${t.path}`, headers);
+      captured[t.path] = await captureResponse(`${stack.api.url}${t.path}`, headers);
+    }
+    const capturedFile = join(stack.logDir, 'bare-responses.json');
+    writeFileSync(capturedFile, JSON.stringify(captured));
+    await stack.startBare(capturedFile);
+    for (const t of targets) {
       rss.enter(`read.${t.label}`);
       say(`read.${t.label}: saturation (${plan.reads.connections} connections, ${plan.reads.saturationSeconds} s each) and ${t.rate} req/s fixed`);
-      read[t.label] = await measureRead(stack, t, bnetId, plan);
+      read[t.label] = await measureRead(stack, t, bnetId, plan, captured[t.path] as RawResponse);
       const r = read[t.label] as ReadFigures;
-      say(`read.${t.label}: ${r.rps} req/s vs baseline ${r.baseline_rps} (×${r.ratio}); p50/p95/p99 ${r.p50_ms}/${r.p95_ms}/${r.p99_ms} ms; same JSON: ${r.same_json}`);
+      say(`read.${t.label}: ${r.rps} req/s vs Koa+pg baseline ${r.baseline_rps} (×${r.ratio}) and bare node:http ${r.bare_rps} (×${r.bare_ratio}); p50/p95/p99 ${r.p50_ms}/${r.p95_ms}/${r.p99_ms} ms; same JSON: ${r.same_json}, same bytes: ${r.same_bytes}`);
       const d = r.fixed_load;
       say(`  api memory after saturation: ${JSON.stringify(r.api_memory_mb)} MB`);
       say(`  in the api ${d.server_p50_ms}/${d.server_p95_ms}/${d.server_p99_ms} ms, event loop p99 ${d.event_loop_p99_ms} ms; api ${d.api_core_share}, load generator ${d.loadgen_core_share} of a core, machine ${round(d.machine_busy * 100, 0)} % busy (${d.other_cores} cores used by everything else)`);
     }
+    await stack.bare?.child.stop();
+    stack.bare = undefined;
     await stack.baseline?.child.stop();
     stack.baseline = undefined;
   }
@@ -200,9 +214,11 @@ try {
   const targets = [
     target('read.character.ratio', read.character?.ratio, 0.7, 'min'),
     target('read.overview.ratio', read.overview?.ratio, 0.7, 'min'),
-    target('read.character.p95_ms', read.character?.p95_ms, 10, 'max'),
-    target('read.character.p99_ms', read.character?.p99_ms, 25, 'max'),
-    target('read.overview.p95_ms', read.overview?.p95_ms, 25, 'max'),
+    target('read.character.bare_ratio', read.character?.bare_ratio, 0.5, 'min'),
+    target('read.overview.bare_ratio', read.overview?.bare_ratio, 0.5, 'min'),
+    target('read.character.p95_ms', read.character?.p95_ms, 5, 'max'),
+    target('read.character.p99_ms', read.character?.p99_ms, 15, 'max'),
+    target('read.overview.p95_ms', read.overview?.p95_ms, 15, 'max'),
     target('pipeline.utilisation', pipeline?.utilisation, 0.9, 'min'),
     target('pipeline.over_quota', pipeline?.over_quota, 0, 'eq'),
     target('pipeline.cpu_ms_per_character', pipeline?.cpu_ms_per_character, 2, 'max'),
@@ -216,7 +232,7 @@ try {
     ['machine', `${machine.cores} cores, ${machine.cpu}, node ${machine.node} (shared with the load generator)`],
     ...Object.entries(read).map(([k, r]): [string, string] => [
       `read.${k}`,
-      `${fmt(r.rps, 0)} req/s vs baseline ${fmt(r.baseline_rps, 0)} = ×${fmt(r.ratio)}; at ${r.offered_rps} req/s p50 ${fmt(r.p50_ms)} p95 ${fmt(r.p95_ms)} p99 ${fmt(r.p99_ms)} ms`,
+      `${fmt(r.rps, 0)} req/s vs Koa+pg ${fmt(r.baseline_rps, 0)} = ×${fmt(r.ratio)}, vs bare node:http ${fmt(r.bare_rps, 0)} = ×${fmt(r.bare_ratio)}; at ${r.offered_rps} req/s p50 ${fmt(r.p50_ms)} p95 ${fmt(r.p95_ms)} p99 ${fmt(r.p99_ms)} ms`,
     ]),
     ...(pipeline ? [['pipeline', `${pipeline.members} members in ${pipeline.wall_s} s, ${pipeline.achieved_rps} req/s = ${fmt(pipeline.utilisation * 100, 1)} % of quota, over ${pipeline.over_quota}, ${pipeline.cpu_ms_per_character} ms CPU/char`] as [string, string]] : []),
     ...(hourly ? [['hourly', `${hourly.members} members at ${hourly.achieved_rps} req/s under an hourly rate of ${hourly.hourly_rate}/s, over hourly ${hourly.over_hourly}, over per-second ${hourly.over_quota}`] as [string, string]] : []),

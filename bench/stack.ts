@@ -28,9 +28,13 @@ export interface Stack {
   api: Service;
   worker: Service;
   baseline?: Service;
+  /** The bare `node:http` server sending the api's own bytes (`bench/bare-server.ts`), once started. */
+  bare?: Service;
   token(bnetId: number): string;
   startWorker(extraEnv?: Record<string, string>): Promise<void>;
   startBaseline(): Promise<Service>;
+  /** Starts the bare server with the responses captured in `responsesFile` (see `bench/bare-server.ts`). */
+  startBare(responsesFile: string): Promise<Service>;
   close(): Promise<void>;
 }
 
@@ -123,8 +127,17 @@ export async function startStack(guilds: WorldGuildSpec[], compiled = false): Pr
       });
       return stack.baseline;
     },
+    async startBare(responsesFile) {
+      const port = await freePort();
+      stack.bare = await start('bare', 'bench/bare-server.ts', `http://127.0.0.1:${port}`, {
+        PATH: process.env.PATH,
+        BARE_RESPONSES: responsesFile,
+        PORT: String(port),
+      });
+      return stack.bare;
+    },
     async close() {
-      started.splice(0, started.length, stack.api, stack.worker, ...(stack.baseline ? [stack.baseline] : []));
+      started.splice(0, started.length, stack.api, stack.worker, ...[stack.baseline, stack.bare].filter((s): s is Service => s !== undefined));
       await removeAll();
     },
   };

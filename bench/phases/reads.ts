@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import type { SimGuild } from '../../src/sim/index.js';
 import { load, steady, type LoadResult } from '../load.js';
 import { round } from '../stats.js';
@@ -7,9 +8,15 @@ import type { Stack } from '../stack.js';
 import type { BenchPlan } from '../options.js';
 
 export interface ReadFigures {
+  /** Service ÷ the Koa+pg baseline (which always goes to PostgreSQL). */
   ratio: number;
   rps: number;
   baseline_rps: number;
+  /** Service ÷ the bare `node:http` server sending the service's own bytes: what the service's layers cost. */
+  bare_ratio: number;
+  bare_rps: number;
+  /** The bare server answered with the same status, headers and body bytes as the service. */
+  same_bytes: boolean;
   /** At the fixed offered load. */
   p50_ms: number;
   p95_ms: number;
@@ -18,6 +25,7 @@ export interface ReadFigures {
   achieved_rps: number;
   saturation: LoadResult;
   baseline: LoadResult;
+  bare: LoadResult;
   /** The api's memory right after saturation: resident, V8 heap (total and used) and external. */
   api_memory_mb: Record<string, number>;
   /** Where the time went during the fixed-load window. */
@@ -57,31 +65,68 @@ export function readTargets(guild: SimGuild, plan: BenchPlan): ReadTarget[] {
   ];
 }
 
+/** One HTTP response as sent: status, header pairs (hop-by-hop ones left out) and the body's bytes. */
+export interface RawResponse {
+  status: number;
+  headers: Array<[string, string]>;
+  body: string;
+}
+
+/** Headers Node's http server adds by itself to every response, the bare server's as well as the api's. */
+const ADDED_BY_NODE = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
+
+/** The api's response to one read, byte for byte, for the bare server to send back (body base64-encoded). */
+export function captureResponse(url: string, headers: Record<string, string>): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const pairs: Array<[string, string]> = [];
+        for (let i = 0; i < res.rawHeaders.length; i += 2) {
+          const name = res.rawHeaders[i] as string;
+          if (!ADDED_BY_NODE.has(name.toLowerCase())) pairs.push([name, res.rawHeaders[i + 1] as string]);
+        }
+        resolve({ status: res.statusCode ?? 0, headers: pairs, body: Buffer.concat(chunks).toString('base64') });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /**
- * Saturation of the service and of the bare baseline, alternating in two halves so that background load that
- * drifts during the run weighs on both alike, then latency at a fixed offered load. Tokens are valid,
- * permissions and responses cached by the warm-up.
+ * Saturation of the service, of the Koa+pg baseline and of the bare `node:http` server, alternating in two
+ * halves so that background load that drifts during the run weighs on all alike, then latency at a fixed
+ * offered load. Tokens are valid, permissions and responses cached by the warm-up. The same request (path and
+ * headers) goes to the service and to the bare server, over the same number of connections.
  */
-export async function measureRead(stack: Stack, target: ReadTarget, bnetId: number, plan: BenchPlan): Promise<ReadFigures> {
-  const baseline = stack.baseline;
-  if (!baseline) throw new Error('baseline server not started');
+export async function measureRead(stack: Stack, target: ReadTarget, bnetId: number, plan: BenchPlan, captured: RawResponse): Promise<ReadFigures> {
+  const { baseline, bare } = stack;
+  if (!baseline || !bare) throw new Error('baseline and bare servers not started');
   const headers = { authorization: `Bearer ${stack.token(bnetId)}` };
   const apiUrl = `${stack.api.url}${target.path}`;
   const baseUrl = `${baseline.url}${target.baselinePath}`;
+  const bareUrl = `${bare.url}${target.path}`;
   const sameJson = await compareBodies(apiUrl, baseUrl, headers);
+  const sameBytes = await compareBytes(captured, apiUrl, bareUrl, headers);
 
   const { connections, saturationSeconds, warmupSeconds, latencySeconds } = plan.reads;
   await load({ url: apiUrl, headers, connections, seconds: warmupSeconds });
   await load({ url: baseUrl, connections, seconds: warmupSeconds });
+  await load({ url: bareUrl, headers, connections, seconds: warmupSeconds });
   const half = Math.max(1, saturationSeconds / 2);
-  const rounds: Array<[LoadResult, LoadResult]> = [];
+  const rounds: Array<[LoadResult, LoadResult, LoadResult]> = [];
   for (let i = 0; i < 2; i += 1) {
     const ours = await load({ url: apiUrl, headers, connections, seconds: half });
-    rounds.push([ours, await load({ url: baseUrl, connections, seconds: half })]);
+    const koa = await load({ url: baseUrl, connections, seconds: half });
+    rounds.push([ours, koa, await load({ url: bareUrl, headers, connections, seconds: half })]);
   }
   const memory = await memoryOf(stack.api.url);
   const saturation = combine(rounds.map((r) => r[0]));
   const base = combine(rounds.map((r) => r[1]));
+  const floor = combine(rounds.map((r) => r[2]));
   const api = { url: stack.api.url, pid: stack.api.child.pid, logFile: stack.api.child.logFile };
   const { result: fixed, diagnosis } = await diagnose(api, target.route, () =>
     steady({ url: apiUrl, headers, connections: target.rateConnections, seconds: latencySeconds, rate: target.rate }),
@@ -90,6 +135,9 @@ export async function measureRead(stack: Stack, target: ReadTarget, bnetId: numb
     ratio: round(saturation.rps / Math.max(base.rps, 1e-9), 3),
     rps: saturation.rps,
     baseline_rps: base.rps,
+    bare_ratio: round(saturation.rps / Math.max(floor.rps, 1e-9), 3),
+    bare_rps: floor.rps,
+    same_bytes: sameBytes,
     p50_ms: fixed.p50_ms,
     p95_ms: fixed.p95_ms,
     p99_ms: fixed.p99_ms,
@@ -97,10 +145,11 @@ export async function measureRead(stack: Stack, target: ReadTarget, bnetId: numb
     achieved_rps: fixed.rps,
     saturation,
     baseline: base,
+    bare: floor,
     fixed_load: diagnosis,
     api_memory_mb: memory,
     same_json: sameJson,
-    non2xx: saturation.non2xx + fixed.non2xx + base.non2xx,
+    non2xx: saturation.non2xx + fixed.non2xx + base.non2xx + floor.non2xx,
   };
 }
 
@@ -152,4 +201,20 @@ async function compareBodies(apiUrl: string, baseUrl: string, headers: Record<st
   console.error(`baseline differs from ${new URL(apiUrl).pathname} in: ${keys.join(', ')}`);
   for (const key of keys.slice(0, 3)) console.error(`  ${key}: api ${JSON.stringify(a?.[key]).slice(0, 400)} / baseline ${JSON.stringify(b?.[key]).slice(0, 400)}`);
   return false;
+}
+
+/**
+ * The bare server sends what it was given (status, every header, body), and the api still sends that body: so
+ * both serve the same bytes, save the values that change per request (request id, rate-limit budget).
+ */
+async function compareBytes(captured: RawResponse, apiUrl: string, bareUrl: string, headers: Record<string, string>): Promise<boolean> {
+  const [ours, theirs] = await Promise.all([captureResponse(apiUrl, headers), captureResponse(bareUrl, headers)]);
+  const text = (r: RawResponse) => r.headers.map(([n, v]) => `${n}: ${v}`).join('\n');
+  const bareSame = theirs.status === captured.status && theirs.body === captured.body && text(theirs) === text(captured);
+  const apiSame = ours.status === captured.status && ours.body === captured.body && ours.headers.length === captured.headers.length;
+  if (!bareSame || !apiSame) {
+    console.error(`bare server differs for ${new URL(apiUrl).pathname}: status ${captured.status} (api now ${ours.status}, bare ${theirs.status}), ` +
+      `body ${apiSame ? 'same' : 'changed'}, headers\n${text(captured)}\n--- bare:\n${text(theirs)}`);
+  }
+  return bareSame && apiSame;
 }

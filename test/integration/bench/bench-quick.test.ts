@@ -28,14 +28,21 @@ describe('npm run bench -- --quick', function () {
 
   const isPositive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
 
-  it('measures both reads against the baseline, with latency percentiles in order', () => {
+  it('measures both reads against the Koa+pg baseline and the bare node:http server, with latency percentiles in order', () => {
     for (const kind of ['character', 'overview']) {
       const r = results.read[kind];
-      for (const key of ['ratio', 'p50_ms', 'p95_ms', 'p99_ms']) expect(isPositive(r[key]), `read.${kind}.${key} = ${r[key]}`).to.equal(true);
+      for (const key of ['ratio', 'rps', 'baseline_rps', 'bare_ratio', 'bare_rps', 'p50_ms', 'p95_ms', 'p99_ms']) {
+        expect(isPositive(r[key]), `read.${kind}.${key} = ${r[key]}`).to.equal(true);
+      }
       expect(r.p50_ms).to.be.at.most(r.p95_ms);
       expect(r.p95_ms).to.be.at.most(r.p99_ms);
       expect(r.same_json, `read.${kind}: the baseline must serve the same body`).to.equal(true);
+      expect(r.same_bytes, `read.${kind}: the bare server must send the api's bytes`).to.equal(true);
+      expect(r.bare_ratio).to.be.closeTo(r.rps / r.bare_rps, 0.01);
     }
+    const names = results.targets.map((t: { name: string }) => t.name);
+    expect(names).to.include.members(['read.character.bare_ratio', 'read.overview.bare_ratio']);
+    expect(output).to.match(/bare node:http/);
   });
 
   it('syncs a guild within the per-second quota, reporting wall time, utilisation and CPU per character', () => {
