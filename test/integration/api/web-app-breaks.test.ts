@@ -190,7 +190,7 @@ describe("hool.gg's web app on its progress pages", function () {
   });
 
   it("fills a realm guild's item level, progress and logs, and the realm average, once that guild's own ranking is stored", async () => {
-    const rival = findGuild(stack.sim.world, rivals[0].id)!;
+    const rival = findGuild(stack.sim.world, rivals[0]!.id)!;
     const ask = (name: string) =>
       call(`${url}/guilds/${big.id}/progress/comparisons?${new URLSearchParams({ guild_name: name, realm: bigSpec.realm, region: 'us' })}`, asApp(gmOf(big)));
     const rivalOwn = await ask(rival.name);

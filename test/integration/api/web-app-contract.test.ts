@@ -139,14 +139,17 @@ describe("contract with hool.gg's web app (progress and settings pages)", functi
     it('fails when any field the app reads is removed or given another type', () => {
       expect(answers.size).to.equal(5);
       for (const [name, { reply, shape }] of answers) {
-        for (const path of fieldPaths(shape)) {
+        for (const { path, field } of fieldPaths(shape)) {
           const removed = structuredClone(reply.body);
           const retyped = structuredClone(reply.body);
           const parentOf = (body: Record<string, unknown>) => path.slice(0, -1).reduce<any>((node, key) => node[key], body);
           const leaf = path.at(-1)!;
-          delete parentOf(removed)[leaf];
+          // A field the app may miss must still never be null: its guard would let null through.
+          if (field.optional) parentOf(removed)[leaf] = null;
+          else delete parentOf(removed)[leaf];
           parentOf(retyped)[leaf] = true;
-          expect(problemsOf(removed, shape), `${name}: ${path.join('.')} removed`).to.not.deep.equal([]);
+          const change = field.optional ? 'nulled' : 'removed';
+          expect(problemsOf(removed, shape), `${name}: ${path.join('.')} ${change}`).to.not.deep.equal([]);
           expect(problemsOf(retyped, shape), `${name}: ${path.join('.')} retyped`).to.not.deep.equal([]);
         }
       }

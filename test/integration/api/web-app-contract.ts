@@ -1,8 +1,9 @@
 /**
  * What hool.gg's web app (apps/web of chrolicious/hoolgg) reads from progress-api on its progress page and its
  * settings page, written down from the app's own types and uses: each call it makes and, for each answer,
- * every field it reads with the type it expects. A field the app only guards with `?.`/`&&` may be null;
- * everything listed must be present.
+ * every field it reads with the type it expects. A field the app guards with `?.`/`&&` may be null
+ * (`nullable`); a field it declares optional and tests with `!== undefined` may be absent but never null
+ * (`optional`: null would pass its guard and reach `.toFixed()`); everything else must be present.
  */
 
 export type FieldType =
@@ -17,6 +18,8 @@ export interface Field {
   type: FieldType;
   /** The app tolerates null here (it guards the read). */
   nullable?: boolean;
+  /** The app tolerates the field's absence, not null (`!== undefined` guards). */
+  optional?: boolean;
 }
 
 export interface Shape {
@@ -24,6 +27,8 @@ export interface Shape {
 }
 
 const f = (type: FieldType, nullable = false): Field => ({ type, nullable });
+/** Declared optional by the app and read behind `!== undefined`: absent is fine, null is not. */
+const optional = (type: FieldType): Field => ({ type, optional: true });
 const shape = (fields: Record<string, Field>): Shape => ({ fields });
 const status = { enum: ['ahead', 'behind', 'unknown'] } as const;
 
@@ -97,12 +102,22 @@ export const CHARACTER_DETAIL = shape({
 });
 
 /** GET …/progress/comparisons?guild_name=&realm=&region=: realm-comparison.tsx ComparisonData. */
-const comparedGuild = (extra: Record<string, Field>) =>
-  shape({ guild_name: f('string'), realm: f('string'), region: f('string'), realm_rank: f('number'), world_rank: f('number'), region_rank: f('number'), ...extra });
+const comparedGuild = shape({
+  guild_name: f('string'),
+  realm: f('string'),
+  region: f('string'),
+  avg_ilvl: optional('number'),
+  best_performance: optional('string'),
+  world_rank: optional('number'),
+  region_rank: optional('number'),
+  realm_rank: optional('number'),
+  logs_count: optional('number'),
+});
 export const COMPARISONS = shape({
-  your_guild: f(comparedGuild({ avg_ilvl: f('number'), best_performance: f('string'), logs_count: f('number') })),
-  compared_guilds: f({ array: comparedGuild({}) }),
-  your_rank: f('number'),
+  your_guild: f(comparedGuild),
+  compared_guilds: f({ array: comparedGuild }),
+  realm_average: optional('number'),
+  your_rank: optional('number'),
   total_guilds: f('number'),
 });
 
@@ -125,19 +140,19 @@ export function problemsOf(value: unknown, expected: Shape, path = '$'): string[
   const body = value as Record<string, unknown>;
   return Object.entries(expected.fields).flatMap(([name, field]) => {
     const at = `${path}.${name}`;
-    if (!(name in body) || body[name] === undefined) return [`${at}: missing`];
+    if (!(name in body) || body[name] === undefined) return field.optional ? [] : [`${at}: missing`];
     if (body[name] === null) return field.nullable ? [] : [`${at}: null`];
     return typeProblems(body[name], field.type, at);
   });
 }
 
-/** The paths of every field a shape lists, with the shape nested at each, for tests that remove or retype one. */
-export function fieldPaths(expected: Shape, prefix: string[] = []): string[][] {
+/** Every field a shape lists, with its path (shapes nested in arrays at index 0), for tests that remove or retype one. */
+export function fieldPaths(expected: Shape, prefix: string[] = []): { path: string[]; field: Field }[] {
   return Object.entries(expected.fields).flatMap(([name, field]) => {
-    const here = [...prefix, name];
+    const here = { path: [...prefix, name], field };
     const t = field.type;
-    if (isShape(t)) return [here, ...fieldPaths(t, here)];
-    if (typeof t === 'object' && 'array' in t && isShape(t.array)) return [here, ...fieldPaths(t.array, [...here, '0'])];
+    if (isShape(t)) return [here, ...fieldPaths(t, here.path)];
+    if (typeof t === 'object' && 'array' in t && isShape(t.array)) return [here, ...fieldPaths(t.array, [...here.path, '0'])];
     return [here];
   });
 }
