@@ -1,0 +1,377 @@
+import { MinHeap } from './heap.js';
+
+/**
+ * The freshness policy: which characters to refresh with the Battle.net budget of one tick. Pure and in memory
+ * (no I/O, no clock of its own: every call is given `now`), so the worker's scheduler and the scale simulation
+ * run the same code.
+ *
+ * Every character has a class, worked out from what is known about it at `now`:
+ * - **hot**: read within `demandWindowMs`, or a raider of a guild whose overview was opened within
+ *   `overviewWindowMs`: refreshed before its data is `ttlMs` old (`leadMs` ahead, so a read between two ticks
+ *   does not find it past the TTL);
+ * - **member**: any other member of an active guild: refreshed every `memberIntervalMs`;
+ * - **retired**: every guild it belongs to was last opened `retirementMs` ago or more, and it was not read within
+ *   the demand window: never refreshed until a guild of its is opened or it is read.
+ *
+ * When the budget is short the order is: someone waiting on the character, then any active character about to
+ * pass `maxAgeMs` (half-way between the member interval and the maximum age), then hot characters by how overdue
+ * they are less a bonus for their demand weight, then members by how overdue they are.
+ *
+ * Due times are kept in min-heaps with lazy deletion (a version per character), so a tick costs O(k log n) for
+ * the k characters that fall due, whatever the number of characters.
+ */
+export interface FreshnessSettings {
+  /** CHARACTER_CACHE_TTL: read characters and raiders of opened guilds are kept within it. */
+  ttlMs: number;
+  /** Refreshes of hot characters start this long before their TTL ends. */
+  leadMs: number;
+  /** Other members of active guilds are refreshed this often. */
+  memberIntervalMs: number;
+  /** No character of an active guild grows older than this while the budget allows any refresh. */
+  maxAgeMs: number;
+  /** A read keeps a character hot this long. */
+  demandWindowMs: number;
+  /** An opened overview keeps the guild's raiders hot this long. */
+  overviewWindowMs: number;
+  /** A guild nobody opened for this long is retired. */
+  retirementMs: number;
+  /** A picked character is not picked again for this long unless its data arrives (its refresh is running). */
+  retryMs: number;
+  /** Battle.net's "not found" is believed this long. */
+  notFoundMs: number;
+  /** Demand weight halves over this long. */
+  demandHalfLifeMs: number;
+}
+
+export type FreshnessClass = 'hot' | 'member' | 'retired';
+export type PickReason = 'waiting' | 'max_age' | 'hot' | 'member';
+
+export interface Pick<Id> {
+  id: Id;
+  reason: PickReason;
+}
+
+/** The origin of demand scores: a read at `t` adds 2^((t - DEMAND_EPOCH) / halfLife), so old reads count less. */
+export const DEMAND_EPOCH_MS = Date.UTC(2026, 0, 1);
+
+/** What one read adds to a character's demand score at `at` (ms). Scores from different instants add up. */
+export function demandIncrement(at: number, halfLifeMs: number): number {
+  return 2 ** ((at - DEMAND_EPOCH_MS) / halfLifeMs);
+}
+
+/** A demand score as a number of reads weighted by age at `now`: one read at `now` weighs 1. */
+export function demandWeight(score: number, now: number, halfLifeMs: number): number {
+  return score === 0 ? 0 : score / demandIncrement(now, halfLifeMs);
+}
+
+/** A guild is active while it was opened less than the retirement period ago. */
+export function isGuildActive(openedAt: number | null, now: number, retirementMs: number): boolean {
+  return openedAt !== null && now - openedAt < retirementMs;
+}
+
+/** Active guilds whose last sync is at least `intervalMs` old (or that were never synced): their roster is due. */
+export function guildsDueForSync<Id>(
+  guilds: Iterable<{ id: Id; openedAt: number | null; lastSyncedAt: number | null }>,
+  now: number,
+  settings: { retirementMs: number; syncIntervalMs: number },
+): Id[] {
+  const due: Id[] = [];
+  for (const g of guilds) {
+    if (!isGuildActive(g.openedAt, now, settings.retirementMs)) continue;
+    if (g.lastSyncedAt === null || now - g.lastSyncedAt >= settings.syncIntervalMs) due.push(g.id);
+  }
+  return due;
+}
+
+interface GuildState<Id> {
+  openedAt: number | null;
+  overviewAt: number | null;
+  members: Set<Id>;
+}
+
+interface CharacterState<Id> {
+  id: Id;
+  fetchedAt: number | null;
+  notFound: boolean;
+  lastReadAt: number | null;
+  /** Sum of demandIncrement over its reads. */
+  demandScore: number;
+  /** guild id → raider in that guild. */
+  guilds: Map<number, boolean>;
+  waiting: boolean;
+  pickedAt: number | null;
+  version: number;
+  slot: 'idle' | 'due' | 'ready';
+}
+
+interface Entry<Id> {
+  c: CharacterState<Id>;
+  version: number;
+}
+
+export class FreshnessIndex<Id = number> {
+  private readonly characters = new Map<Id, CharacterState<Id>>();
+  private readonly guilds = new Map<number, GuildState<Id>>();
+  private readonly due = new MinHeap<Entry<Id>>();
+  private readonly hotReady = new MinHeap<Entry<Id>>();
+  private readonly memberReady = new MinHeap<Entry<Id>>();
+  private readonly urgent = new MinHeap<Entry<Id>>();
+  private waitingQueue: Id[] = [];
+
+  constructor(readonly settings: FreshnessSettings) {
+    if (settings.leadMs >= settings.ttlMs) throw new RangeError('the lead must be shorter than the TTL');
+    if (settings.memberIntervalMs < settings.ttlMs) throw new RangeError('the member interval must be at least the TTL');
+    if (settings.maxAgeMs < settings.memberIntervalMs) throw new RangeError('the maximum age must be at least the member interval');
+  }
+
+  get size(): number {
+    return this.characters.size;
+  }
+
+  /** Every known character id. */
+  ids(): IterableIterator<Id> {
+    return this.characters.keys();
+  }
+
+  has(id: Id): boolean {
+    return this.characters.has(id);
+  }
+
+  // ---- what is known about guilds and characters ----
+
+  /** Records that the guild was opened at `at` (any read); `overview` when its member list was shown. */
+  guildOpened(guildId: number, at: number, now: number, overview = false): void {
+    const g = this.guild(guildId);
+    const wasActive = isGuildActive(g.openedAt, now, this.settings.retirementMs);
+    if (g.openedAt === null || at > g.openedAt) g.openedAt = at;
+    let raidersHot = false;
+    if (overview && (g.overviewAt === null || at > g.overviewAt)) {
+      raidersHot = g.overviewAt === null || now - g.overviewAt >= this.settings.overviewWindowMs;
+      g.overviewAt = at;
+    }
+    if (wasActive && !raidersHot) return;
+    // Coming back from retirement, or raiders turning hot: their due times move earlier.
+    for (const id of g.members) {
+      const c = this.characters.get(id)!;
+      if (!wasActive || c.guilds.get(guildId)) this.schedule(c, now);
+    }
+  }
+
+  /** The last instants the guild was opened and its overview shown (as stored), replacing what is known. */
+  setGuild(guildId: number, openedAt: number | null, overviewAt: number | null): void {
+    const g = this.guild(guildId);
+    g.openedAt = openedAt;
+    g.overviewAt = overviewAt;
+  }
+
+  guildState(guildId: number): { openedAt: number | null; overviewAt: number | null; members: number } | undefined {
+    const g = this.guilds.get(guildId);
+    return g ? { openedAt: g.openedAt, overviewAt: g.overviewAt, members: g.members.size } : undefined;
+  }
+
+  /** The character is a current member of the guild (a raider or not). */
+  setMembership(id: Id, guildId: number, raider: boolean, now: number): void {
+    const c = this.character(id);
+    c.guilds.set(guildId, raider);
+    this.guild(guildId).members.add(id);
+    this.schedule(c, now);
+  }
+
+  removeMembership(id: Id, guildId: number, now: number): void {
+    const c = this.characters.get(id);
+    if (!c) return;
+    c.guilds.delete(guildId);
+    this.guilds.get(guildId)?.members.delete(id);
+    this.schedule(c, now);
+  }
+
+  /** The character's data as stored: fetched at `fetchedAt` (null: never), or Battle.net said it does not exist. */
+  characterFetched(id: Id, fetchedAt: number | null, now: number, notFound = false): void {
+    const c = this.character(id);
+    if (c.fetchedAt === fetchedAt && c.notFound === notFound) return;
+    c.fetchedAt = fetchedAt;
+    c.notFound = notFound;
+    this.schedule(c, now);
+  }
+
+  /** A read at `at`: adds one read to its demand unless `demandScore` gives the stored score to use instead. */
+  characterRead(id: Id, at: number, now: number, demandScore?: number): void {
+    const c = this.character(id);
+    const before = this.classOfState(c, now);
+    if (c.lastReadAt === null || at > c.lastReadAt) c.lastReadAt = at;
+    c.demandScore = demandScore ?? c.demandScore + demandIncrement(at, this.settings.demandHalfLifeMs);
+    if (before !== 'hot' || c.slot === 'ready') this.schedule(c, now);
+  }
+
+  /** Someone waits for this character: it goes first in the next pick. */
+  characterWaiting(id: Id, now: number): void {
+    const c = this.character(id);
+    if (c.waiting) return;
+    c.waiting = true;
+    this.waitingQueue.push(id);
+    this.schedule(c, now);
+  }
+
+  // ---- the policy ----
+
+  classOf(id: Id, now: number): FreshnessClass | undefined {
+    const c = this.characters.get(id);
+    return c ? this.classOfState(c, now) : undefined;
+  }
+
+  /** When the character's next refresh is due (ms); null while it is retired and nobody waits for it. */
+  dueAt(id: Id, now: number): number | null {
+    const c = this.characters.get(id);
+    return c ? this.dueOf(c, now) : null;
+  }
+
+  demandWeightOf(id: Id, now: number): number {
+    const c = this.characters.get(id);
+    return c ? demandWeight(c.demandScore, now, this.settings.demandHalfLifeMs) : 0;
+  }
+
+  /**
+   * Up to `budget` characters to refresh now, in the policy's order. Each picked character is left alone for
+   * `retryMs` unless its data arrives (`characterFetched`) sooner.
+   */
+  pick(now: number, budget: number): Pick<Id>[] {
+    this.promoteDue(now);
+    const out: Pick<Id>[] = [];
+    const serve = (c: CharacterState<Id>, reason: PickReason) => {
+      out.push({ id: c.id, reason });
+      c.waiting = false;
+      c.pickedAt = now;
+      c.version += 1;
+      c.slot = 'due';
+      this.due.push(now + this.settings.retryMs, { c, version: c.version });
+    };
+    while (out.length < budget && this.waitingQueue.length > 0) {
+      const c = this.characters.get(this.waitingQueue.shift()!);
+      if (c?.waiting) serve(c, 'waiting');
+    }
+    while (out.length < budget && (this.urgent.peekKey() ?? Infinity) <= now) {
+      const e = this.urgent.pop()!;
+      if (this.isCurrent(e) && this.classOfState(e.c, now) !== 'retired') serve(e.c, 'max_age');
+    }
+    while (out.length < budget && this.hotReady.size > 0) {
+      const e = this.hotReady.pop()!;
+      if (!this.isCurrent(e)) continue;
+      if (this.classOfState(e.c, now) === 'hot') serve(e.c, 'hot');
+      else this.schedule(e.c, now);
+    }
+    while (out.length < budget && this.memberReady.size > 0) {
+      const e = this.memberReady.pop()!;
+      if (!this.isCurrent(e)) continue;
+      const cls = this.classOfState(e.c, now);
+      if (cls === 'member') serve(e.c, 'member');
+      else this.schedule(e.c, now);
+    }
+    return out;
+  }
+
+  /** How many characters are due now and not yet picked (an upper bound: retired ones are dropped when reached). */
+  backlog(now: number): number {
+    this.promoteDue(now);
+    let n = 0;
+    for (const c of this.characters.values()) if (c.slot === 'ready') n += 1;
+    return n + this.waitingQueue.length;
+  }
+
+  // ---- internals ----
+
+  private guild(guildId: number): GuildState<Id> {
+    let g = this.guilds.get(guildId);
+    if (!g) {
+      g = { openedAt: null, overviewAt: null, members: new Set() };
+      this.guilds.set(guildId, g);
+    }
+    return g;
+  }
+
+  private character(id: Id): CharacterState<Id> {
+    let c = this.characters.get(id);
+    if (!c) {
+      c = { id, fetchedAt: null, notFound: false, lastReadAt: null, demandScore: 0, guilds: new Map(), waiting: false, pickedAt: null, version: 0, slot: 'idle' };
+      this.characters.set(id, c);
+    }
+    return c;
+  }
+
+  private classOfState(c: CharacterState<Id>, now: number): FreshnessClass {
+    const s = this.settings;
+    if (c.lastReadAt !== null && now - c.lastReadAt < s.demandWindowMs) return 'hot';
+    let active = false;
+    for (const [guildId, raider] of c.guilds) {
+      const g = this.guilds.get(guildId)!;
+      if (!isGuildActive(g.openedAt, now, s.retirementMs)) continue;
+      active = true;
+      if (raider && g.overviewAt !== null && now - g.overviewAt < s.overviewWindowMs) return 'hot';
+    }
+    return active ? 'member' : 'retired';
+  }
+
+  private dueOf(c: CharacterState<Id>, now: number): number | null {
+    const cls = this.classOfState(c, now);
+    if (cls === 'retired' && !c.waiting) return null;
+    const s = this.settings;
+    let due = c.waiting ? -Infinity : c.fetchedAt === null ? -Infinity : c.fetchedAt + (cls === 'hot' ? s.ttlMs - s.leadMs : s.memberIntervalMs);
+    if (c.notFound && c.fetchedAt !== null) due = Math.max(due, c.fetchedAt + s.notFoundMs);
+    // A refresh picked and not yet landed is not picked again before its retry time.
+    if (c.pickedAt !== null && (c.fetchedAt === null || c.fetchedAt < c.pickedAt)) due = Math.max(due, c.pickedAt + s.retryMs);
+    return due;
+  }
+
+  /** When an active character becomes urgent: half-way between its member interval and the maximum age. */
+  private deadlineOf(c: CharacterState<Id>): number {
+    const s = this.settings;
+    if (c.fetchedAt === null) return -Infinity;
+    return c.fetchedAt + s.maxAgeMs - (s.maxAgeMs - s.memberIntervalMs) / 2;
+  }
+
+  /** Puts the character where its due time says, replacing wherever it was. */
+  private schedule(c: CharacterState<Id>, now: number): void {
+    c.version += 1;
+    const due = this.dueOf(c, now);
+    if (due === null) {
+      c.slot = 'idle';
+      return;
+    }
+    c.slot = 'due';
+    this.due.push(due, { c, version: c.version });
+  }
+
+  private isCurrent(e: Entry<Id>): boolean {
+    return e.version === e.c.version && e.c.slot === 'ready';
+  }
+
+  /** Moves every character whose due time has come into the ready heaps of its class. */
+  private promoteDue(now: number): void {
+    const s = this.settings;
+    while ((this.due.peekKey() ?? Infinity) <= now) {
+      const e = this.due.pop()!;
+      const c = e.c;
+      if (e.version !== c.version || c.slot !== 'due') continue;
+      const due = this.dueOf(c, now);
+      if (due === null) {
+        c.slot = 'idle';
+        continue;
+      }
+      c.version += 1;
+      const entry = { c, version: c.version };
+      if (due > now) {
+        c.slot = 'due';
+        this.due.push(due, entry);
+        continue;
+      }
+      c.slot = 'ready';
+      if (this.classOfState(c, now) === 'hot') {
+        const weight = demandWeight(c.demandScore, now, s.demandHalfLifeMs);
+        const bonus = s.ttlMs * Math.min(1, Math.log2(1 + weight) / 4);
+        this.hotReady.push(due - bonus, entry);
+      } else {
+        this.memberReady.push(due, entry);
+      }
+      this.urgent.push(this.deadlineOf(c), entry);
+    }
+  }
+}
