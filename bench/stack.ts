@@ -1,11 +1,13 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { createMigratedDatabase, deleteRedisKeys, dropDatabase, REDIS_URL } from '../test/helpers/test-env.js';
+import { Keys } from '../src/redis.js';
 import { startSimulator, type Simulator } from '../src/sim/index.js';
+import { quotaClientKey } from '../src/worker/services.js';
 import type { WorldGuildSpec } from '../src/sim/world.js';
 import { freePort, spawnTs, waitHealthy, type Child } from './procs.js';
 
@@ -146,8 +148,7 @@ export async function startStack(guilds: WorldGuildSpec[], compiled = false): Pr
 
 /** The Redis hash behind the worker's hourly token bucket (see src/worker/services.ts). */
 export function quotaBucketKey(redisPrefix: string): string {
-  const clientKey = createHash('sha256').update(SIM_CLIENT_ID).digest('hex').slice(0, 16);
-  return `${redisPrefix}:quota:{${clientKey}}:bucket`;
+  return `${new Keys(redisPrefix).quota(quotaClientKey(SIM_CLIENT_ID))}:bucket`;
 }
 
 /**

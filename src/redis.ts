@@ -74,44 +74,89 @@ export async function pingRedis(redis: Redis, timeoutMs = 1000): Promise<boolean
   }
 }
 
-/** Redis key names for everything that is not a queue, all under the deployment's prefix. */
+/**
+ * Every Redis key name of the service, all under the deployment's prefix (queues included, see `queuePrefix`).
+ *
+ * Keys that one MULTI, pipeline or script touches together carry the same hash tag, so the layout works on a
+ * Redis Cluster, where such a command must stay within one hash slot (a single Redis ignores the tags):
+ * - `{g:<guildId>}`: everything about one guild (its rendered bodies and their version, membership lookups, the
+ *   character views it serves, permissions of its users, guild-api's snapshot, comparison names), so one script
+ *   can read a permission, a lookup and a body of the guild in one round trip;
+ * - `{u:<bnetId>}`: a user's index of cached permissions (read, then each permission dropped in its own slot);
+ * - `{q:<client>}`: the Battle.net quota gate's keys, which its scripts touch together;
+ * - `{queue:<name>}`: one BullMQ queue, whose scripts touch all its keys.
+ * The deployment's prefix comes first and has no braces (checked in config), so a prefix scan finds every key.
+ */
 export class Keys {
   constructor(readonly prefix: string) {}
-  characterView(region: string, realm: string, nameKey: string): string {
-    return `${this.prefix}:cache:character:${region}:${realm}:${nameKey}`;
+  /** The start of every key about one guild; its hash tag puts all of them in one slot. */
+  guildScope(guildId: number): string {
+    return `${this.prefix}:{g:${guildId}}`;
+  }
+  /**
+   * A character's rendered view as served to one guild (its targets are the guild's): under the guild's tag so
+   * that the cached read finds the membership lookup and the body in the same slot.
+   */
+  characterView(guildId: number, region: string, realm: string, nameKey: string): string {
+    return `${this.guildScope(guildId)}:cache:character:${region}:${realm}:${nameKey}`;
   }
   /** A hash of every cached response about one guild (overviews, "my characters"), dropped as one. */
   guildResponses(guildId: number): string {
-    return `${this.prefix}:cache:guild:${guildId}`;
+    return `${this.guildScope(guildId)}:cache:guild`;
   }
   /** Moves on every drop of `guildResponses`, so a body computed before a drop is not stored after it. */
   guildResponsesVersion(guildId: number): string {
-    return `${this.prefix}:cache:guild-version:${guildId}`;
+    return `${this.guildScope(guildId)}:cache:guild-version`;
   }
   /** Membership lookups of a guild's cached character views, one field per member (`memberLookupField`). */
   guildMemberLookups(guildId: number): string {
-    return `${this.prefix}:cache:guild-members:${guildId}`;
+    return `${this.guildScope(guildId)}:cache:guild-members`;
   }
   permission(guildId: number, bnetId: number): string {
-    return `${this.prefix}:perm:${guildId}:${bnetId}`;
+    return `${this.guildScope(guildId)}:perm:${bnetId}`;
   }
-  /** Every cached permission of a user, so a webhook can drop them all. */
+  /** Every cached permission of a user, so a webhook can drop them all (they sit in their guilds' slots). */
   userPermissions(bnetId: number): string {
-    return `${this.prefix}:perm-index:${bnetId}`;
+    return `${this.prefix}:{u:${bnetId}}:perm-index`;
   }
   guildApiSnapshot(guildId: number): string {
-    return `${this.prefix}:guild-api:${guildId}`;
+    return `${this.guildScope(guildId)}:guild-api`;
   }
+  /** The api's request counters; rate-limiter-flexible appends `:<user or ip>` and touches one key per command. */
   rateLimit(): string {
     return `${this.prefix}:rl`;
   }
-  quota(): string {
-    return `${this.prefix}:quota`;
+  /** The base of one Battle.net client's quota keys (`:blocked`, `:sec:<s>`, `:bucket` are appended). */
+  quota(clientKey: string): string {
+    return `${this.prefix}:{q:${clientKey}}:quota`;
   }
   /** The distinct guilds one guild compared itself with on one day. */
   comparisonNames(guildId: number, day: string): string {
-    return `${this.prefix}:cmp-names:${guildId}:${day}`;
+    return `${this.guildScope(guildId)}:cmp-names:${day}`;
   }
+  /** The shared test clock's instant, also the channel its changes are published on (src/shared-test-clock.ts). */
+  testClock(): string {
+    return `${this.prefix}:test-clock`;
+  }
+  testClockSeq(): string {
+    return `${this.prefix}:test-clock:seq`;
+  }
+  testClockAck(seq: number): string {
+    return `${this.prefix}:test-clock:ack:${seq}`;
+  }
+  /** BullMQ's prefix for one queue (see `queuePrefix`). */
+  queue(queueName: string): string {
+    return queuePrefix(this.prefix, queueName);
+  }
+}
+
+/**
+ * BullMQ's `prefix` option for one queue: BullMQ names a queue's keys `<prefix>:<queue>:…` and its scripts touch
+ * many of them at once, so on a Redis Cluster the prefix must carry a hash tag. One tag per queue (rather than one
+ * for all) spreads the queues over the cluster's masters; nothing touches two queues in one command.
+ */
+export function queuePrefix(redisPrefix: string, queueName: string): string {
+  return `${redisPrefix}:{queue:${queueName}}`;
 }
 
 /** The field of a member's lookup in `Keys.guildMemberLookups`. */

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { ManualClock, systemClock, type Clock, type Instant } from './clock.js';
 import type { Config } from './config.js';
-import { createRedis } from './redis.js';
+import { createRedis, Keys } from './redis.js';
 
 /**
  * A business clock several processes share, set from outside them: a test running the api and the worker as
@@ -19,8 +19,8 @@ interface ClockChange {
   seq: number;
 }
 
-const keyOf = (prefix: string) => `${prefix}:test-clock`;
-const ackKeyOf = (prefix: string, seq: number) => `${prefix}:test-clock:ack:${seq}`;
+const keyOf = (prefix: string) => new Keys(prefix).testClock();
+const ackKeyOf = (prefix: string, seq: number) => new Keys(prefix).testClockAck(seq);
 const ACK_TTL_SECONDS = 60;
 
 export interface FollowingClock extends Clock {
@@ -67,7 +67,7 @@ export async function followSharedTestClock(redisUrl: string, prefix: string): P
  */
 export async function setSharedTestClock(redis: Redis, prefix: string, instant: Instant, timeoutMs = 10_000): Promise<number> {
   const at = new ManualClock(instant).now().getTime();
-  const seq = await redis.incr(`${keyOf(prefix)}:seq`);
+  const seq = await redis.incr(new Keys(prefix).testClockSeq());
   const message = JSON.stringify({ at, seq } satisfies ClockChange);
   await redis.set(keyOf(prefix), message);
   const listeners = await redis.publish(keyOf(prefix), message);

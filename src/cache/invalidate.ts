@@ -11,9 +11,14 @@ export async function dropCharacterResponses(
   character: { region: string; realm: string; nameKey: string },
   guildIds: number[],
 ): Promise<void> {
-  const drop = redis.multi().unlink(keys.characterView(character.region, character.realm, character.nameKey));
-  for (const id of guildIds) bumpGuildResponses(drop, keys, id);
-  await drop.exec().catch(() => undefined);
+  // One transaction per guild: each guild's keys share a slot, two guilds' keys need not (Redis Cluster).
+  await Promise.all(
+    guildIds.map((id) => {
+      const drop = redis.multi().unlink(keys.characterView(id, character.region, character.realm, character.nameKey));
+      bumpGuildResponses(drop, keys, id);
+      return drop.exec().catch(() => undefined);
+    }),
+  );
 }
 
 /** How long a guild's cache version is kept: longer than any body it guards (a body lives at most a week). */
@@ -38,16 +43,19 @@ export async function dropMemberResponses(
 ): Promise<void> {
   if (members.length === 0) return;
   const fields = members.map((m) => memberLookupField(m.realm, m.nameKey));
-  const views = members.map((m) => keys.characterView(region, m.realm, m.nameKey));
+  const views = members.map((m) => keys.characterView(guildId, region, m.realm, m.nameKey));
   await redis.multi().hdel(keys.guildMemberLookups(guildId), ...fields).unlink(...views).exec().catch(() => undefined);
 }
 
 /** The guild's rendered bodies (overviews, each user's "my characters"); membership lookups are left alone. */
 export async function dropGuildResponses(redis: Redis, keys: Keys, guildIds: number[]): Promise<void> {
-  if (guildIds.length === 0) return;
-  const drop = redis.multi();
-  for (const id of guildIds) bumpGuildResponses(drop, keys, id);
-  await drop.exec().catch(() => undefined);
+  await Promise.all(
+    guildIds.map((id) => {
+      const drop = redis.multi();
+      bumpGuildResponses(drop, keys, id);
+      return drop.exec().catch(() => undefined);
+    }),
+  );
 }
 
 /**
@@ -74,7 +82,8 @@ export async function dropPermissions(redis: Redis, keys: Keys, bnetId: number, 
   }
   const index = keys.userPermissions(bnetId);
   const members = await redis.smembers(index).catch(() => [] as string[]);
-  await redis.unlink(index, ...members).catch(() => undefined);
+  // The permissions sit in their guilds' slots, the index in the user's: one UNLINK each (Redis Cluster).
+  await Promise.all([index, ...members].map((key) => redis.unlink(key).catch(() => undefined)));
 }
 
 /** Drops what the api cached from guild-api about a guild (settings and members). */

@@ -33,8 +33,8 @@ redis.call('EXPIRE', KEYS[1], ARGV[3])
 return 1`;
 
 /**
- * Rendered response bodies. The character view lives under its own key for as long as the projection is
- * fresh; everything about one guild (overview variants, each user's "my characters", membership lookups)
+ * Rendered response bodies. The character view lives under its own key (one per guild that serves it, since it
+ * prints the guild's targets) for as long as the projection is fresh; everything about one guild (overview variants, each user's "my characters", membership lookups)
  * sits in one hash, so the worker drops it all with one UNLINK after any write.
  * Every operation fails soft: with Redis down a read is a miss and a write is skipped.
  */
@@ -46,15 +46,15 @@ export class ResponseCache {
     private readonly clock: Clock,
   ) {}
 
-  async getCharacter<T>(region: string, realm: string, nameKey: string): Promise<T | undefined> {
-    const raw = await this.redis.get(this.keys.characterView(region, realm, nameKey)).catch(() => null);
+  async getCharacter<T>(guildId: number, region: string, realm: string, nameKey: string): Promise<T | undefined> {
+    const raw = await this.redis.get(this.keys.characterView(guildId, region, realm, nameKey)).catch(() => null);
     return this.count('character', this.unwrap<T>(raw));
   }
 
-  async setCharacter(region: string, realm: string, nameKey: string, body: unknown, ttlSeconds: number): Promise<void> {
+  async setCharacter(guildId: number, region: string, realm: string, nameKey: string, body: unknown, ttlSeconds: number): Promise<void> {
     const ttl = Math.floor(ttlSeconds);
     if (ttl < 1) return;
-    await this.redis.set(this.keys.characterView(region, realm, nameKey), this.wrap(body, ttl), 'EX', ttl).catch(() => undefined);
+    await this.redis.set(this.keys.characterView(guildId, region, realm, nameKey), this.wrap(body, ttl), 'EX', ttl).catch(() => undefined);
   }
 
   /** A guild-scoped body; `kind` labels the hit/miss metric, or leaves it alone for internal lookups. */

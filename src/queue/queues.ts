@@ -1,5 +1,6 @@
 import { Queue, QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
+import { queuePrefix } from '../redis.js';
 import { ALL_QUEUE_NAMES, QUEUE_NAMES, type QueueName } from './names.js';
 
 /** A queue by its key in QUEUE_NAMES: what a job kind names as its queue. */
@@ -7,9 +8,9 @@ export type QueueKey = keyof typeof QUEUE_NAMES;
 
 export type Queues = Record<QueueKey, Queue>;
 
-/** Producers' handles on every queue, all on one connection. */
-export function createQueues(connection: Redis, prefix: string): Queues {
-  const make = (name: QueueName) => new Queue(name, { connection, prefix });
+/** Producers' handles on every queue, all on one connection; `prefix` is the deployment's Redis prefix. */
+export function createQueues(connection: Redis | Cluster, prefix: string): Queues {
+  const make = (name: QueueName) => new Queue(name, { connection, prefix: queuePrefix(prefix, name) });
   return {
     characterRefresh: make(QUEUE_NAMES.characterRefresh),
     guildSync: make(QUEUE_NAMES.guildSync),
@@ -18,8 +19,8 @@ export function createQueues(connection: Redis, prefix: string): Queues {
   };
 }
 
-export function createQueueEvents(connection: Redis, prefix: string, name: QueueName): QueueEvents {
-  return new QueueEvents(name, { connection, prefix });
+export function createQueueEvents(connection: Redis | Cluster, prefix: string, name: QueueName): QueueEvents {
+  return new QueueEvents(name, { connection, prefix: queuePrefix(prefix, name) });
 }
 
 export async function closeQueues(queues: Queues): Promise<void> {

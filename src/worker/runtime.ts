@@ -9,7 +9,7 @@ import type { Logger } from '../logger.js';
 import { createMetrics } from '../metrics.js';
 import { openOrm } from '../db/orm.js';
 import { healthBody, isHealthy, probeDependencies } from '../health.js';
-import { createRedis, Keys } from '../redis.js';
+import { createRedis, Keys, queuePrefix } from '../redis.js';
 import { closeQueues, createQueues, QUEUE_NAMES, type QueueKey } from '../queue/queues.js';
 import type { WorkerContext } from './context.js';
 import { wasLogged } from './job-log.js';
@@ -89,7 +89,7 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
     const queueName = QUEUE_NAMES[queueKey];
     const worker = new Worker(queueName, queueProcessor(ctx, kinds, processors), {
       connection: createRedis(config.redisUrl, 'worker'),
-      prefix: config.redisPrefix,
+      prefix: queuePrefix(config.redisPrefix, queueName),
       ...QUEUE_WORKERS[queueKey](ctx),
     });
     const started = new Map<string, number>();

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { Keys } from '../redis.js';
 import { upstreamMetricsOf, type Metrics } from '../metrics.js';
 import { BlizzardClient } from '../upstream/blizzard/client.js';
 import { RedisQuotaGate } from '../upstream/blizzard/quota.js';
@@ -16,13 +17,12 @@ import type { UpstreamServices } from './context.js';
 export function createUpstreamServices(config: Config, logger: Logger, metrics: Metrics, redis: Redis): UpstreamServices {
   const upstreamMetrics = upstreamMetricsOf(metrics);
   const quota = new RedisQuotaGate(redis, {
-    prefix: config.redisPrefix,
+    key: new Keys(config.redisPrefix).quota(quotaClientKey(config.blizzard.clientId)),
     perSecond: config.blizzard.quotaPerSecond,
     perHour: config.blizzard.quotaPerHour,
     headroom: config.blizzard.quotaHeadroom,
     burstShare: config.blizzard.quotaBurstShare,
     edgeMs: config.blizzard.quotaEdgeMs,
-    clientKey: createHash('sha256').update(config.blizzard.clientId).digest('hex').slice(0, 16),
     metrics: upstreamMetrics,
   });
   const blizzard = new BlizzardClient({ config: config.blizzard, logger, quota, metrics: upstreamMetrics });
@@ -33,4 +33,9 @@ export function createUpstreamServices(config: Config, logger: Logger, metrics: 
     metrics: upstreamMetrics,
   });
   return { blizzard, warcraftlogs, quota };
+}
+
+/** Battle.net counts per client id: the quota's key names a hash of it, and the id itself stays out of Redis. */
+export function quotaClientKey(clientId: string): string {
+  return createHash('sha256').update(clientId).digest('hex').slice(0, 16);
 }

@@ -168,7 +168,7 @@ export class CharacterViews {
       responseCache.countMiss('character');
       return undefined;
     }
-    return responseCache.getCharacter<CharacterDetailJson>(lookup.region, realm, key);
+    return responseCache.getCharacter<CharacterDetailJson>(guildId, lookup.region, realm, key);
   }
 
   /**
@@ -199,7 +199,7 @@ export class CharacterViews {
 
   private async remember(guildId: number, region: string, realm: string, key: string, body: CharacterDetailJson, seconds: number) {
     const { responseCache } = this.deps;
-    await responseCache.setCharacter(region, realm, key, body, seconds);
+    await responseCache.setCharacter(guildId, region, realm, key, body, seconds);
     await responseCache.setMemberLookup(guildId, memberLookupField(realm, key), { region }, seconds);
   }
 

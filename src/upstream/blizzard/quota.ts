@@ -29,13 +29,12 @@ export class UnlimitedQuota implements QuotaGate {
 }
 
 export interface RedisQuotaOptions {
-  prefix: string;
+  /** The base of the quota's keys (`Keys.quota`): one quota per API client, since Battle.net counts per client. */
+  key: string;
   perSecond: number;
   perHour: number;
   /** Share of each quota left unused (0.05 = 5 %), for clock skew between us and Battle.net and for other tools. */
   headroom: number;
-  /** One quota per API client: Battle.net counts per client id (and region), so that is the key. */
-  clientKey: string;
   /** Length of the "hour" in seconds. Only tests shorten it, to watch the bucket refill. */
   hourSeconds?: number;
   /**
@@ -63,7 +62,7 @@ export interface RedisQuotaOptions {
  *   last edge_ms of a window;
  * - the hourly quota is a token bucket: a full bucket allows a burst at the per-second rate, then admission
  *   settles at the refill rate.
- * Keys share a hash tag, so the script stays within one slot on Redis Cluster.
+ * Every key extends the base, which carries the quota's hash tag, so the script stays within one slot on Redis Cluster.
  */
 const ACQUIRE = `
 local base = KEYS[1]
@@ -120,7 +119,7 @@ export class RedisQuotaGate implements QuotaGate {
   ) {
     const keep = 1 - options.headroom;
     const hourMs = (options.hourSeconds ?? 3600) * 1000;
-    this.base = `${options.prefix}:quota:{${options.clientKey}}`;
+    this.base = options.key;
     this.budgetPerSecond = Math.max(1, Math.floor(options.perSecond * keep));
     // In any rolling hour the bucket admits at most its capacity plus an hour of refill, so the two are split
     // out of one hour's budget: the worst hour (a full bucket spent, then a steady stream) stays under the

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Worker, type Job } from 'bullmq';
 import type { RunningApi } from '../../../src/api/server.js';
-import { createRedis } from '../../../src/redis.js';
+import { createRedis, queuePrefix } from '../../../src/redis.js';
 import { startTestApi } from '../../helpers/api.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { bearer, call, expectError } from './helpers.js';
@@ -56,7 +56,7 @@ describe('/admin/queues: retrying and removing failed jobs', function () {
   /** A job of the queue that has failed, as a worker would leave it (no worker runs in this stack). */
   async function failedJob(label: string): Promise<Job> {
     const connection = createRedis(stack.config.redisUrl, 'worker');
-    const worker = new Worker(queue().name, null, { connection, prefix: stack.config.redisPrefix, autorun: false });
+    const worker = new Worker(queue().name, null, { connection, prefix: queuePrefix(stack.config.redisPrefix, queue().name), autorun: false });
     try {
       await queue().add('dashboard-test', { label }, { jobId: `dashboard-${label}-${Date.now()}`, attempts: 1 });
       const taken = (await worker.getNextJob('test-token')) as Job;

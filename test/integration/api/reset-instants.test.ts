@@ -167,7 +167,7 @@ describe('the week turns at the reset instant (US Tuesday 15:00 UTC, EU Wednesda
     const member = findGuild(stack.sim.world, usGuild.id)!.members[1]!;
     const path = { character_name: member.characterName, realm: usGuild.realm } as Member;
     const { redis, keys } = stack.api!.deps;
-    const key = keys.characterView('us', usGuild.realm, nameKey(member.characterName));
+    const key = keys.characterView(usGuild.id, 'us', usGuild.realm, nameKey(member.characterName));
     const stored = async () => JSON.parse((await redis.get(key)) as string) as { expiresAt: number };
 
     clock.set('2026-12-15T14:50:00Z');

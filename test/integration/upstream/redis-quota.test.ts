@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createLogger } from '../../../src/logger.js';
+import { Keys } from '../../../src/redis.js';
 import { startSimulator } from '../../../src/sim/index.js';
 import { BlizzardClient } from '../../../src/upstream/blizzard/client.js';
 import { RedisQuotaGate, UnlimitedQuota, type RedisQuotaOptions } from '../../../src/upstream/blizzard/quota.js';
@@ -30,7 +31,7 @@ describe('RedisQuotaGate (real Redis)', function () {
   const gate = (options: Partial<RedisQuotaOptions>) => {
     const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: false });
     connections.push(redis);
-    return new RedisQuotaGate(redis, { prefix, clientKey: `client-${run}`, perSecond: 100, perHour: 1_000_000, headroom: 0, ...options });
+    return new RedisQuotaGate(redis, { key: new Keys(prefix).quota(`client-${run}`), perSecond: 100, perHour: 1_000_000, headroom: 0, ...options });
   };
 
   beforeEach(() => {

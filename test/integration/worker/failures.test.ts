@@ -3,7 +3,7 @@ import { QueueEvents } from 'bullmq';
 import { characterRefreshJob, PRIORITY } from '../../../src/queue/character-refresh.js';
 import { guildComparisonJob } from '../../../src/queue/guild-comparison.js';
 import { QUEUE_NAMES } from '../../../src/queue/names.js';
-import { createRedis } from '../../../src/redis.js';
+import { createRedis, queuePrefix } from '../../../src/redis.js';
 import { findGuild, type SimCharacter, type SimGuild } from '../../../src/sim/index.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { uniqueId } from '../../helpers/test-env.js';
@@ -42,7 +42,7 @@ describe('worker: upstream failures and duplicates', function () {
       simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Unlucky Few', realm, region: 'us', members: 8 }] } },
     });
     guild = findGuild(stack.sim.world, guildId) as SimGuild;
-    events = new QueueEvents(QUEUE_NAMES.characterRefresh, { connection: createRedis(stack.config.redisUrl, 'worker'), prefix: stack.config.redisPrefix });
+    events = new QueueEvents(QUEUE_NAMES.characterRefresh, { connection: createRedis(stack.config.redisUrl, 'worker'), prefix: queuePrefix(stack.config.redisPrefix, QUEUE_NAMES.characterRefresh) });
     await events.waitUntilReady();
     await syncFromGuildApi(stack.sim, stack.queues, guildId);
     await waitForIdle(stack.queues);
@@ -108,7 +108,7 @@ describe('worker: upstream failures and duplicates', function () {
 
   it('stores a WarcraftLogs ranking, and not_found for a guild WarcraftLogs does not know', async () => {
     const queue = stack.queues.guildComparison;
-    const comparisonEvents = new QueueEvents(QUEUE_NAMES.guildComparison, { connection: createRedis(stack.config.redisUrl, 'worker'), prefix: stack.config.redisPrefix });
+    const comparisonEvents = new QueueEvents(QUEUE_NAMES.guildComparison, { connection: createRedis(stack.config.redisUrl, 'worker'), prefix: queuePrefix(stack.config.redisPrefix, QUEUE_NAMES.guildComparison) });
     try {
       await comparisonEvents.waitUntilReady();
       const found = await guildComparisonJob.enqueue(stack.queues, { guildName: guild.name, realm: guild.realm.slug, region: 'us' });
