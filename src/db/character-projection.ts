@@ -2,34 +2,53 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { addDays } from '../domain/dates.js';
 import { GAIN_WEEKS, weeklyGain, type WeeklyGain } from '../domain/forecast.js';
 import {
-  markProgressNotFound, recordProgressError, saveFetchedProgress, saveWeeklyGain, type FetchedProgress,
+  markProgressNotFound, progressWriteStatement, recordProgressError, saveFetchedProgress, saveWeeklyGain, type FetchedProgress,
 } from './tables/character-progress.js';
 import {
-  deleteCharacter, ensureCharacter, findByBlizzardId, findCharacterId, moveCharacter, upsertCharacterIdentity, type CharacterIdentity,
-  type CharacterKey,
+  deleteCharacter, ensureCharacter, findByBlizzardId, findCharacterId, identityStatement, moveCharacter, upsertCharacterIdentity,
+  type CharacterIdentity, type CharacterKey,
 } from './tables/characters.js';
 import { forgetRename, recordRename } from './tables/character-renames.js';
 import {
-  copyProgressToMemberships, currentGuildIds, mergeMemberships, renameInMemberships, type AuditCounts,
+  copyProgressToMemberships, currentGuildIds, membershipCopyStatement, mergeMemberships, renameInMemberships, type AuditCounts,
+  type MemberProgressCopy,
 } from './tables/guild-memberships.js';
-import { itemLevelHistory, moveHistory, recordItemLevel } from './tables/item-level-history.js';
-import type { Db } from './sql.js';
+import {
+  historyPointStatement, itemLevelHistory, moveHistory, recordItemLevel, type ItemLevelPoint,
+} from './tables/item-level-history.js';
+import { queryBound, type Db } from './sql.js';
 
-/** The outcome of one character refresh, written across the character's tables in one transaction. */
+/** The outcome of one character refresh, written across the character's tables. */
 export interface CharacterProjection extends FetchedProgress {
   key: CharacterKey;
   identity: CharacterIdentity;
   /** The UTC day of today's item-level history point. */
   day: string;
+  /**
+   * The character's stored item-level points, read before the fetch from `gainWindowStart` of the day then on
+   * (`findStoredCharacter`); empty for a character not stored yet.
+   */
+  history: ItemLevelPoint[];
 }
+
+/** The first day of history the weekly gain up to `day` reads: two weeks more than its window, for bridging. */
+export const gainWindowStart = (day: string): string => addDays(day, -7 * (GAIN_WEEKS + 2));
 
 /**
  * The weekly gain up to `day`, from the history just written. Two weeks more than the gain's window are read,
  * so a week whose first day has no point can still be bridged from an earlier one.
  */
 async function measureWeeklyGain(db: Db, characterId: number, day: string): Promise<WeeklyGain> {
-  const points = await itemLevelHistory(db, characterId, addDays(day, -7 * (GAIN_WEEKS + 2)), day);
+  const points = await itemLevelHistory(db, characterId, gainWindowStart(day), day);
   return weeklyGain(points, day);
+}
+
+/** The weekly gain the history will give once today's point is written: the stored points with today's replaced. */
+function gainWithToday(p: CharacterProjection): WeeklyGain {
+  const from = gainWindowStart(p.day);
+  const points = p.history.filter((h) => h.date >= from && (p.itemLevel === null ? h.date <= p.day : h.date < p.day));
+  if (p.itemLevel !== null) points.push({ date: p.day, itemLevel: p.itemLevel });
+  return weeklyGain(points, p.day);
 }
 
 /** The audit's counts the overview shows, from the new gear's audit (as the worker stores it). */
@@ -44,12 +63,51 @@ function auditCounts(p: CharacterProjection): AuditCounts | null {
   };
 }
 
+function membershipCopy(p: CharacterProjection, gain: WeeklyGain): MemberProgressCopy {
+  return { identity: p.identity, itemLevel: p.itemLevel, fetchedAt: p.fetchedAt, weeklyGain: gain.weeklyGain, audit: auditCounts(p) };
+}
+
 /**
- * Writes a refreshed character in one transaction: identity, progress, today's history point, the weekly gain
- * measured from that history, and the overview copy in every current membership. Returns the guilds whose
- * cached responses are now stale.
+ * Writes a refreshed character: identity, progress with the weekly gain, today's history point and the
+ * overview copy in every current membership. Returns the guilds whose cached responses are now stale.
+ *
+ * One statement, so one round trip and no transaction: its CTEs run on one snapshot and commit together, and
+ * the gain is measured beforehand from the history read with the stored character plus today's point. A
+ * rename (the profile's Battle.net id stored under another name of the region), or a row another writer
+ * inserted after the statement's snapshot was taken, writes nothing there and takes the transactional path.
  */
 export async function saveCharacterProjection(em: EntityManager, p: CharacterProjection): Promise<SavedProjection> {
+  const guildIds = await writeProjection(em, p, gainWithToday(p));
+  if (guildIds) return { guildIds };
+  return saveProjectionInTransaction(em, p);
+}
+
+/** The single statement; undefined when it wrote nothing (see saveCharacterProjection). */
+async function writeProjection(db: Db, p: CharacterProjection, gain: WeeklyGain): Promise<number[] | undefined> {
+  const identity = identityStatement(p.key, p.identity);
+  const progress = progressWriteStatement(p, gain);
+  const history = p.itemLevel === null ? undefined : historyPointStatement(p.day, p.itemLevel);
+  const members = membershipCopyStatement(membershipCopy(p, gain), 'cid.id', ', cid');
+  // The select list reads the parts in the order the transactional path writes them (character, progress,
+  // history, memberships), so row locks are taken in that order.
+  const [row] = await queryBound<{ character_id: string | null; guild_ids: Array<number | string> }>(
+    db,
+    `with ${identity.sql},
+     prog as (${progress.sql}),
+     ${history ? `hist as (${history.sql}),` : ''}
+     mem as (${members.sql})
+     select (select id from cid) as character_id,
+            (select count(*) from prog) as progress_rows,
+            ${history ? '(select count(*) from hist)' : '0'} as history_rows,
+            coalesce((select json_agg(guild_id order by guild_id) from mem), '[]'::json) as guild_ids`,
+    [...identity.params, ...progress.params, ...(history?.params ?? []), ...members.params],
+  );
+  if (!row || row.character_id === null) return undefined;
+  return row.guild_ids.map(Number);
+}
+
+/** The same writes as several statements in one transaction, for a rename, which moves rows between characters. */
+async function saveProjectionInTransaction(em: EntityManager, p: CharacterProjection): Promise<SavedProjection> {
   return em.transactional(async (tx) => {
     const formerKey = p.identity.blizzardId === null ? undefined : await adoptFormerIdentity(tx, p.key, p.identity.name, p.identity.blizzardId);
     const characterId = await upsertCharacterIdentity(tx, p.key, p.identity);
@@ -57,9 +115,7 @@ export async function saveCharacterProjection(em: EntityManager, p: CharacterPro
     if (p.itemLevel !== null) await recordItemLevel(tx, characterId, p.day, p.itemLevel);
     const gain = await measureWeeklyGain(tx, characterId, p.day);
     await saveWeeklyGain(tx, characterId, gain);
-    const guildIds = await copyProgressToMemberships(tx, characterId, {
-      identity: p.identity, itemLevel: p.itemLevel, fetchedAt: p.fetchedAt, weeklyGain: gain.weeklyGain, audit: auditCounts(p),
-    });
+    const guildIds = await copyProgressToMemberships(tx, characterId, membershipCopy(p, gain));
     return { guildIds, formerKey };
   });
 }

@@ -17,6 +17,23 @@ export function query<T>(db: Db, sql: string, params: readonly unknown[] = []): 
   return em.getConnection().execute<T[]>(sql, [...params], 'all', em.getTransactionContext());
 }
 
+/**
+ * Runs one statement with its parameters bound by PostgreSQL (`$1, $2…` sent apart from the text, as the pg
+ * driver does), where `query` has MikroORM inline them into the SQL text on the client. `?` placeholders, one
+ * value each (no array expansion): every parameter needs a cast or a typed context, since PostgreSQL infers its
+ * type. Used where a statement runs once per job and its cost matters.
+ */
+export async function queryBound<T>(db: Db, sql: string, params: readonly unknown[] = []): Promise<T[]> {
+  const em = 'getConnection' in db ? db : db.em;
+  const connection = em.getConnection();
+  await connection.ensureConnection();
+  const statement = connection.getKnex().raw(sql, params.map((p) => (p === undefined ? null : p)) as never[]);
+  const transaction = em.getTransactionContext();
+  if (transaction) statement.transacting(transaction);
+  const result = (await statement) as { rows: T[] };
+  return result.rows;
+}
+
 /** pg returns bigint columns as strings; our ids and bnet ids stay far below 2^53. */
 export const toId = (value: string | number): number => Number(value);
 

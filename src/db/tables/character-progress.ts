@@ -1,7 +1,8 @@
 import type { GainConfidence, WeeklyGain } from '../../domain/forecast.js';
-import { assignStampingChanges, query, toId, type Db } from '../sql.js';
+import { assignStampingChanges, query, queryBound, toId, type Db } from '../sql.js';
 import { col, defineTable, type Row } from '../table.js';
 import type { CharacterIdentity, CharacterKey } from './characters.js';
+import type { ItemLevelPoint } from './item-level-history.js';
 
 export type FetchStatus = 'pending' | 'ok' | 'not_found' | 'error';
 
@@ -36,6 +37,8 @@ export interface StoredCharacter extends CharacterIdentity {
   /** Last-Modified of the equipment and of the profile, for If-Modified-Since. */
   lastModified: string | null;
   profileLastModified: string | null;
+  /** Item-level points from the day the read asked for on, oldest first. */
+  history: ItemLevelPoint[];
 }
 
 /** A freshly fetched equipment and everything computed from it. */
@@ -59,18 +62,25 @@ export interface FetchedProgress {
   fetchedAt: Date;
 }
 
-export async function findStoredCharacter(db: Db, key: CharacterKey): Promise<StoredCharacter | undefined> {
-  const [row] = await query<{
+/**
+ * The stored character and its item-level points from `historySince` on (oldest first), in one round trip:
+ * the refresh measures the weekly gain from these and the point it is about to write, so its write needs no
+ * read of its own.
+ */
+export async function findStoredCharacter(db: Db, key: CharacterKey, historySince: string): Promise<StoredCharacter | undefined> {
+  const [row] = await queryBound<{
     id: string; name: string; blizzard_id: string | null; class_name: string | null; spec_name: string | null; role: string | null;
     level: number | null; fetch_status: FetchStatus | null; fetched_at: Date | null; item_level: number | null; last_modified: string | null;
-    profile_last_modified: string | null;
+    profile_last_modified: string | null; history: Array<{ date: string; itemLevel: number }>;
   }>(
     db,
     `select c.id, c.name, c.blizzard_id, c.class_name, c.spec_name, c.role, c.level,
-            p.fetch_status, p.fetched_at, p.item_level, p.last_modified, p.profile_last_modified
+            p.fetch_status, p.fetched_at, p.item_level, p.last_modified, p.profile_last_modified,
+            (select coalesce(json_agg(json_build_object('date', to_char(h.day, 'YYYY-MM-DD'), 'itemLevel', h.item_level) order by h.day), '[]'::json)
+               from item_level_history h where h.character_id = c.id and h.day >= ?::date) as history
      from characters c left join character_progress p on p.character_id = c.id
-     where c.region = ? and c.realm_slug = ? and c.name_key = ?`,
-    [key.region, key.realm, key.nameKey],
+     where c.region = ?::text and c.realm_slug = ?::text and c.name_key = ?::text`,
+    [historySince, key.region, key.realm, key.nameKey],
   );
   if (!row) return undefined;
   return {
@@ -86,6 +96,7 @@ export async function findStoredCharacter(db: Db, key: CharacterKey): Promise<St
     itemLevel: row.item_level,
     lastModified: row.last_modified,
     profileLastModified: row.profile_last_modified,
+    history: row.history.map((h) => ({ date: h.date, itemLevel: Number(h.itemLevel) })),
   };
 }
 
@@ -100,8 +111,9 @@ export function saveFetchedProgress(db: Db, characterId: number, fetched: Fetche
   return fetched.gear ? upsertProgressWithGear(db, characterId, fetched, fetched.gear) : updateProgressOnly(db, characterId, fetched);
 }
 
-async function upsertProgressWithGear(db: Db, characterId: number, p: FetchedProgress, gear: GearSnapshot): Promise<void> {
-  const assignments = assignStampingChanges(
+/** A fetch with new gear rewrites the whole projection; updated_at moves only when one of these changes. */
+const withGearAssignments = (always: readonly string[] = []) =>
+  assignStampingChanges(
     'cp',
     [
       ['fetch_status', 'excluded.fetch_status'],
@@ -113,8 +125,50 @@ async function upsertProgressWithGear(db: Db, characterId: number, p: FetchedPro
       ['not_found_at', 'null::timestamptz'],
       ...progressColumns('excluded'),
     ],
-    ['fetched_at = excluded.fetched_at', ...CLEARS_ERRORS],
+    ['fetched_at = excluded.fetched_at', ...CLEARS_ERRORS, ...always],
   );
+
+/** A fetch without new gear: the stored gear stays, the fetch is recorded and earlier errors are cleared. */
+const withoutGearAssignments = (always: readonly string[] = []) =>
+  assignStampingChanges(
+    'cp',
+    [['fetch_status', "'ok'"], ['not_found_at', 'null::timestamptz'], ...progressColumns('v')],
+    ['fetched_at = v.fetched_at', ...CLEARS_ERRORS, ...always],
+  );
+
+/**
+ * A fetch and the weekly gain measured with it, as one part of a larger statement: the character's id is
+ * read from the CTE `cid` (one row, its `id` column; null writes nothing). The gain is written without moving
+ * updated_at, as `saveWeeklyGain` does.
+ */
+export function progressWriteStatement(p: FetchedProgress, gain: WeeklyGain): { sql: string; params: unknown[] } {
+  const gainColumns = ['weekly_gain = v.weekly_gain', 'gain_confidence = v.gain_confidence'];
+  if (!p.gear) {
+    return {
+      sql: `update character_progress cp set ${withoutGearAssignments(gainColumns)}
+       from (select ?::text as profile_last_modified, ?::timestamptz as fetched_at, ?::float8 as weekly_gain, ?::text as gain_confidence) v, cid
+       where cp.character_id = cid.id
+       returning cp.character_id`,
+      params: [p.profileLastModified, p.fetchedAt, gain.weeklyGain, gain.confidence],
+    };
+  }
+  const { gear } = p;
+  return {
+    sql: `insert into character_progress as cp (character_id, fetch_status, item_level, equipped_items, gear_priorities, audit,
+       last_modified, profile_last_modified, fetched_at, weekly_gain, gain_confidence)
+     select cid.id, 'ok', ?::float8, ?::jsonb, ?::jsonb, ?::jsonb, ?::text, ?::text, ?::timestamptz, ?::float8, ?::text
+     from cid where cid.id is not null
+     on conflict (character_id) do update set ${withGearAssignments(['weekly_gain = excluded.weekly_gain', 'gain_confidence = excluded.gain_confidence'])}
+     returning cp.character_id`,
+    params: [
+      gear.itemLevel, JSON.stringify(gear.equippedItems), JSON.stringify(gear.gearPriorities), JSON.stringify(gear.audit),
+      gear.lastModified, p.profileLastModified, p.fetchedAt, gain.weeklyGain, gain.confidence,
+    ],
+  };
+}
+
+async function upsertProgressWithGear(db: Db, characterId: number, p: FetchedProgress, gear: GearSnapshot): Promise<void> {
+  const assignments = withGearAssignments();
   await query(
     db,
     `insert into character_progress as cp (character_id, fetch_status, item_level, equipped_items, gear_priorities, audit,
@@ -130,11 +184,7 @@ async function upsertProgressWithGear(db: Db, characterId: number, p: FetchedPro
 
 /** Equipment unchanged: the stored gear stays; the fetch is recorded and earlier errors are cleared. */
 async function updateProgressOnly(db: Db, characterId: number, p: FetchedProgress): Promise<void> {
-  const assignments = assignStampingChanges(
-    'cp',
-    [['fetch_status', "'ok'"], ['not_found_at', 'null::timestamptz'], ...progressColumns('v')],
-    ['fetched_at = v.fetched_at', ...CLEARS_ERRORS],
-  );
+  const assignments = withoutGearAssignments();
   await query(
     db,
     `update character_progress cp set ${assignments}

@@ -103,26 +103,60 @@ export async function deleteCharacter(db: Db, id: number): Promise<void> {
   await query(db, 'delete from characters where id = ?', [id]);
 }
 
+const IDENTITY_CHANGES = updateIfChanged('c', [
+  ['name', 'excluded.name'],
+  ['blizzard_id', 'excluded.blizzard_id'],
+  ['class_name', 'excluded.class_name'],
+  ['spec_name', 'excluded.spec_name'],
+  ['role', 'excluded.role'],
+  ['level', 'excluded.level'],
+]);
+
 /** Writes what Battle.net's profile says (its spelling of the name included) and returns the character's id. */
 export async function upsertCharacterIdentity(db: Db, key: CharacterKey, identity: CharacterIdentity): Promise<number> {
   await query(
     db,
     `insert into characters as c (region, realm_slug, name_key, name, blizzard_id, class_name, spec_name, role, level)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?)
-     on conflict (region, realm_slug, name_key) do update ${updateIfChanged('c', [
-       ['name', 'excluded.name'],
-       ['blizzard_id', 'excluded.blizzard_id'],
-       ['class_name', 'excluded.class_name'],
-       ['spec_name', 'excluded.spec_name'],
-       ['role', 'excluded.role'],
-       ['level', 'excluded.level'],
-     ])}`,
+     on conflict (region, realm_slug, name_key) do update ${IDENTITY_CHANGES}`,
     [key.region, key.realm, key.nameKey, identity.name, identity.blizzardId, identity.className, identity.specName, identity.role, identity.level],
   );
   // A row left alone by the upsert returns nothing, so the id is read in a second statement.
   const id = await findCharacterId(db, key);
   if (id === undefined) throw new Error(`character ${key.region}/${key.realm}/${key.nameKey} vanished while being written`);
   return id;
+}
+
+/**
+ * `upsertCharacterIdentity` as the head of a larger statement: the CTEs `former` (another character of the
+ * region with this Battle.net id: a rename the statement does not handle), `ch` (the upsert, skipped when
+ * `former` has a row) and `cid` (the character's id; no row when skipped, a null id when a concurrent insert
+ * hid the row from this statement's snapshot). The statement's other parts read the id from `cid`.
+ */
+export function identityStatement(key: CharacterKey, identity: CharacterIdentity): { sql: string; params: unknown[] } {
+  return {
+    sql: `former as (
+       select 1 from characters
+       where region = ?::text and blizzard_id = ?::bigint and (realm_slug, name_key) <> (?::text, ?::text)
+       limit 1
+     ),
+     ch as (
+       insert into characters as c (region, realm_slug, name_key, name, blizzard_id, class_name, spec_name, role, level)
+       select ?::text, ?::text, ?::text, ?::text, ?::bigint, ?::text, ?::text, ?::text, ?::int
+       where not exists (select 1 from former)
+       on conflict (region, realm_slug, name_key) do update ${IDENTITY_CHANGES}
+       returning c.id
+     ),
+     cid as (
+       select coalesce((select id from ch), (select id from characters where region = ?::text and realm_slug = ?::text and name_key = ?::text)) as id
+       where not exists (select 1 from former)
+     )`,
+    params: [
+      key.region, identity.blizzardId, key.realm, key.nameKey,
+      key.region, key.realm, key.nameKey, identity.name, identity.blizzardId, identity.className, identity.specName, identity.role, identity.level,
+      key.region, key.realm, key.nameKey,
+    ],
+  };
 }
 
 /**

@@ -138,8 +138,11 @@ export async function upsertMemberships(db: Db, guildId: number, members: Member
   return written.length;
 }
 
-/** The officer overview reads these copies, so it is one indexed read per guild. Returns the guilds touched. */
-export async function copyProgressToMemberships(db: Db, characterId: number, copy: MemberProgressCopy): Promise<number[]> {
+/**
+ * The update that copies a character's progress onto its current memberships, with the character's id taken
+ * from `idSource` (`?` for a parameter, or a column of a CTE listed in `from`). Returns the guilds touched.
+ */
+export function membershipCopyStatement(copy: MemberProgressCopy, idSource: string, from = ''): { sql: string; params: unknown[] } {
   const assignments = assignStampingChanges(
     'gm',
     [
@@ -149,20 +152,24 @@ export async function copyProgressToMemberships(db: Db, characterId: number, cop
     ],
     ['last_updated = v.last_updated'],
   );
-  const rows = await query<Pick<MembershipRow, 'guild_id'>>(
-    db,
-    `update guild_memberships gm set ${assignments}
+  return {
+    sql: `update guild_memberships gm set ${assignments}
      from (select ?::text as character_name, ?::text as class_name, ?::text as spec_name, ?::text as role, ?::float8 as item_level,
                   ?::int as level, ?::timestamptz as last_updated, ?::float8 as weekly_gain,
-                  ?::int as missing_enchants, ?::int as empty_sockets, ?::int as tier_pieces) v
-     where gm.character_id = ? and gm.left_at is null
+                  ?::int as missing_enchants, ?::int as empty_sockets, ?::int as tier_pieces) v${from}
+     where gm.character_id = ${idSource} and gm.left_at is null
      returning gm.guild_id`,
-    [
+    params: [
       copy.identity.name, copy.identity.className, copy.identity.specName, copy.identity.role, copy.itemLevel, copy.identity.level,
       copy.fetchedAt, copy.weeklyGain, copy.audit?.missingEnchants ?? null, copy.audit?.emptySockets ?? null, copy.audit?.tierPieces ?? null,
-      characterId,
     ],
-  );
+  };
+}
+
+/** The officer overview reads these copies, so it is one indexed read per guild. Returns the guilds touched. */
+export async function copyProgressToMemberships(db: Db, characterId: number, copy: MemberProgressCopy): Promise<number[]> {
+  const statement = membershipCopyStatement(copy, '?');
+  const rows = await query<Pick<MembershipRow, 'guild_id'>>(db, statement.sql, [...statement.params, characterId]);
   return rows.map((r) => r.guild_id);
 }
 

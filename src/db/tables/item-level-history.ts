@@ -12,15 +12,28 @@ export const itemLevelHistoryTable = defineTable('item_level_history', {
   recorded_at: col.timestamptz().defaulted(),
 });
 
+const KEEP_DAY_POINT = `on conflict (character_id, day) do update set item_level = excluded.item_level, recorded_at = now()
+     where h.item_level is distinct from excluded.item_level`;
+
 /** `day` is a UTC date (YYYY-MM-DD); a second refresh the same day overwrites the day's point. */
 export async function recordItemLevel(db: Db, characterId: number, day: string, itemLevel: number): Promise<void> {
   await query(
     db,
     `insert into item_level_history as h (character_id, day, item_level) values (?, ?::date, ?)
-     on conflict (character_id, day) do update set item_level = excluded.item_level, recorded_at = now()
-     where h.item_level is distinct from excluded.item_level`,
+     ${KEEP_DAY_POINT}`,
     [characterId, day, itemLevel],
   );
+}
+
+/** `recordItemLevel` as one part of a larger statement: the character's id is read from the CTE `cid`. */
+export function historyPointStatement(day: string, itemLevel: number): { sql: string; params: unknown[] } {
+  return {
+    sql: `insert into item_level_history as h (character_id, day, item_level)
+     select cid.id, ?::date, ?::float8 from cid where cid.id is not null
+     ${KEEP_DAY_POINT}
+     returning h.character_id`,
+    params: [day, itemLevel],
+  };
 }
 
 export interface ItemLevelPoint {

@@ -1,6 +1,6 @@
 import { UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
 import { dropCharacterResponses } from '../../cache/invalidate.js';
-import { markCharacterNotFound, recordCharacterError, saveCharacterProjection } from '../../db/character-projection.js';
+import { gainWindowStart, markCharacterNotFound, recordCharacterError, saveCharacterProjection } from '../../db/character-projection.js';
 import { findStoredCharacter, type StoredCharacter } from '../../db/tables/character-progress.js';
 import type { CharacterIdentity, CharacterKey } from '../../db/tables/characters.js';
 import { isActivityDue, isKnownMissing, roleOf } from '../../domain/index.js';
@@ -58,7 +58,9 @@ function identityFrom(profile: CharacterProfile): CharacterIdentity {
 async function refreshCharacter(ctx: WorkerContext, payload: CharacterRefreshPayload): Promise<CharacterRefreshResult> {
   const key: CharacterKey = { region: payload.region, realm: payload.realm, nameKey: nameKey(payload.name) };
   const em = ctx.orm.em.fork();
-  const stored = await findStoredCharacter(em, key);
+  // The history the weekly gain needs comes with the stored row; a day boundary crossed before the write
+  // only narrows the window, which the write filters again.
+  const stored = await findStoredCharacter(em, key, gainWindowStart(ctx.clock.now().toISOString().slice(0, 10)));
   // However the job got here (a guild's fan-out, a webhook, a reader), an unknown character costs no call
   // while Battle.net's "not found" is believed; only an operator's manual refresh asks again.
   if (stored && payload.reason !== 'manual' && isKnownMissing(stored, ctx.config.notFoundCacheTtl, ctx.clock.now().getTime())) {
@@ -87,6 +89,7 @@ async function refreshCharacter(ctx: WorkerContext, payload: CharacterRefreshPay
     itemLevel: gear ? gear.itemLevel : base.itemLevel,
     fetchedAt,
     day,
+    history: stored?.history ?? [],
   });
   await dropCaches(ctx, key, guildIds, payload.guildId);
   // A renamed character's view under its former name must not outlive the rename in the cache.
