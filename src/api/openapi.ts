@@ -12,6 +12,8 @@ import { comparisonsInput } from './routes/comparisons.js';
 import { membersInput } from './routes/members.js';
 import { historyInput, messageClearInput, messageReadInput, messageWriteInput } from './routes/message.js';
 import { roadmapInput, roadmapWriteInput } from './routes/roadmap.js';
+import { teamPlanCreateInput, teamPlanInput, teamPlansInput, teamPlanUpdateInput } from './routes/team-plans.js';
+import { teamPlanHistorySchema, teamPlanSchema, teamPlansSchema } from './schemas/team-plans.js';
 
 type Headers = NonNullable<ResponseConfig['headers']>;
 type Header = { description: string; required?: boolean; schema: { type: 'integer' | 'string'; minimum?: number; example?: unknown } };
@@ -140,6 +142,44 @@ function registerOperations(registry: OpenAPIRegistry): void {
   });
 }
 
+/** Team target plans: officers read them, the Guild Master writes them; every change is a version. */
+function registerTeamPlans(registry: OpenAPIRegistry): void {
+  const writeErrors = {
+    413: error('Body over 16 KiB'),
+    415: error('Not JSON, or an encoding other than gzip, deflate or br'),
+    422: error('No rank and no member, both or neither of offset and weeks, or a week or target out of range (each named in details)'),
+  };
+  register(registry, {
+    method: 'get', path: '/guilds/{guild_id}/progress/team-plans', operationId: 'listTeamPlans', tag: 'roadmap',
+    summary: 'The team target plans in force, with each team’s target this week (Officer+)',
+    input: teamPlansInput, responses: { 200: json(teamPlansSchema, 'Oldest plan first (an earlier plan wins a member two plans cover alike)') },
+  });
+  register(registry, {
+    method: 'post', path: '/guilds/{guild_id}/progress/team-plans', operationId: 'createTeamPlan', tag: 'roadmap',
+    summary: 'Create a team target plan (Guild Master only)',
+    input: teamPlanCreateInput,
+    responses: { 201: json(teamPlanSchema, 'The plan as stored'), 409: error('The guild already has 20 team plans'), ...writeErrors },
+  });
+  register(registry, {
+    method: 'put', path: '/guilds/{guild_id}/progress/team-plans/{plan_id}', operationId: 'updateTeamPlan', tag: 'roadmap',
+    summary: 'Save a new version of a team target plan (Guild Master only)',
+    input: teamPlanUpdateInput,
+    responses: { 200: json(teamPlanSchema, 'The new version'), 404: error('No such plan in this guild, or it was retired'), ...writeErrors },
+  });
+  register(registry, {
+    method: 'delete', path: '/guilds/{guild_id}/progress/team-plans/{plan_id}', operationId: 'retireTeamPlan', tag: 'roadmap',
+    summary: 'Retire a team target plan (Guild Master only): its members follow the guild’s plan again, its history stays',
+    input: teamPlanInput,
+    responses: { 200: json(teamPlanSchema, 'The retiring version'), 404: error('No such plan in this guild, or it was retired') },
+  });
+  register(registry, {
+    method: 'get', path: '/guilds/{guild_id}/progress/team-plans/{plan_id}/history', operationId: 'getTeamPlanHistory', tag: 'roadmap',
+    summary: 'Every version of a team target plan (Officer+)',
+    input: teamPlanInput,
+    responses: { 200: json(teamPlanHistorySchema, 'Newest first'), 404: error('No such plan in this guild') },
+  });
+}
+
 /** The OpenAPI 3.1 document, generated from the very zod schemas the routes validate with and answer in. */
 export function buildOpenApiDocument(): object {
   const registry = new OpenAPIRegistry();
@@ -179,7 +219,10 @@ export function buildOpenApiDocument(): object {
     method: 'get', path: '/guilds/{guild_id}/progress/members', operationId: 'getOverview', tag: 'overview',
     summary: 'Officer overview of every member (Officer+)',
     input: membersInput,
-    responses: { 200: jsonOrCsv(membersSchema, 'Members, or the same rows as CSV (UTF-8 with a byte-order mark) with format=csv') },
+    responses: {
+      200: jsonOrCsv(membersSchema, 'Members, or the same rows as CSV (UTF-8 with a byte-order mark) with format=csv'),
+      404: error('`plan` names no team plan of this guild'),
+    },
   });
   register(registry, {
     method: 'get', path: '/guilds/{guild_id}/progress/message', operationId: 'getMessage', tag: 'message',
@@ -223,6 +266,7 @@ export function buildOpenApiDocument(): object {
       422: error('No week, a week below 1 or listed twice, or a target outside 1–1000 (each named in details)'),
     },
   });
+  registerTeamPlans(registry);
   register(registry, {
     method: 'get', path: '/guilds/{guild_id}/progress/comparisons', operationId: 'getComparison', tag: 'comparisons',
     summary: 'WarcraftLogs ranking of the guild (or another) and the realm around it',

@@ -10,6 +10,8 @@ import { Migration20261202200000_membership_level } from '../../migrations/Migra
 import { Migration20261202300000_weekly_gain } from '../../migrations/Migration20261202300000_weekly_gain.js';
 import { Migration20261202400000_membership_audit } from '../../migrations/Migration20261202400000_membership_audit.js';
 import { Migration20261202500000_character_renames } from '../../migrations/Migration20261202500000_character_renames.js';
+import { Migration20261203100000_team_plans } from '../../migrations/Migration20261203100000_team_plans.js';
+import { Migration20261203100001_api_tokens } from '../../migrations/Migration20261203100001_api_tokens.js';
 
 /** Migrations are listed, not discovered, so tsx and the compiled build load exactly the same set. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -24,4 +26,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202300000_weekly_gain', class: Migration20261202300000_weekly_gain },
   { name: 'Migration20261202400000_membership_audit', class: Migration20261202400000_membership_audit },
   { name: 'Migration20261202500000_character_renames', class: Migration20261202500000_character_renames },
+  { name: 'Migration20261203100000_team_plans', class: Migration20261203100000_team_plans },
+  { name: 'Migration20261203100001_api_tokens', class: Migration20261203100001_api_tokens },
 ];

@@ -19,3 +19,4 @@ export * from './activity.js';
 export * from './history.js';
 export * from './forecast.js';
 export * from './upgrades.js';
+export * from './team-plan.js';

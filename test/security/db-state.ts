@@ -12,6 +12,9 @@ export const TABLES = [
   'guild_messages',
   'guild_comparisons',
   'processed_webhook_events',
+  'guild_plans',
+  'team_plans',
+  'api_tokens',
 ] as const;
 
 export type Table = (typeof TABLES)[number];

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { suiteStack } from '../helpers/stack.js';
 import { fingerprint } from './db-state.js';
 import { accessToken } from './jwt-forge.js';
-import { documentedOperations, GUILD_ROUTES, NOT_GUILD_ROUTES, requestInit, type Level } from './routes.js';
+import { documentedOperations, GUILD_ROUTES, NOT_GUILD_ROUTES, okStatusesOf, requestInit, type Level } from './routes.js';
 
 interface Reply {
   status: number;
@@ -68,7 +68,7 @@ describe('guild isolation and ranks', () => {
         const reply = await send(`${suite.url}${route.path(suite.stack.sim, 1)}`, requestInit(route, headers));
         const allowed = rank <= MAX_RANK[route.level];
         const isOk = allowed
-          ? reply.status === 200 || reply.status === 202
+          ? okStatusesOf(route).includes(reply.status)
           : reply.status === 403 && (reply.body as { error?: string }).error === route.deniedMessage;
         if (!isOk) wrong.push(`${role} (rank ${rank}) ${route.method} ${route.template}: ${reply.status} ${JSON.stringify(reply.body).slice(0, 120)}`);
       }

@@ -7,14 +7,25 @@ export type Level = 'member' | 'officer' | 'gm';
 export interface GuildRoute {
   /** The OpenAPI path, as the document names it. */
   template: string;
-  method: 'GET' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   level: Level;
   /** The 403 message the frontend shows for this route (docs/api.md). */
   deniedMessage: string;
   /** A concrete, valid URL path (with query) for a guild of the simulated world. */
   path(sim: Simulator, guildId: number): string;
   body?: unknown;
+  /**
+   * What a caller allowed to use the route gets (default 200 or 202). A route about one stored object (a plan,
+   * a token) is walked with an id no guild has: allowed callers get its 404, refused ones the route's 403.
+   */
+  okStatuses?: number[];
 }
+
+/** What an allowed caller gets from a route of the walk. */
+export const okStatusesOf = (route: GuildRoute): number[] => route.okStatuses ?? [200, 202];
+
+/** An id no guild's plan or token has: the walk never changes stored plans or tokens by id. */
+export const UNKNOWN_ID = 2_147_483_000;
 
 /** A character of the guild in the simulated world, so a refusal can never be a 404 or a 400 in disguise. */
 function someCharacter(sim: Simulator, guildId: number): { name: string; realm: string } {
@@ -113,6 +124,48 @@ export const GUILD_ROUTES: GuildRoute[] = [
       expansion_id: 12,
       weeks: DEFAULT_SEASON_PLAN.weeks.filter((w) => w.week >= 1).map((w) => ({ expansion_id: 12, week: w.week, ilvl_target: w.targetIlvl })),
     },
+  },
+  {
+    template: '/guilds/{guild_id}/progress/team-plans',
+    method: 'GET',
+    level: 'officer',
+    deniedMessage: 'Access denied - Officer rank required',
+    path: (_sim, id) => `/guilds/${id}/progress/team-plans`,
+  },
+  {
+    template: '/guilds/{guild_id}/progress/team-plans',
+    method: 'POST',
+    level: 'gm',
+    deniedMessage: 'Access denied - Guild Master only',
+    path: (_sim, id) => `/guilds/${id}/progress/team-plans`,
+    // An offset of 0: a guild saving it keeps every number it showed before.
+    body: { name: 'Route walk', ranks: [9], offset: 0 },
+    okStatuses: [201],
+  },
+  {
+    template: '/guilds/{guild_id}/progress/team-plans/{plan_id}',
+    method: 'PUT',
+    level: 'gm',
+    deniedMessage: 'Access denied - Guild Master only',
+    path: (_sim, id) => `/guilds/${id}/progress/team-plans/${UNKNOWN_ID}`,
+    body: { name: 'Route walk', ranks: [9], offset: 0 },
+    okStatuses: [404],
+  },
+  {
+    template: '/guilds/{guild_id}/progress/team-plans/{plan_id}',
+    method: 'DELETE',
+    level: 'gm',
+    deniedMessage: 'Access denied - Guild Master only',
+    path: (_sim, id) => `/guilds/${id}/progress/team-plans/${UNKNOWN_ID}`,
+    okStatuses: [404],
+  },
+  {
+    template: '/guilds/{guild_id}/progress/team-plans/{plan_id}/history',
+    method: 'GET',
+    level: 'officer',
+    deniedMessage: 'Access denied - Officer rank required',
+    path: (_sim, id) => `/guilds/${id}/progress/team-plans/${UNKNOWN_ID}/history`,
+    okStatuses: [404],
   },
   {
     template: '/guilds/{guild_id}/progress/comparisons',

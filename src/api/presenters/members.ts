@@ -4,7 +4,12 @@ import { knownOr } from './character.js';
 import type { MemberJson, MembersJson } from '../schemas/members.js';
 import type { SeasonNow } from '../../season/calendar.js';
 
-export function presentMember(m: MemberRecord, targetIlvl: number): MemberJson {
+export interface TeamOfMember {
+  id: number;
+  name: string;
+}
+
+export function presentMember(m: MemberRecord, targetIlvl: number, team?: TeamOfMember): MemberJson {
   return {
     character_name: m.characterName,
     realm: m.realm,
@@ -15,7 +20,9 @@ export function presentMember(m: MemberRecord, targetIlvl: number): MemberJson {
     rank_id: m.rankId,
     rank_name: m.rankName,
     current_ilvl: m.itemLevel,
-    target_ilvl: targetIlvl,
+    target_ilvl: m.targetIlvl ?? targetIlvl,
+    team_plan_id: team?.id ?? null,
+    team_plan: team?.name ?? null,
     gap: m.gap,
     status: m.status,
     status_label: STATUS_LABELS[m.status],
@@ -38,8 +45,14 @@ export function presentOverview(
   counts: OverviewCounts,
   members: MemberRecord[],
   includeSummary: boolean,
+  teams: {
+    /** The target of members no team plan covers (the guild's, or a previewed plan's). */
+    targetIlvl?: number;
+    teamOf?: (m: MemberRecord) => TeamOfMember | undefined;
+    preview?: { plan: number | 'guild' };
+  } = {},
 ): MembersJson {
-  const target = season.week.targetIlvl;
+  const target = teams.targetIlvl ?? season.week.targetIlvl;
   const summary = includeSummary
     ? {
       total: counts.total, on_track: counts.onTrack, behind: counts.behind, unknown: counts.unknown,
@@ -56,7 +69,8 @@ export function presentOverview(
     level_cap: season.levelCap,
     ...(summary && { summary }),
     total: counts.matching,
-    members: members.map((m) => presentMember(m, target)),
+    ...(teams.preview && { preview: teams.preview }),
+    members: members.map((m) => presentMember(m, target, teams.teamOf?.(m))),
   };
   return body;
 }
@@ -65,7 +79,7 @@ const CSV_COLUMNS: Array<keyof MemberJson> = [
   'character_name', 'realm', 'class_name', 'spec', 'role', 'level', 'rank_id', 'rank_name',
   'current_ilvl', 'target_ilvl', 'gap', 'status', 'status_label', 'last_updated',
   'weekly_gain', 'projected_week', 'at_risk', 'mplus_score', 'vault_slots', 'raid_kills_this_week',
-  'missing_enchants', 'empty_sockets', 'tier_pieces',
+  'missing_enchants', 'empty_sockets', 'tier_pieces', 'team_plan',
 ];
 
 /**

@@ -8,6 +8,7 @@ import { memberRoutes } from './members.js';
 import { messageRoutes } from './message.js';
 import { openApiRoutes } from './openapi.js';
 import { roadmapRoutes } from './roadmap.js';
+import { teamPlanRoutes } from './team-plans.js';
 import { webhookRoutes } from './webhooks.js';
 
 /**
@@ -25,5 +26,6 @@ export const ROUTE_MODULES: RouteModule[] = [
   memberRoutes,
   messageRoutes,
   roadmapRoutes,
+  teamPlanRoutes,
   comparisonRoutes,
 ];

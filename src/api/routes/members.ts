@@ -7,6 +7,7 @@ import { membersCsv } from '../presenters/members.js';
 import { guildParams } from '../schemas/common.js';
 import { membersQuery } from '../schemas/members.js';
 import { guildOverview } from '../services/overview.js';
+import { planChoice } from '../services/team-plans.js';
 
 export const membersInput = { params: guildParams, query: membersQuery };
 
@@ -21,7 +22,8 @@ export function memberRoutes(deps: ApiDeps): Router {
     validate(membersInput),
     async (ctx) => {
       const { params, query } = inputOf(ctx, membersInput);
-      const body = await guildOverview(deps, accessOf(ctx), query);
+      const access = accessOf(ctx);
+      const body = await guildOverview(deps, access, query, await planChoice(deps, access.guildId, query.plan));
       if (query.format === 'csv') {
         ctx.attachment(`guild-${params.guild_id}-members.csv`);
         ctx.type = 'text/csv; charset=utf-8';

@@ -40,6 +40,14 @@ export const membersQuery = z.object({
     .transform((v) => v === 'true')
     .meta({ description: 'false leaves the summary block out' }),
   format: caseInsensitiveEnum(['json', 'csv']).default('json'),
+  plan: z
+    .string()
+    .regex(/^(guild|[1-9]\d{0,15})$/, 'must be a team plan id or guild')
+    .optional()
+    .meta({
+      description:
+        'What-if: judge every member against this team plan of the guild (its id), or against the guild’s plan alone (guild), without saving anything. The body carries `preview`; it is never cached.',
+    }),
 });
 export type MembersQuery = z.output<typeof membersQuery>;
 
@@ -51,7 +59,9 @@ export const memberSchema = z.object({
   rank_id: z.number().int().nullable(),
   rank_name: z.string().nullable(),
   current_ilvl: z.number().nullable(),
-  target_ilvl: z.number(),
+  target_ilvl: z.number().meta({ description: "The target this member is judged against this week: its team plan's, else the guild's" }),
+  team_plan_id: z.number().int().nullable().meta({ description: 'The team target plan that judges this member; null: the guild’s plan' }),
+  team_plan: z.string().nullable().meta({ description: 'That plan’s name' }),
   gap: z.number().nullable(),
   status: statusSchema,
   status_label: z.string(),
@@ -94,6 +104,10 @@ export const membersSchema = z
     level_cap: z.number().int().nullable().meta({ description: 'The expansion’s highest level (Midnight: 90); null when not known' }),
     summary: summarySchema.optional().meta({ description: 'Whole guild, whatever the filters' }),
     total: z.number().int().meta({ description: 'Members matching the filters, before limit and offset' }),
+    preview: z
+      .object({ plan: z.union([z.number().int(), z.literal('guild')]) })
+      .optional()
+      .meta({ description: 'Present on a what-if (`?plan=`): the plan every member was judged against; nothing was saved' }),
     members: z.array(memberSchema),
   })
   .meta({ id: 'GuildOverview' });

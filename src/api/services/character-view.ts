@@ -12,6 +12,9 @@ import { characterJobKey, characterRefreshJob, PRIORITY } from '../../queue/char
 import { nameKey } from '../../queue/schemas.js';
 import { memberLookupField } from '../../redis.js';
 import { secondsWithinWeek, type SeasonNow } from '../../season/calendar.js';
+import { guildTargets, memberRank, type GuildTargets } from '../../season/team-targets.js';
+import type { TeamMember } from '../../domain/team-plan.js';
+import type { TargetWeek } from '../../domain/history.js';
 import type { ApiDeps } from '../deps.js';
 import type { GuildAccessState } from '../middleware/permission.js';
 import {
@@ -81,18 +84,20 @@ export class CharacterViews {
     const outcome = await this.reader.read(this.target(access.guildId, region, realm, name), { row: record });
     if (outcome.kind === 'pending') return outcome;
     const { row, fresh } = outcome;
-    const season = await this.deps.season.now(region, access.guildId);
-    const [history, activity, horizon] = await Promise.all([
-      this.historyBlock(row.characterId, region, access.guildId, season.at, DETAIL_HISTORY_WEEKS),
+    // The member is judged against its team plan's targets when one covers it, else the guild's.
+    const { targets, member } = await this.teamTargets(access.guildId, region, this.deps.clock.now(), row);
+    const { season } = targets;
+    const week = { ...season.week, targetIlvl: targets.targetOf(member).targetIlvl };
+    const [history, activity] = await Promise.all([
+      this.historyBlock(row.characterId, region, access.guildId, season.at, DETAIL_HISTORY_WEEKS, (line) => targets.lineOf(member, line)),
       fromDatabase(this.deps.logger, () => findActivity(this.deps.orm, row.characterId)),
-      this.deps.season.horizon(region, season.at, access.guildId),
     ]);
     const period = resetPeriodAt(season.at, region, this.deps.config.weeklyResets);
-    const body = presentCharacterDetail(row, season.week, fresh, {
+    const body = presentCharacterDetail(row, week, fresh, {
       history,
       activity: activity ? presentActivity(activity, season.week.week, period) : null,
-      forecast: presentForecast(row, horizon),
-      upgradePlan: presentUpgradePlan(row.itemLevel, row.gearPriorities, season.week.targetIlvl, season.expansion, this.deps.config.upgradeTracks),
+      forecast: presentForecast(row, targets.horizonOf(member)),
+      upgradePlan: presentUpgradePlan(row.itemLevel, row.gearPriorities, week.targetIlvl, season.expansion, this.deps.config.upgradeTracks),
     });
     if (!fresh.stale && row.isMember) {
       await this.remember(access.guildId, region, realm, row.nameKey, body, secondsWithinWeek(season, Math.min(fresh.secondsLeft, MAX_CACHED_SECONDS)));
@@ -107,18 +112,45 @@ export class CharacterViews {
   async history(access: GuildAccessState, realm: string, name: string, weeks: number): Promise<CharacterHistoryJson> {
     const { region, record } = await this.locate(access, realm, name, nameKey(name));
     if (record?.fetchStatus === 'not_found') throw characterNotFound();
-    const block = await this.historyBlock(record?.characterId, region, access.guildId, this.deps.clock.now(), weeks);
+    const now = this.deps.clock.now();
+    const { targets, member } = await this.teamTargets(access.guildId, region, now, record ?? { name, realm });
+    const block = await this.historyBlock(record?.characterId, region, access.guildId, now, weeks, (line) => targets.lineOf(member, line));
     return { character_name: record?.name ?? name, realm: record?.realm ?? realm, region, ...block };
   }
 
-  private async historyBlock(characterId: number | undefined, region: RegionCode, guildId: number, now: Date, weeks: number): Promise<HistoryBlockJson> {
+  private async historyBlock(
+    characterId: number | undefined,
+    region: RegionCode,
+    guildId: number,
+    now: Date,
+    weeks: number,
+    asTeamSees: (line: TargetWeek[]) => TargetWeek[],
+  ): Promise<HistoryBlockJson> {
     const range = historyRange(now.toISOString().slice(0, 10), weeks);
     const { logger, orm, season } = this.deps;
     const [points, line] = await Promise.all([
       characterId === undefined ? [] : fromDatabase(logger, () => itemLevelHistory(orm, characterId, range.from, range.to)),
       season.targetLine(region, new Date(`${range.from}T00:00:00.000Z`), now, guildId),
     ]);
-    return presentHistory(weeks, range, points, line);
+    return presentHistory(weeks, range, points, asTeamSees(line));
+  }
+
+  /**
+   * The guild's targets at an instant under its team plans, and the character as the team rule sees it (its
+   * rank is read only when some plan goes by rank).
+   */
+  private async teamTargets(
+    guildId: number,
+    region: RegionCode,
+    at: Date,
+    character: { characterId?: number; name: string; realm: string },
+  ): Promise<{ targets: GuildTargets; member: TeamMember }> {
+    const { logger, orm } = this.deps;
+    const targets = await fromDatabase(logger, () => guildTargets(this.deps, guildId, region, at));
+    const byRank = targets.teams.some((t) => t.plan.ranks.length > 0);
+    const id = character.characterId;
+    const rankId = byRank && id !== undefined ? await fromDatabase(logger, () => memberRank(orm, guildId, id)) : null;
+    return { targets, member: { rankId, characterName: character.name, realm: character.realm } };
   }
 
   async mine(access: GuildAccessState, bnetId: number): Promise<MyCharactersJson> {
@@ -127,8 +159,11 @@ export class CharacterViews {
     const cached = await responseCache.getGuild<MyCharactersJson>(access.guildId, field, 'characters');
     if (cached.body) return cached.body;
     const region = await guildRegion(this.deps, access);
-    const season = await this.deps.season.now(region, access.guildId);
-    const records = await fromDatabase(logger, () => findOwnedCharacters(orm, access.guildId, bnetId));
+    const [targets, records] = await Promise.all([
+      fromDatabase(logger, () => guildTargets(this.deps, access.guildId, region, this.deps.clock.now())),
+      fromDatabase(logger, () => findOwnedCharacters(orm, access.guildId, bnetId)),
+    ]);
+    const { season } = targets;
     if (records.length === 0) {
       // Neither guild-api's roster nor a synced membership can say which characters are the caller's: saying
       // "you have none" would be a guess.
@@ -137,12 +172,16 @@ export class CharacterViews {
     }
 
     let cacheSeconds = secondsWithinWeek(season, MY_CHARACTERS_SECONDS);
-    const characters = records.map((c) => {
+    const ranks = targets.teams.some((t) => t.plan.ranks.length > 0)
+      ? await Promise.all(records.map((c) => fromDatabase(logger, () => memberRank(orm, access.guildId, c.characterId))))
+      : [];
+    const characters = records.map((c, i) => {
+      const week = { ...season.week, targetIlvl: targets.targetOf({ rankId: ranks[i] ?? null, characterName: c.name, realm: c.realm }).targetIlvl };
       const { known, missing, fresh } = this.reader.glance(c, (reason) => this.enqueue(region, c.realm, c.name, access.guildId, reason, PRIORITY.background));
       // One unknown or stale character makes the whole body uncacheable: it is about to change.
       cacheSeconds = known && !fresh.stale ? Math.min(cacheSeconds, fresh.secondsLeft) : Number.NEGATIVE_INFINITY;
-      if (missing) return presentMissingCharacter(c, season.week);
-      return presentCharacterProgress(c, season.week, known ? fresh : { stale: fresh.refreshFailed, notice: fresh.notice });
+      if (missing) return presentMissingCharacter(c, week);
+      return presentCharacterProgress(c, week, known ? fresh : { stale: fresh.refreshFailed, notice: fresh.notice });
     });
     const body = presentMyCharacters(access.guildId, season, characters);
     await responseCache.setGuild(access.guildId, field, body, cacheSeconds, cached.version);

@@ -1,4 +1,5 @@
-import { countGuildMembers, findGuildMembers, type MemberSortKey } from '../../db/tables/guild-memberships-overview.js';
+import { countGuildMembers, findGuildMembers, type MemberSortKey, type TeamAssignment } from '../../db/tables/guild-memberships-overview.js';
+import { guildTargets, type GuildTargets, type TeamPlanChoice } from '../../season/team-targets.js';
 import { resetPeriodAt } from '../../domain/activity.js';
 import type { ApiDeps } from '../deps.js';
 import type { GuildAccessState } from '../middleware/permission.js';
@@ -23,24 +24,39 @@ export const NATURAL_ORDER: Record<MemberSortKey, 'asc' | 'desc'> = {
 const OVERVIEW_SECONDS = 60;
 
 /** The officer overview: one page of current members with this week's gap and status, and the guild summary. */
-export type OverviewDeps = Pick<ApiDeps, 'config' | 'logger' | 'orm' | 'responseCache' | 'season'>;
+export type OverviewDeps = Pick<ApiDeps, 'config' | 'clock' | 'logger' | 'orm' | 'responseCache' | 'season'>;
 
-export async function guildOverview(deps: OverviewDeps, access: GuildAccessState, q: MembersQuery): Promise<MembersJson> {
+/**
+ * `choice` previews other targets (`?plan=`): such a body is neither read from nor stored in the cache, so a
+ * what-if never stands in for the real overview.
+ */
+export async function guildOverview(
+  deps: OverviewDeps,
+  access: GuildAccessState,
+  q: MembersQuery,
+  choice: TeamPlanChoice = { kind: 'stored' },
+): Promise<MembersJson> {
   const order = q.order ?? NATURAL_ORDER[q.sort];
+  const preview = choice.kind !== 'stored';
   const field = `overview:${JSON.stringify([
     q.sort, order, q.class ?? '', q.role ?? '', q.status ?? '', q.min_level ?? '', q.at_risk ?? '', q.vault_slots_lt ?? '', q.audit ?? '',
     q.limit, q.offset, q.summary,
   ])}`;
-  const cached = await deps.responseCache.getGuild<MembersJson>(access.guildId, field, 'overview');
+  const cached = preview ? { body: undefined, version: undefined } : await deps.responseCache.getGuild<MembersJson>(access.guildId, field, 'overview');
   if (cached.body) return cached.body;
 
-  const season = await deps.season.now(await guildRegion(deps, access), access.guildId);
-  const horizon = await deps.season.horizon(season.region, season.at, access.guildId);
+  const region = await guildRegion(deps, access);
+  const targets = await fromDatabase(deps.logger, () => guildTargets(deps, access.guildId, region, deps.clock.now(), choice));
+  const { season } = targets;
   // Weekly activity belongs to the region's reset period; stored values from an earlier one read as zero.
   const weekStart = resetPeriodAt(season.at, season.region, deps.config.weeklyResets).startsAt;
+  // One plan for everyone (a preview) is the guild's plan with other targets; stored team plans judge per member.
+  const everyone = choice.kind === 'everyone' ? targets.teams[0] : undefined;
+  const horizon = everyone ? { currentWeek: targets.horizon.currentWeek, weeks: everyone.horizon } : targets.horizon;
   const filters = {
-    guildId: access.guildId, targetIlvl: season.week.targetIlvl, horizon, className: q.class, role: q.role, status: q.status,
+    guildId: access.guildId, targetIlvl: everyone?.targetIlvl ?? season.week.targetIlvl, horizon, className: q.class, role: q.role, status: q.status,
     minLevel: q.min_level, atRisk: q.at_risk, vaultSlotsLt: q.vault_slots_lt, audit: q.audit, weekStart,
+    teams: choice.kind === 'stored' ? teamAssignment(targets) : undefined,
   };
   const [members, counts] = await fromDatabase(deps.logger, () =>
     Promise.all([
@@ -48,7 +64,32 @@ export async function guildOverview(deps: OverviewDeps, access: GuildAccessState
       countGuildMembers(deps.orm, { ...filters, levelCap: season.levelCap }),
     ]),
   );
-  const body = presentOverview(access.guildId, season, counts, members, q.summary);
-  await deps.responseCache.setGuild(access.guildId, field, body, secondsWithinWeek(season, OVERVIEW_SECONDS), cached.version);
+  const teamNames = new Map(targets.teams.map((t, i) => [i + 1, { id: t.plan.planId, name: t.plan.name }]));
+  const body = presentOverview(access.guildId, season, counts, members, q.summary, {
+    targetIlvl: filters.targetIlvl,
+    teamOf: (m) => (everyone ? { id: everyone.plan.planId, name: everyone.plan.name } : teamNames.get(m.team ?? 0)),
+    preview: preview ? { plan: everyone ? everyone.plan.planId : 'guild' } : undefined,
+  });
+  if (!preview) await deps.responseCache.setGuild(access.guildId, field, body, secondsWithinWeek(season, OVERVIEW_SECONDS), cached.version);
   return body;
+}
+
+/**
+ * The stored team plans as the overview's SQL takes them: teams numbered from 1 in plan order, each rank on the
+ * oldest plan listing it, each named character on the oldest plan naming it (which wins over its rank's).
+ * None when the guild has no team plan, so the plain statement (and its indexes) serves it.
+ */
+function teamAssignment(targets: GuildTargets): TeamAssignment | undefined {
+  if (targets.teams.length === 0) return undefined;
+  const ranks = new Map<number, number>();
+  const characters = new Map<number, number>();
+  targets.teams.forEach((t, i) => {
+    for (const rank of t.plan.ranks) if (!ranks.has(rank)) ranks.set(rank, i + 1);
+    for (const id of t.characterIds) if (!characters.has(id)) characters.set(id, i + 1);
+  });
+  return {
+    ranks: [...ranks].map(([rankId, team]) => ({ rankId, team })),
+    characters: [...characters].map(([characterId, team]) => ({ characterId, team })),
+    horizons: targets.teams.map((t, i) => ({ team: i + 1, weeks: t.horizon })),
+  };
 }

@@ -43,6 +43,20 @@ export interface OverviewQuery extends MemberFilters {
   offset: number;
   /** The region's reset this week began at: weekly activity stored for an earlier week reads as zero. */
   weekStart?: Date;
+  /** Team target plans: members they cover are judged against their team's targets instead of targetIlvl. */
+  teams?: TeamAssignment;
+}
+
+/**
+ * Which members team plans cover, and each team's targets. Teams are numbered from 1 (0 is the guild's plan,
+ * whose targets are targetIlvl and the horizon); a member is on the team its character names, else the team of
+ * its rank, else none. Each member's target is then its team's.
+ */
+export interface TeamAssignment {
+  ranks: Array<{ rankId: number; team: number }>;
+  characters: Array<{ characterId: number; team: number }>;
+  /** Each team's weeks, over the same weeks as the horizon, current week first. */
+  horizons: Array<{ team: number; weeks: PlanWeek[] }>;
 }
 
 export interface MemberRecord {
@@ -69,6 +83,10 @@ export interface MemberRecord {
   missingEnchants: number | null;
   emptySockets: number | null;
   tierPieces: number | null;
+  /** The target this member is judged against, when team plans applied: its team's, else the guild's. */
+  targetIlvl?: number;
+  /** The member's team (its number in the query's TeamAssignment), 0 for the guild's plan. */
+  team?: number;
 }
 
 export interface OverviewCounts {
@@ -145,6 +163,34 @@ const MEMBERS = `
    where m.guild_id = ? and m.left_at is null`;
 
 /**
+ * The same statement when team plans apply: each member's team (the character's, else its rank's, else 0 for the
+ * guild's plan) picks its target and its horizon, both from one horizon table keyed by team. The gap and
+ * status rule are unchanged; only the target differs from member to member.
+ */
+const WITH_TEAM_HORIZON = `with horizon as materialized (select * from unnest(?::int[], ?::int[], ?::float8[]) as h(team, week, target)),
+  rank_team as materialized (select * from unnest(?::int[], ?::int[]) as t(rank_id, team)),
+  character_team as materialized (select * from unnest(?::bigint[], ?::int[]) as t(character_id, team))`;
+
+const TEAM_MEMBERS = `
+  select m.character_name, m.realm_slug, m.class_name, m.spec_name, m.role, m.rank_id, m.rank_name,
+         m.item_level, m.level, m.last_updated, m.weekly_gain, m.missing_enchants, m.empty_sockets, m.tier_pieces, g.gap,
+         case when g.gap is null then 'unknown' when g.gap >= 0 then 'ahead' else 'behind' end as status,
+         f.projected_week, coalesce(g.gap < 0 and f.projected_week is null, false) as at_risk,
+         a.mplus_score,
+         case when a.week_start is null then null when w.this_week then a.vault_slots else 0 end as vault_slots,
+         case when a.week_start is null then null when w.this_week then a.raid_bosses else 0 end as raid_kills_this_week,
+         tt.target as target_ilvl, tm.team
+    from guild_memberships m
+   cross join lateral (select coalesce((select t.team from character_team t where t.character_id = m.character_id limit 1),
+                                       (select t.team from rank_team t where t.rank_id = m.rank_id limit 1), 0) as team) tm
+   cross join lateral (select h.target from horizon h where h.team = tm.team and h.week = ?::int) tt
+   cross join lateral (select round((m.item_level::numeric - tt.target::numeric), 1)::float8 as gap) g
+   cross join lateral (${PROJECTED_WEEK} and h.team = tm.team) f
+    left join character_activity a on a.character_id = m.character_id
+   cross join lateral (select coalesce(a.week_start = ?::timestamptz, false) as this_week) w
+   where m.guild_id = ? and m.left_at is null`;
+
+/**
  * Columns are chosen from this table only, never from input, so ORDER BY cannot be injected. Every row has
  * the same target, so ordering by gap is ordering by item level (item levels carry one decimal, so no two
  * distinct ones round to the same gap); sorting on the column lets the item-level indexes serve it. Class
@@ -167,7 +213,9 @@ const SORT_COLUMNS: Record<MemberSortKey, string> = {
  * Each clause pairs a range that contains every row of that status (ahead: a gap that rounds to 0 or more
  * means an item level above target - 0.05) with the exact rule, so the index narrows and the rule decides.
  */
-function statusSql(status: Status, targetIlvl: number): { sql: string; params: unknown[] } {
+function statusSql(status: Status, targetIlvl: number, teams: boolean): { sql: string; params: unknown[] } {
+  // Under team plans the range around one target does not hold for every member: the rule alone decides.
+  if (teams) return { sql: 'r.status = ?', params: [status] };
   switch (status) {
     case 'ahead':
       return { sql: `(r.item_level >= ?::float8 - 0.1 and r.status = 'ahead')`, params: [targetIlvl] };
@@ -178,7 +226,7 @@ function statusSql(status: Status, targetIlvl: number): { sql: string; params: u
   }
 }
 
-function filterSql(filters: MemberFilters & { targetIlvl: number }): { sql: string; params: unknown[] } {
+function filterSql(filters: MemberFilters & { targetIlvl: number; teams?: TeamAssignment }): { sql: string; params: unknown[] } {
   const clauses: string[] = [];
   const params: unknown[] = [];
   if (filters.className) {
@@ -190,7 +238,7 @@ function filterSql(filters: MemberFilters & { targetIlvl: number }): { sql: stri
     params.push(filters.role);
   }
   if (filters.status) {
-    const status = statusSql(filters.status, filters.targetIlvl);
+    const status = statusSql(filters.status, filters.targetIlvl, filters.teams !== undefined);
     clauses.push(status.sql);
     params.push(...status.params);
   }
@@ -238,29 +286,47 @@ interface MemberRow {
   missing_enchants: number | null;
   empty_sockets: number | null;
   tier_pieces: number | null;
+  target_ilvl?: number;
+  team?: number;
 }
 
 const horizonOf = (q: { targetIlvl: number; horizon?: Horizon }): Horizon =>
   q.horizon ?? { currentWeek: 0, weeks: [{ week: 0, targetIlvl: q.targetIlvl }] };
 
-/** The parameters of WITH_HORIZON: Postgres array literals, since the query helper expands a JS array into a list. */
-function horizonParams(q: { targetIlvl: number; horizon?: Horizon }): unknown[] {
+/** A Postgres array literal: the query helper expands a JS array into a list. */
+const arrayLiteral = (values: readonly number[]): string => `{${values.join(',')}}`;
+
+/** The parameters of WITH_HORIZON (or WITH_TEAM_HORIZON, with teams). */
+function horizonParams(q: { targetIlvl: number; horizon?: Horizon; teams?: TeamAssignment }): unknown[] {
   const { weeks } = horizonOf(q);
-  return [`{${weeks.map((w) => w.week).join(',')}}`, `{${weeks.map((w) => w.targetIlvl).join(',')}}`];
+  if (!q.teams) return [arrayLiteral(weeks.map((w) => w.week)), arrayLiteral(weeks.map((w) => w.targetIlvl))];
+  const all = [{ team: 0, weeks }, ...q.teams.horizons].flatMap((t) => t.weeks.map((w) => ({ team: t.team, ...w })));
+  return [
+    arrayLiteral(all.map((w) => w.team)), arrayLiteral(all.map((w) => w.week)), arrayLiteral(all.map((w) => w.targetIlvl)),
+    arrayLiteral(q.teams.ranks.map((r) => r.rankId)), arrayLiteral(q.teams.ranks.map((r) => r.team)),
+    arrayLiteral(q.teams.characters.map((c) => c.characterId)), arrayLiteral(q.teams.characters.map((c) => c.team)),
+  ];
 }
 
+const withSql = (q: { teams?: TeamAssignment }): string => (q.teams ? WITH_TEAM_HORIZON : WITH_HORIZON);
+const membersSql = (q: { teams?: TeamAssignment }): string => (q.teams ? TEAM_MEMBERS : MEMBERS);
+
 /** The parameters of MEMBERS, in the order its placeholders appear. */
-function membersParams(q: { targetIlvl: number; horizon?: Horizon; guildId: number; weekStart?: Date }): unknown[] {
-  return [q.targetIlvl, horizonOf(q).currentWeek, q.weekStart ?? null, q.guildId];
+function membersParams(q: { targetIlvl: number; horizon?: Horizon; guildId: number; weekStart?: Date; teams?: TeamAssignment }): unknown[] {
+  const currentWeek = horizonOf(q).currentWeek;
+  if (q.teams) return [currentWeek, currentWeek, q.weekStart ?? null, q.guildId];
+  return [q.targetIlvl, currentWeek, q.weekStart ?? null, q.guildId];
 }
 
 export function overviewPageStatement(q: OverviewQuery): Statement {
   const filter = filterSql(q);
   const direction = q.order === 'asc' ? 'asc' : 'desc';
+  // With teams, targets differ between members: the gap itself is sorted, not the item level.
+  const sort = q.teams && q.sort === 'gap' ? 'r.gap' : SORT_COLUMNS[q.sort];
   return {
-    sql: `${WITH_HORIZON} select r.* from (${MEMBERS}) r
+    sql: `${withSql(q)} select r.* from (${membersSql(q)}) r
       where ${filter.sql}
-      order by ${SORT_COLUMNS[q.sort]} ${direction} nulls last, lower(r.character_name) asc, r.realm_slug asc
+      order by ${sort} ${direction} nulls last, lower(r.character_name) asc, r.realm_slug asc
       limit ? offset ?`,
     params: [...horizonParams(q), ...membersParams(q), ...filter.params, q.limit, q.offset],
   };
@@ -291,6 +357,8 @@ export async function findGuildMembers(db: Db, q: OverviewQuery): Promise<Member
     missingEnchants: r.missing_enchants,
     emptySockets: r.empty_sockets,
     tierPieces: r.tier_pieces,
+    targetIlvl: r.target_ilvl ?? q.targetIlvl,
+    team: r.team ?? 0,
   }));
 }
 
@@ -323,7 +391,7 @@ export function overviewCountsStatement(q: CountsQuery): Statement {
   const below = 'coalesce(r.level < ?::int, false)';
   const atCap = `not ${below}`;
   return {
-    sql: `${WITH_HORIZON} select count(*) filter (where ${filter.sql}) as matching,
+    sql: `${withSql(q)} select count(*) filter (where ${filter.sql}) as matching,
             count(*) as total,
             count(*) filter (where r.status = 'ahead' and ${atCap}) as on_track,
             count(*) filter (where r.status = 'behind' and ${atCap}) as behind,
@@ -334,7 +402,7 @@ export function overviewCountsStatement(q: CountsQuery): Statement {
             count(r.vault_slots) as vault_known,
             round(avg(r.vault_slots)::numeric, 1)::float8 as vault_average,
             array[${VAULT_SLOT_COUNTS.map((n) => `count(*) filter (where r.vault_slots = ${n})`).join(', ')}] as vault_by_slots
-       from (${MEMBERS}) r`,
+       from (${membersSql(q)}) r`,
     params: [...horizonParams(q), ...filter.params, ...Array<number | null>(6).fill(q.levelCap ?? null), ...membersParams(q)],
   };
 }

@@ -11,10 +11,12 @@ import { guildsTable } from './guilds.js';
 import { itemLevelHistoryTable } from './item-level-history.js';
 import { processedWebhookEventsTable } from './processed-webhook-events.js';
 import { weeklyTargetsTable } from './weekly-targets.js';
+import { teamPlansTable } from './team-plans.js';
+import { apiTokensTable } from './api-tokens.js';
 
 /** Every table the migrations create, as its module declares it (the schema test compares the two). */
 export const ALL_TABLES = [
   guildsTable, charactersTable, characterProgressTable, guildMembershipsTable, itemLevelHistoryTable,
   weeklyTargetsTable, guildMessagesTable, guildComparisonsTable, processedWebhookEventsTable, guildApiRostersTable,
-  guildPlansTable, characterActivityTable, characterRenamesTable,
+  guildPlansTable, characterActivityTable, characterRenamesTable, teamPlansTable, apiTokensTable,
 ] as const;

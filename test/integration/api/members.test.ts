@@ -58,7 +58,7 @@ describe('GET /guilds/:id/progress/members (officer overview)', function () {
     expect(Object.keys(members[0]!).sort()).to.deep.equal([
       'at_risk', 'character_name', 'class_name', 'current_ilvl', 'empty_sockets', 'gap', 'last_updated', 'level', 'missing_enchants',
       'mplus_score', 'projected_week', 'raid_kills_this_week', 'rank_id', 'rank_name', 'realm', 'role', 'spec', 'status', 'status_label',
-      'target_ilvl', 'tier_pieces', 'vault_slots', 'weekly_gain',
+      'target_ilvl', 'team_plan', 'team_plan_id', 'tier_pieces', 'vault_slots', 'weekly_gain',
     ]);
   });
 
@@ -139,7 +139,7 @@ describe('GET /guilds/:id/progress/members (officer overview)', function () {
     expect(csv.headers.get('content-type')).to.match(/^text\/csv/);
     const lines = csv.text.trim().split('\r\n');
     expect(lines[0]).to.equal(
-      'character_name,realm,class_name,spec,role,level,rank_id,rank_name,current_ilvl,target_ilvl,gap,status,status_label,last_updated,weekly_gain,projected_week,at_risk,mplus_score,vault_slots,raid_kills_this_week,missing_enchants,empty_sockets,tier_pieces',
+      'character_name,realm,class_name,spec,role,level,rank_id,rank_name,current_ilvl,target_ilvl,gap,status,status_label,last_updated,weekly_gain,projected_week,at_risk,mplus_score,vault_slots,raid_kills_this_week,missing_enchants,empty_sockets,tier_pieces,team_plan',
     );
     expect(lines.slice(1).map((l) => l.split(',')[0])).to.deep.equal(json.body.members.map((m: Member) => m.character_name));
   });

@@ -87,6 +87,7 @@ describe('GET /openapi.json', function () {
   it('lists every route, each with a unique operationId, tags and responses; servers; bounded integers', () => {
     expect(operationsOf(doc).sort()).to.deep.equal([
       'DELETE /guilds/{guild_id}/progress/message',
+      'DELETE /guilds/{guild_id}/progress/team-plans/{plan_id}',
       'GET /admin/queues',
       'GET /guilds/{guild_id}/progress/character/{character_name}',
       'GET /guilds/{guild_id}/progress/character/{character_name}/history',
@@ -96,13 +97,17 @@ describe('GET /openapi.json', function () {
       'GET /guilds/{guild_id}/progress/message',
       'GET /guilds/{guild_id}/progress/message/history',
       'GET /guilds/{guild_id}/progress/roadmap',
+      'GET /guilds/{guild_id}/progress/team-plans',
+      'GET /guilds/{guild_id}/progress/team-plans/{plan_id}/history',
       'GET /health',
       'GET /metrics',
       'GET /openapi.json',
       'GET /ready',
+      'POST /guilds/{guild_id}/progress/team-plans',
       'POST /webhooks/guild-api',
       'PUT /guilds/{guild_id}/progress/message',
       'PUT /guilds/{guild_id}/progress/roadmap',
+      'PUT /guilds/{guild_id}/progress/team-plans/{plan_id}',
     ]);
     const operations = Object.values<Doc>(doc.paths).flatMap((item) => METHODS.filter((m) => item[m]).map((m) => item[m]));
     const ids = operations.map((o) => o.operationId);
@@ -216,6 +221,20 @@ describe('GET /openapi.json', function () {
     const weeks = roadmap.body.weeks.filter((w: { week: number }) => w.week >= 1);
     await send('PUT', `${base}/roadmap`, asJson(ownGm), JSON.stringify({ expansion_id: 12, weeks }));
     await send('PUT', `${base}/roadmap`, asJson(ownGm), JSON.stringify({ expansion_id: 12, weeks: [...weeks, weeks[0]] }));
+
+    const plan = await send('POST', `${base}/team-plans`, asJson(ownGm), JSON.stringify({ name: 'Mythic team', ranks: [1, 2], offset: 3 }));
+    expect(plan.status, plan.text).to.equal(201);
+    await send('POST', `${base}/team-plans`, asJson(ownGm), JSON.stringify({ name: 'Bench', ranks: [3], offset: 3, weeks: [] }));
+    await send('POST', `${base}/team-plans`, asJson(ownMember), JSON.stringify({ name: 'Mine', ranks: [3], offset: 3 }));
+    await send('GET', `${base}/team-plans`, ownGm);
+    await send('GET', `${base}/members?plan=${plan.body.id}`, ownGm);
+    await send('GET', `${base}/members?plan=guild&format=csv`, ownGm);
+    await send('GET', `${base}/members?plan=999999`, ownGm);
+    await send('PUT', `${base}/team-plans/${plan.body.id}`, asJson(ownGm), JSON.stringify({ name: 'Mythic team', members: [{ character_name: own.members[1]!.characterName, realm: spec.realm }], weeks: [{ week: 1, ilvl_target: 250 }] }));
+    await send('GET', `${base}/team-plans/${plan.body.id}/history`, ownGm);
+    await send('GET', `${base}/members`, ownGm);
+    await send('DELETE', `${base}/team-plans/${plan.body.id}`, ownGm);
+    await send('DELETE', `${base}/team-plans/${plan.body.id}`, ownGm);
 
     const event = { id: `openapi-${Date.now()}`, type: 'guild.roster_changed', guild_id: own.id, occurred_at: new Date().toISOString(), data: {} };
     const webhook = async (delivery: ReturnType<typeof signedDelivery>) => {

@@ -54,9 +54,9 @@ describe('presenters', () => {
     ], false).members);
     const lines = csv.split('\r\n');
     expect(lines[0]).to.equal(
-      '\uFEFFcharacter_name,realm,class_name,spec,role,level,rank_id,rank_name,current_ilvl,target_ilvl,gap,status,status_label,last_updated,weekly_gain,projected_week,at_risk,mplus_score,vault_slots,raid_kills_this_week,missing_enchants,empty_sockets,tier_pieces',
+      '\uFEFFcharacter_name,realm,class_name,spec,role,level,rank_id,rank_name,current_ilvl,target_ilvl,gap,status,status_label,last_updated,weekly_gain,projected_week,at_risk,mplus_score,vault_slots,raid_kills_this_week,missing_enchants,empty_sockets,tier_pieces,team_plan',
     );
-    expect(lines[1]).to.equal('Thrall,area-52,Shaman,Enhancement,DPS,90,3,Raider,260.4,265,-4.6,behind,Behind,2026-11-25T10:00:00.000Z,1.5,,true,2450.5,3,4,2,0,3');
+    expect(lines[1]).to.equal('Thrall,area-52,Shaman,Enhancement,DPS,90,3,Raider,260.4,265,-4.6,behind,Behind,2026-11-25T10:00:00.000Z,1.5,,true,2450.5,3,4,2,0,3,');
     expect(lines[2]).to.contain(`"'=HYPERLINK(""x""), ""Raider"""`);
     expect(lines[2]).to.contain(',-1.5,');
   });
