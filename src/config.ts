@@ -11,6 +11,11 @@ import { readTrackTableFile } from './season/track-table-file.js';
 
 export { REGIONS };
 
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
 /** The variable that overrides a region's weekly reset, e.g. WEEKLY_RESET_EU="wed 04:00" (weekday and UTC time). */
 export const weeklyResetVariable = (region: RegionCode) => `WEEKLY_RESET_${region.toUpperCase()}`;
 
@@ -24,6 +29,26 @@ const positiveInt = (fallback: number) => z.preprocess(empty, z.coerce.number().
 const positiveNumber = (fallback: number) => z.preprocess(empty, z.coerce.number().positive().default(fallback));
 const url = (fallback?: string) => z.preprocess(empty, z.url().optional()).transform((v) => v ?? fallback);
 
+/** `host:port,host:port`: the seed nodes of a Redis Cluster (any few of its masters; the rest are discovered). */
+const clusterNodes = z.preprocess(
+  empty,
+  z
+    .string()
+    .transform((text) => text.split(',').map((node) => node.trim()).filter((node) => node !== ''))
+    .pipe(
+      z
+        .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port, comma-separated'))
+        .min(1, 'at least one host:port')
+        .transform((nodes) =>
+          nodes.map((node) => {
+            const at = node.lastIndexOf(':');
+            return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
+          }),
+        ),
+    )
+    .optional(),
+);
+
 const envSchema = z.object({
   NODE_ENV: z.preprocess(empty, z.enum(['development', 'production', 'test']).default('development')),
   PORT: positiveInt(5001),
@@ -31,6 +56,7 @@ const envSchema = z.object({
   HOST: z.preprocess(empty, z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).optional()),
   DATABASE_URL: url(),
   REDIS_URL: url('redis://127.0.0.1:6379'),
+  REDIS_CLUSTER_NODES: clusterNodes,
   REDIS_PREFIX: z.preprocess(
     empty,
     z.string().regex(/^[a-z0-9_-]+$/i, 'letters, digits, "-" and "_" only').default('progress'),
@@ -97,7 +123,10 @@ export interface Config {
    */
   host: string;
   databaseUrl: string;
+  /** A single Redis; ignored when `redisClusterNodes` is set. */
   redisUrl: string;
+  /** Seeds of a Redis Cluster: when set, every connection is a cluster client (`createRedis`). */
+  redisClusterNodes: RedisNode[] | undefined;
   /** Namespace of every Redis key (queues, cache, counters), so several deployments or test runs share one Redis. */
   redisPrefix: string;
   secretKey: string;
@@ -251,6 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     host: e.HOST ?? (isProduction ? '0.0.0.0' : '127.0.0.1'),
     databaseUrl: e.DATABASE_URL ?? DEV_DATABASE_URL,
     redisUrl: e.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisClusterNodes: e.REDIS_CLUSTER_NODES,
     redisPrefix: e.REDIS_PREFIX,
     secretKey: e.SECRET_KEY ?? 'development-only-secret',
     jwtSecretKey: e.JWT_SECRET_KEY ?? '',

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { isDatabaseUp } from './db/health.js';
 import type { Metrics } from './metrics.js';
@@ -10,7 +10,7 @@ export interface DependencyStatus {
 }
 
 /** Pings PostgreSQL and Redis and sets the up gauges from what it found (probes and scrapes both measure). */
-export async function probeDependencies(orm: MikroORM, redis: Redis, metrics: Metrics): Promise<DependencyStatus> {
+export async function probeDependencies(orm: MikroORM, redis: RedisClient, metrics: Metrics): Promise<DependencyStatus> {
   const [database, redisUp] = await Promise.all([isDatabaseUp(orm), pingRedis(redis)]);
   metrics.databaseUp.set(database ? 1 : 0);
   metrics.redisUp.set(redisUp ? 1 : 0);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -19,7 +19,7 @@ export interface ProcessServices {
   metrics: Metrics;
   orm: MikroORM;
   /** The process's general connection: caches, quota counters, rate limits (its options depend on the process). */
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   /** Producers: the api enqueues refreshes on a miss, the worker fans a sync out into refreshes. */
   queues: Queues;

@@ -1,4 +1,5 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type Command, type RedisOptions } from 'ioredis';
+import type { Config } from './config.js';
 
 export type RedisRole =
   /** Used inside HTTP handlers: commands fail at once while Redis is down instead of queueing up. */
@@ -6,30 +7,65 @@ export type RedisRole =
   /** BullMQ workers and queue events: block and retry forever, as BullMQ requires. */
   | 'worker';
 
-export function createRedis(url: string, role: RedisRole, extra: RedisOptions = {}): Redis {
-  const common: RedisOptions = {
-    lazyConnect: false,
-    connectTimeout: 2000,
-    // Reconnect forever with a capped delay, so the service recovers by itself when Redis returns.
-    retryStrategy: (times) => Math.min(times * 200, 2000),
-  };
-  const byRole: RedisOptions =
-    role === 'request'
-      ? {
-          enableOfflineQueue: false,
-          maxRetriesPerRequest: 1,
-          commandTimeout: 1500,
-          // A request has long answered by the time a connection comes back: replaying its unanswered commands
-          // then would write cache entries that may already be stale, and would replay the very commands that
-          // timed out (see dropWhenCommandsTimeOut).
-          autoResendUnfulfilledCommands: false,
-        }
-      : { maxRetriesPerRequest: null, enableReadyCheck: true };
-  const redis = new Redis(url, { ...common, ...byRole, ...extra });
+/** A connection to a single Redis or to a Redis Cluster: the service uses both alike (see `Keys` for why it can). */
+export type RedisClient = Redis | Cluster;
+
+/** Where Redis is: a single node by URL, or a cluster by its seed nodes (then the URL only lends credentials). */
+export type RedisTarget = Pick<Config, 'redisUrl' | 'redisClusterNodes'>;
+
+/** Reconnect forever with a capped delay, so the service recovers by itself when Redis returns. */
+const retryStrategy = (times: number) => Math.min(times * 200, 2000);
+
+function roleOptions(role: RedisRole): RedisOptions {
+  return role === 'request'
+    ? {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        commandTimeout: 1500,
+        // A request has long answered by the time a connection comes back: replaying its unanswered commands
+        // then would write cache entries that may already be stale, and would replay the very commands that
+        // timed out (see dropWhenCommandsTimeOut).
+        autoResendUnfulfilledCommands: false,
+      }
+    : { maxRetriesPerRequest: null, enableReadyCheck: true };
+}
+
+/** A connection to a single Redis, by URL (tests and tools that talk to one node use this form). */
+export function createRedis(url: string, role: RedisRole, extra?: RedisOptions): Redis;
+/** A connection to the configured Redis: a cluster client when cluster nodes are configured. */
+export function createRedis(target: RedisTarget, role: RedisRole, extra?: RedisOptions): RedisClient;
+export function createRedis(target: string | RedisTarget, role: RedisRole, extra: RedisOptions = {}): RedisClient {
+  const nodes = typeof target === 'string' ? undefined : target.redisClusterNodes;
+  const url = typeof target === 'string' ? target : target.redisUrl;
+  const byRole = roleOptions(role);
+  let redis: RedisClient;
+  if (nodes && nodes.length > 0) {
+    const { enableOfflineQueue, ...nodeOptions } = byRole;
+    const options: ClusterOptions = {
+      // Commands wait for the cluster (and for the slot map after a failover) only in the worker role.
+      enableOfflineQueue: enableOfflineQueue ?? true,
+      enableReadyCheck: true,
+      clusterRetryStrategy: retryStrategy,
+      redisOptions: { connectTimeout: 2000, ...credentialsOf(url), ...nodeOptions, ...extra },
+    };
+    redis = new Cluster(nodes, options);
+  } else {
+    redis = new Redis(url, { lazyConnect: false, connectTimeout: 2000, retryStrategy, ...byRole, ...extra });
+  }
   // ioredis emits 'error' while reconnecting; callers watch readiness through status, not these events.
   redis.on('error', () => undefined);
   if (role === 'request') dropWhenCommandsTimeOut(redis);
   return redis;
+}
+
+/** The user, password and TLS of `REDIS_URL`, applied to every node of a cluster. */
+function credentialsOf(url: string): RedisOptions {
+  const parsed = new URL(url);
+  return {
+    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
 }
 
 /**
@@ -38,28 +74,36 @@ export function createRedis(url: string, role: RedisRole, extra: RedisOptions = 
  * connection instead: while it reconnects, and until Redis answers its ready check again, commands fail at once
  * (no offline queue), so the api serves as it does when Redis is down rather than slowly.
  */
-function dropWhenCommandsTimeOut(redis: Redis): void {
-  const send = redis.sendCommand.bind(redis);
-  redis.sendCommand = ((command, stream) => {
+type SendCommand = (command: Command, ...rest: unknown[]) => unknown;
+
+function dropWhenCommandsTimeOut(redis: RedisClient): void {
+  const patched = redis as unknown as { sendCommand: SendCommand };
+  const send = patched.sendCommand.bind(redis);
+  patched.sendCommand = (command, ...rest) => {
     // A command that already failed (sent again by the client itself) says nothing about this connection:
     // reacting to its old timeout would drop every new connection the moment it is ready.
     const isNew = !command.isResolved;
-    const sent = send(command, stream);
+    const sent = send(command, ...rest);
     if (isNew) {
       command.promise.catch((err: Error) => {
         if (err.message === 'Command timed out' && redis.status === 'ready') redis.disconnect(true);
       });
     }
     return sent;
-  }) as Redis['sendCommand'];
+  };
 }
 
-export function isRedisUp(redis: Redis): boolean {
+/** A new connection with the same options (a blocking command needs a connection of its own). */
+export function duplicateRedis(redis: RedisClient): RedisClient {
+  return redis instanceof Cluster ? redis.duplicate() : redis.duplicate();
+}
+
+export function isRedisUp(redis: RedisClient): boolean {
   return redis.status === 'ready';
 }
 
 /** True when a PING answers within the limit. */
-export async function pingRedis(redis: Redis, timeoutMs = 1000): Promise<boolean> {
+export async function pingRedis(redis: RedisClient, timeoutMs = 1000): Promise<boolean> {
   if (redis.status !== 'ready') return false;
   let timer: NodeJS.Timeout | undefined;
   try {

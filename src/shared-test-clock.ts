@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import { ManualClock, systemClock, type Clock, type Instant } from './clock.js';
 import type { Config } from './config.js';
-import { createRedis, Keys } from './redis.js';
+import { createRedis, duplicateRedis, Keys, type RedisTarget } from './redis.js';
 
 /**
  * A business clock several processes share, set from outside them: a test running the api and the worker as
@@ -34,9 +34,10 @@ function parseChange(raw: string | null): ClockChange | undefined {
 }
 
 /** A clock that follows the instant set in Redis under the prefix; resolves once it listens and has read the current one. */
-export async function followSharedTestClock(redisUrl: string, prefix: string): Promise<FollowingClock> {
-  const subscriber = createRedis(redisUrl, 'worker');
-  const commands = createRedis(redisUrl, 'worker');
+export async function followSharedTestClock(redis: string | RedisTarget, prefix: string): Promise<FollowingClock> {
+  const target: RedisTarget = typeof redis === 'string' ? { redisUrl: redis, redisClusterNodes: undefined } : redis;
+  const subscriber = createRedis(target, 'worker');
+  const commands = createRedis(target, 'worker');
   let manual: ManualClock | undefined;
   let applied = -1;
   const apply = async (change: ClockChange | undefined) => {
@@ -65,13 +66,13 @@ export async function followSharedTestClock(redisUrl: string, prefix: string): P
  * Moves every process following the shared clock under the prefix to an instant, and waits until each one that
  * was listening has applied it. Returns how many processes acknowledged.
  */
-export async function setSharedTestClock(redis: Redis, prefix: string, instant: Instant, timeoutMs = 10_000): Promise<number> {
+export async function setSharedTestClock(redis: RedisClient, prefix: string, instant: Instant, timeoutMs = 10_000): Promise<number> {
   const at = new ManualClock(instant).now().getTime();
   const seq = await redis.incr(new Keys(prefix).testClockSeq());
   const message = JSON.stringify({ at, seq } satisfies ClockChange);
   await redis.set(keyOf(prefix), message);
   const listeners = await redis.publish(keyOf(prefix), message);
-  const waiter = redis.duplicate();
+  const waiter = duplicateRedis(redis);
   try {
     for (let acked = 0; acked < listeners; acked += 1) {
       const popped = await waiter.blpop(ackKeyOf(prefix, seq), timeoutMs / 1000);
@@ -88,11 +89,11 @@ export async function setSharedTestClock(redis: Redis, prefix: string, instant: 
  * clock when configured (FOLLOW_TEST_CLOCK), else the system's.
  */
 export async function processClock(
-  config: Pick<Config, 'followTestClock' | 'redisUrl' | 'redisPrefix'>,
+  config: Pick<Config, 'followTestClock' | 'redisUrl' | 'redisClusterNodes' | 'redisPrefix'>,
   given?: Clock,
 ): Promise<{ clock: Clock; close: () => Promise<void> }> {
   if (given) return { clock: given, close: async () => undefined };
   if (!config.followTestClock) return { clock: systemClock, close: async () => undefined };
-  const following = await followSharedTestClock(config.redisUrl, config.redisPrefix);
+  const following = await followSharedTestClock(config, config.redisPrefix);
   return { clock: following, close: () => following.close() };
 }

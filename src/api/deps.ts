@@ -1,5 +1,5 @@
 import type { QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { ProcessServices } from '../process-services.js';
 import type { GuildApiClient } from '../upstream/guild-api/client.js';
 import type { ResponseCache } from '../cache/response-cache.js';
@@ -25,7 +25,7 @@ export interface ApiDeps extends ProcessServices {
   /** Closed last-in-first-out by closeApiDeps, before Redis and the pool. */
   onClose: Array<() => Promise<void>>;
   /** The producers' own connection, closed with the queues. */
-  queueConnection: Redis;
+  queueConnection: RedisClient;
   /** Set once a graceful stop has begun: /ready answers 503 and responses close their connections. */
   shuttingDown?: boolean;
 }

@@ -41,13 +41,13 @@ export interface ApiStartOptions {
 export async function buildApiDeps(config: Config, logger: Logger, options: ApiStartOptions = {}): Promise<ApiDeps> {
   const { clock, close: closeClock } = await processClock(config, options.clock);
   const orm = await openOrm({ databaseUrl: config.databaseUrl, poolMax: 20, logger, queryTimeoutMs: config.databaseQueryTimeoutMs });
-  const redis = createRedis(config.redisUrl, 'request');
+  const redis = createRedis(config, 'request');
   // Requests arriving before the connection is up would be served as if Redis were down; a short wait avoids that.
   await untilReady(redis, 2000);
   // Producers must also fail fast while Redis is down, so a read falls back instead of hanging.
-  const queueConnection = createRedis(config.redisUrl, 'request');
+  const queueConnection = createRedis(config, 'request');
   const queues = createQueues(queueConnection, config.redisPrefix);
-  const eventConnections = [createRedis(config.redisUrl, 'worker'), createRedis(config.redisUrl, 'worker')] as const;
+  const eventConnections = [createRedis(config, 'worker'), createRedis(config, 'worker')] as const;
   const characterEvents = createQueueEvents(eventConnections[0], config.redisPrefix, QUEUE_NAMES.characterRefresh);
   const comparisonEvents = createQueueEvents(eventConnections[1], config.redisPrefix, QUEUE_NAMES.guildComparison);
   for (const events of [characterEvents, comparisonEvents]) events.on('error', () => undefined);

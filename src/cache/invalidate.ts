@@ -1,4 +1,5 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { memberLookupField, type Keys } from '../redis.js';
 
 /**
@@ -6,7 +7,7 @@ import { memberLookupField, type Keys } from '../redis.js';
  * Failures are swallowed: every cached entry also has a TTL, so a missed drop only delays freshness.
  */
 export async function dropCharacterResponses(
-  redis: Redis,
+  redis: RedisClient,
   keys: Keys,
   character: { region: string; realm: string; nameKey: string },
   guildIds: number[],
@@ -35,7 +36,7 @@ function bumpGuildResponses(multi: ChainableCommander, keys: Keys, guildId: numb
  * views go; every other member's stay.
  */
 export async function dropMemberResponses(
-  redis: Redis,
+  redis: RedisClient,
   keys: Keys,
   guildId: number,
   region: string,
@@ -48,7 +49,7 @@ export async function dropMemberResponses(
 }
 
 /** The guild's rendered bodies (overviews, each user's "my characters"); membership lookups are left alone. */
-export async function dropGuildResponses(redis: Redis, keys: Keys, guildIds: number[]): Promise<void> {
+export async function dropGuildResponses(redis: RedisClient, keys: Keys, guildIds: number[]): Promise<void> {
   await Promise.all(
     guildIds.map((id) => {
       const drop = redis.multi();
@@ -62,20 +63,20 @@ export async function dropGuildResponses(redis: Redis, keys: Keys, guildIds: num
  * The guild's targets changed (its own plan was saved): every body that printed one goes, the character views
  * too, which are found through the membership lookups, so those are dropped as well.
  */
-export async function dropGuildTargets(redis: Redis, keys: Keys, guildId: number): Promise<void> {
+export async function dropGuildTargets(redis: RedisClient, keys: Keys, guildId: number): Promise<void> {
   const drop = redis.multi().unlink(keys.guildMemberLookups(guildId));
   bumpGuildResponses(drop, keys, guildId);
   await drop.exec().catch(() => undefined);
 }
 
 /** Remembers a cached permission under its user, so every permission of that user can be dropped at once. */
-export async function rememberPermissionKey(redis: Redis, keys: Keys, bnetId: number, key: string, ttlSeconds: number): Promise<void> {
+export async function rememberPermissionKey(redis: RedisClient, keys: Keys, bnetId: number, key: string, ttlSeconds: number): Promise<void> {
   const index = keys.userPermissions(bnetId);
   await redis.multi().sadd(index, key).expire(index, ttlSeconds * 2).exec();
 }
 
 /** Drops a user's cached permission for one guild, or for every guild when guildId is omitted. */
-export async function dropPermissions(redis: Redis, keys: Keys, bnetId: number, guildId?: number): Promise<void> {
+export async function dropPermissions(redis: RedisClient, keys: Keys, bnetId: number, guildId?: number): Promise<void> {
   if (guildId !== undefined) {
     await redis.unlink(keys.permission(guildId, bnetId)).catch(() => undefined);
     return;
@@ -87,6 +88,6 @@ export async function dropPermissions(redis: Redis, keys: Keys, bnetId: number, 
 }
 
 /** Drops what the api cached from guild-api about a guild (settings and members). */
-export async function dropGuildApiSnapshot(redis: Redis, keys: Keys, guildId: number): Promise<void> {
+export async function dropGuildApiSnapshot(redis: RedisClient, keys: Keys, guildId: number): Promise<void> {
   await redis.unlink(keys.guildApiSnapshot(guildId)).catch(() => undefined);
 }

@@ -87,7 +87,7 @@ async function stop(code: number): Promise<void> {
 
 async function checkServices(): Promise<boolean> {
   const orm = await openOrm({ databaseUrl: config.databaseUrl, poolMax: 1 });
-  const redis = createRedis(config.redisUrl, 'request');
+  const redis = createRedis(config, 'request');
   await new Promise((resolve) => setTimeout(resolve, 300));
   const [database, cache] = await Promise.all([isDatabaseUp(orm, 3000), pingRedis(redis, 2000)]);
   let ok = true;

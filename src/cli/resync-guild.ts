@@ -18,9 +18,9 @@ await runCli({ name: 'resync-guild', usage: USAGE, options: { guild: { type: 'st
   if (!Number.isInteger(guildId) || guildId <= 0) throw new CliError(`--guild must be a positive whole number, not "${flags.guild}"; usage: ${USAGE}`);
 
   const orm = await openOrm({ databaseUrl: config.databaseUrl, poolMax: 2, logger });
-  const connection = createRedis(config.redisUrl, 'worker');
+  const connection = createRedis(config, 'worker');
   const queues = createQueues(connection, config.redisPrefix);
-  const events = createQueueEvents(createRedis(config.redisUrl, 'worker'), config.redisPrefix, QUEUE_NAMES.guildSync);
+  const events = createQueueEvents(createRedis(config, 'worker'), config.redisPrefix, QUEUE_NAMES.guildSync);
   try {
     const em = orm.em.fork();
     const guild = await findGuild(em, guildId);

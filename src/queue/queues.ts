@@ -1,6 +1,5 @@
 import { Queue, QueueEvents } from 'bullmq';
-import type { Cluster, Redis } from 'ioredis';
-import { queuePrefix } from '../redis.js';
+import { queuePrefix, type RedisClient } from '../redis.js';
 import { ALL_QUEUE_NAMES, QUEUE_NAMES, type QueueName } from './names.js';
 
 /** A queue by its key in QUEUE_NAMES: what a job kind names as its queue. */
@@ -9,7 +8,7 @@ export type QueueKey = keyof typeof QUEUE_NAMES;
 export type Queues = Record<QueueKey, Queue>;
 
 /** Producers' handles on every queue, all on one connection; `prefix` is the deployment's Redis prefix. */
-export function createQueues(connection: Redis | Cluster, prefix: string): Queues {
+export function createQueues(connection: RedisClient, prefix: string): Queues {
   const make = (name: QueueName) => new Queue(name, { connection, prefix: queuePrefix(prefix, name) });
   return {
     characterRefresh: make(QUEUE_NAMES.characterRefresh),
@@ -19,7 +18,7 @@ export function createQueues(connection: Redis | Cluster, prefix: string): Queue
   };
 }
 
-export function createQueueEvents(connection: Redis | Cluster, prefix: string, name: QueueName): QueueEvents {
+export function createQueueEvents(connection: RedisClient, prefix: string, name: QueueName): QueueEvents {
   return new QueueEvents(name, { connection, prefix: queuePrefix(prefix, name) });
 }
 

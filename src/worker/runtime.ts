@@ -56,8 +56,8 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
     logger,
     queryTimeoutMs: config.databaseQueryTimeoutMs * 5,
   });
-  const redis = createRedis(config.redisUrl, 'worker');
-  const producerConnection = createRedis(config.redisUrl, 'worker');
+  const redis = createRedis(config, 'worker');
+  const producerConnection = createRedis(config, 'worker');
   const queues = createQueues(producerConnection, config.redisPrefix);
   // Without a listener BullMQ prints each reconnect error as a raw stack trace; a failed add() still rejects.
   for (const queue of Object.values(queues)) queue.on('error', () => undefined);
@@ -88,7 +88,7 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
   const workers = consumed.map(([queueKey, kinds]) => {
     const queueName = QUEUE_NAMES[queueKey];
     const worker = new Worker(queueName, queueProcessor(ctx, kinds, processors), {
-      connection: createRedis(config.redisUrl, 'worker'),
+      connection: createRedis(config, 'worker'),
       prefix: queuePrefix(config.redisPrefix, queueName),
       ...QUEUE_WORKERS[queueKey](ctx),
     });

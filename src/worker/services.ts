@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { Keys } from '../redis.js';
@@ -14,7 +14,7 @@ import type { UpstreamServices } from './context.js';
  * replicas together stay under Battle.net's per-client limits; it is keyed by a hash of the client id
  * (Battle.net counts per client) rather than the id itself, which stays out of Redis.
  */
-export function createUpstreamServices(config: Config, logger: Logger, metrics: Metrics, redis: Redis): UpstreamServices {
+export function createUpstreamServices(config: Config, logger: Logger, metrics: Metrics, redis: RedisClient): UpstreamServices {
   const upstreamMetrics = upstreamMetricsOf(metrics);
   const quota = new RedisQuotaGate(redis, {
     key: new Keys(config.redisPrefix).quota(quotaClientKey(config.blizzard.clientId)),

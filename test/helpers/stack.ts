@@ -7,6 +7,7 @@ import { createRedis } from '../../src/redis.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 import { startWorker, type RunningWorker } from '../../src/worker/runtime.js';
 import { backgroundWork } from './wait.js';
+import type { LocalRedisCluster } from './redis-cluster.js';
 import { createMigratedDatabase, deleteRedisKeys, dropDatabase, settleInbox, TEST_JWT_SECRET, testConfig, testLogger, testRun, uniqueId } from './test-env.js';
 
 /**
@@ -35,6 +36,11 @@ export interface StackOptions {
   logger?: Logger;
   /** Business time of the worker and the api, e.g. a ManualClock the test moves (default: the system's). */
   clock?: Clock;
+  /**
+   * Run on this Redis Cluster (REDIS_CLUSTER_NODES) instead of the shared Redis; its keys go with the cluster,
+   * which the caller stops after the stack.
+   */
+  redisCluster?: LocalRedisCluster;
 }
 
 export interface Stack {
@@ -59,10 +65,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...sim.env,
     REDIS_PREFIX: `${testRun.redisPrefix}_stack${stacks}`,
     GUILD_SYNC_INTERVAL: '3600',
+    ...(options.redisCluster ? { REDIS_CLUSTER_NODES: options.redisCluster.seeds } : {}),
     ...(Object.fromEntries(Object.entries(options.env ?? {}).filter((e): e is [string, string] => e[1] !== undefined))),
   };
   const config = testConfig(env, 'worker');
-  const connection = createRedis(config.redisUrl, 'worker');
+  const connection = createRedis(config, 'worker');
   const queues = createQueues(connection, config.redisPrefix);
   // Tests that cut Redis would otherwise print every reconnect attempt of these producers.
   for (const queue of Object.values(queues)) queue.on('error', () => undefined);
@@ -83,7 +90,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await closeQueues(queues);
       connection.disconnect();
       await sim.close();
-      await deleteRedisKeys(config.redisPrefix);
+      if (!options.redisCluster) await deleteRedisKeys(config.redisPrefix);
     })();
     return closing;
   };

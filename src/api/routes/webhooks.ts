@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis.js';
 import { dropGuildApiSnapshot, dropGuildResponses, dropPermissions } from '../../cache/invalidate.js';
 import { recordWebhookEvent } from '../../db/tables/processed-webhook-events.js';
 import { AppError, serviceUnavailable, unprocessable } from '../../errors.js';
@@ -67,7 +67,7 @@ function pathWithNul(value: unknown, path = ''): string | undefined {
  * What the api itself forgets at once: permissions of the user concerned and guild-api's snapshot of the guild,
  * so the very next request asks guild-api again. The projection is the worker's to update.
  */
-async function forgetCachedViews(redis: Redis, keys: Keys, event: WebhookEvent): Promise<void> {
+async function forgetCachedViews(redis: RedisClient, keys: Keys, event: WebhookEvent): Promise<void> {
   const guildId = event.guild_id;
   switch (event.type) {
     case 'member.joined':

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis.js';
 import { rememberPermissionKey } from '../../cache/invalidate.js';
 import { serviceUnavailable } from '../../errors.js';
 import type { Logger } from '../../logger.js';
@@ -10,7 +10,7 @@ import { SingleFlight } from './single-flight.js';
 export type AccessDecision = { allowed: true; rankId: number } | { allowed: false };
 
 export interface GuildAccessOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   guildApi: GuildApiClient;
   logger: Logger;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
@@ -19,7 +19,7 @@ export interface GuildTrackerOptions {
   config: Config;
   clock: Clock;
   orm: MikroORM;
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   queues: Queues;
   guildApi: GuildApiClient;

@@ -2,7 +2,7 @@ import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import { isKnownMissing } from '../../domain/not-found.js';
 import type { Job, QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis.js';
 import { serviceUnavailable, type AppError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { isRedisUp } from '../../redis.js';
@@ -59,7 +59,7 @@ export interface ReaderDeps {
    */
   config: Pick<Config, 'characterCacheTtl' | 'notFoundCacheTtl' | 'characterWaitMs'>;
   /** The request connection: while it is down nothing can be enqueued, so nothing is waited for. */
-  redis: Redis;
+  redis: RedisClient;
   logger: Logger;
   /** Business time: how old a row is, how long a not-found is believed. */
   clock: Clock;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis.js';
 import type { UpstreamMetrics } from '../metrics.js';
 import { sleep } from '../http.js';
 
@@ -114,7 +114,7 @@ export class RedisQuotaGate implements QuotaGate {
   private readonly refillPerMs: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: RedisQuotaOptions,
   ) {
     const keep = 1 - options.headroom;
@@ -156,7 +156,7 @@ export class RedisQuotaGate implements QuotaGate {
 const shas = new Map<string, string>();
 
 /** EVALSHA with a fallback to EVAL when Redis has not seen the script yet (or was restarted). */
-async function runScript(redis: Redis, script: string, keys: string[], args: Array<string | number>): Promise<unknown> {
+async function runScript(redis: RedisClient, script: string, keys: string[], args: Array<string | number>): Promise<unknown> {
   let sha = shas.get(script);
   if (!sha) {
     sha = createHash('sha1').update(script).digest('hex');

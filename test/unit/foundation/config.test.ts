@@ -84,6 +84,17 @@ describe('loadConfig', () => {
     expect(c.usesSimulatedUpstreams).to.equal(false);
   });
 
+  it('reads Redis Cluster seeds as host:port pairs, and a single Redis when they are unset', () => {
+    expect(loadConfig(minimal).redisClusterNodes).to.equal(undefined);
+    expect(loadConfig({ ...minimal, REDIS_CLUSTER_NODES: 'redis-a:7000, 10.0.0.2:7001,' }).redisClusterNodes).to.deep.equal([
+      { host: 'redis-a', port: 7000 },
+      { host: '10.0.0.2', port: 7001 },
+    ]);
+    for (const bad of ['redis-a', 'redis-a:port', ',']) {
+      expect(() => loadConfig({ ...minimal, REDIS_CLUSTER_NODES: bad }), bad).to.throw(ConfigError, 'REDIS_CLUSTER_NODES');
+    }
+  });
+
   it('names every bad variable in one error', () => {
     try {
       loadConfig({ PORT: 'abc', BLIZZARD_REGION: 'mars', REDIS_URL: 'not a url', DEBUG: 'perhaps' });
