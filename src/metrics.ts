@@ -56,6 +56,13 @@ export function createMetrics(processName: 'api' | 'worker') {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [registry],
     }),
+    blizzardRequestsPerRefresh: new Histogram({
+      name: 'progress_blizzard_requests_per_refresh',
+      help: 'Battle.net calls of one character refresh (the profile, then the equipment unless the profile is unchanged), by result',
+      labelNames: ['result'] as const,
+      buckets: [0, 1, 2],
+      registers: [registry],
+    }),
     queueDepth: new Gauge({ name: 'progress_queue_jobs', help: 'Jobs per queue and state', labelNames: ['queue', 'state'] as const, registers: [registry] }),
     webhooks: new Counter({ name: 'progress_webhooks_total', help: 'guild-api webhooks by outcome', labelNames: ['outcome'] as const, registers: [registry] }),
   };

@@ -9,7 +9,8 @@ import { JOBS } from '../../queue/registry.js';
 import type { CharacterRefreshPayload } from '../../queue/character-refresh.js';
 import { nameKey } from '../../queue/schemas.js';
 import type { CharacterProfile } from '../../upstream/blizzard/client.js';
-import type { FailedOutcome, Outcome } from '../../upstream/outcome.js';
+import { notModified, type FailedOutcome, type Outcome } from '../../upstream/outcome.js';
+import type { EquippedItem } from '../../domain/types.js';
 import { gearSnapshot } from '../character-gear.js';
 import type { WorkerContext } from '../context.js';
 import { SHORT_JOB_LOCKS } from './payload.js';
@@ -20,20 +21,13 @@ export interface CharacterRefreshResult {
 }
 
 /**
- * Two Battle.net calls per character: the profile summary (class, level and the active spec, which is all
- * the role needs, so the specializations endpoint is never called) and the equipment. An activity job on the
- * same queue makes as many (the Mythic+ profile and the raid encounters), so the queue's limiter holds for both.
+ * At most two Battle.net calls per character: the profile summary (class, level and the active spec, which is
+ * all the role needs, so the specializations endpoint is never called), then the equipment, unless the profile
+ * answered 304: gear only changes while a character is logged in, which moves the profile's Last-Modified, so
+ * an unchanged profile means unchanged gear and the refresh costs one call. An activity job on the same queue
+ * makes two (the Mythic+ profile and the raid encounters), so the queue's limiter holds for both.
  */
 export const REQUESTS_PER_REFRESH = 2;
-
-/** Which failure decides the job when both calls fail: a pause beats everything, then the permanent answers. */
-const FAILURE_ORDER: FailedOutcome['kind'][] = ['rate_limited', 'not_found', 'bad_data', 'unavailable'];
-
-function firstFailure(...outcomes: Outcome<unknown>[]): FailedOutcome | undefined {
-  const failed = outcomes.filter((o): o is FailedOutcome => o.kind !== 'ok' && o.kind !== 'not_modified');
-  failed.sort((a, b) => FAILURE_ORDER.indexOf(a.kind) - FAILURE_ORDER.indexOf(b.kind));
-  return failed[0];
-}
 
 /** Validators are only sent when the stored projection is complete: a 304 must leave usable data behind. */
 function validatorsOf(stored: StoredCharacter | undefined) {
@@ -42,6 +36,12 @@ function validatorsOf(stored: StoredCharacter | undefined) {
     profile: isComplete ? (stored.profileLastModified ?? undefined) : undefined,
     equipment: isComplete ? (stored.lastModified ?? undefined) : undefined,
   };
+}
+
+/** How a refresh ended and how many Battle.net calls it made, for `progress_blizzard_requests_per_refresh`. */
+interface Tally {
+  requests: number;
+  result: CharacterRefreshResult['status'] | FailedOutcome['kind'] | 'failed';
 }
 
 function identityFrom(profile: CharacterProfile): CharacterIdentity {
@@ -56,6 +56,17 @@ function identityFrom(profile: CharacterProfile): CharacterIdentity {
 }
 
 async function refreshCharacter(ctx: WorkerContext, payload: CharacterRefreshPayload): Promise<CharacterRefreshResult> {
+  const tally: Tally = { requests: 0, result: 'failed' };
+  try {
+    const result = await refresh(ctx, payload, tally);
+    tally.result = result.status;
+    return result;
+  } finally {
+    ctx.metrics.blizzardRequestsPerRefresh.observe({ result: tally.result }, tally.requests);
+  }
+}
+
+async function refresh(ctx: WorkerContext, payload: CharacterRefreshPayload, tally: Tally): Promise<CharacterRefreshResult> {
   const key: CharacterKey = { region: payload.region, realm: payload.realm, nameKey: nameKey(payload.name) };
   const em = ctx.orm.em.fork();
   // The history the weekly gain needs comes with the stored row; a day boundary crossed before the write
@@ -67,12 +78,15 @@ async function refreshCharacter(ctx: WorkerContext, payload: CharacterRefreshPay
     return { status: 'not_found' };
   }
   const validators = validatorsOf(stored);
-  const [profile, equipment] = await Promise.all([
-    ctx.blizzard.getProfile(payload.region, payload.realm, payload.name, { ifModifiedSince: validators.profile }),
-    ctx.blizzard.getEquipment(payload.region, payload.realm, payload.name, { ifModifiedSince: validators.equipment }),
-  ]);
-  const failure = firstFailure(profile, equipment);
-  if (failure) return handleFailure(ctx, payload, key, failure);
+  tally.requests += 1;
+  const profile = await ctx.blizzard.getProfile(payload.region, payload.realm, payload.name, { ifModifiedSince: validators.profile });
+  if (profile.kind !== 'ok' && profile.kind !== 'not_modified') return handleFailure(ctx, payload, key, profile, tally);
+  let equipment: Outcome<EquippedItem[]> = notModified();
+  if (profile.kind === 'ok') {
+    tally.requests += 1;
+    equipment = await ctx.blizzard.getEquipment(payload.region, payload.realm, payload.name, { ifModifiedSince: validators.equipment });
+    if (equipment.kind !== 'ok' && equipment.kind !== 'not_modified') return handleFailure(ctx, payload, key, equipment, tally);
+  }
 
   const fetchedAt = ctx.clock.now();
   const day = fetchedAt.toISOString().slice(0, 10);
@@ -119,7 +133,9 @@ async function handleFailure(
   payload: CharacterRefreshPayload,
   key: CharacterKey,
   failure: FailedOutcome,
+  tally: Tally,
 ): Promise<CharacterRefreshResult> {
+  tally.result = failure.kind;
   const em = ctx.orm.em.fork();
   const now = ctx.clock.now();
   switch (failure.kind) {
