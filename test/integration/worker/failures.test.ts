@@ -96,6 +96,8 @@ describe('worker: upstream failures and duplicates', function () {
 
   it('makes one upstream fetch for 1,000 simultaneous refreshes of the same character', async () => {
     const character = guild.roster[4] as SimCharacter;
+    // A changed character, so the one fetch is a full one: the profile, then the equipment.
+    stack.sim.changeGear('us', character.realm.slug, character.name);
     stack.sim.resetCounters();
     stack.sim.setFaults({ latencyMs: 300 });
     const jobs = await Promise.all(Array.from({ length: 1000 }, () => refresh(ref(character))));
