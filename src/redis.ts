@@ -188,10 +188,6 @@ export class Keys {
   testClockAck(seq: number): string {
     return `${this.prefix}:test-clock:ack:${seq}`;
   }
-  /** BullMQ's prefix for one queue (see `queuePrefix`). */
-  queue(queueName: string): string {
-    return queuePrefix(this.prefix, queueName);
-  }
 }
 
 /**
