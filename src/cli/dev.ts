@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { DEVELOPMENT_DEFAULTS, loadConfig, localUrl, processEnv, ConfigError, type Config } from '../config.js';
 import { openOrm } from '../db/orm.js';
 import { isDatabaseUp } from '../db/health.js';
@@ -8,6 +7,7 @@ import { DEFAULT_SEASON_PLAN } from '../domain/season-plan.js';
 import { createRedis, pingRedis } from '../redis.js';
 import { startSimulator, type Simulator } from '../sim/index.js';
 import { onStopSignals } from '../stop-signals.js';
+import { runChild, stopChildren, type Child } from './children.js';
 import { renderBanner, type BannerFacts } from './dev-banner.js';
 import { firstPortProblem, type PortClaim } from './dev-ports.js';
 
@@ -34,12 +34,6 @@ try {
   process.exit(1);
 }
 
-interface Child {
-  name: string;
-  process: ChildProcess;
-  exited: Promise<number | string>;
-}
-
 let stopping = false;
 let children: Child[] = [];
 let simulator: Simulator | undefined;
@@ -47,15 +41,12 @@ let simulator: Simulator | undefined;
 const STOP_GRACE_MS = 20_000;
 
 function run(name: string, entry: string, childEnv: Record<string, string | undefined>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: childEnv, stdio: ['ignore', 'inherit', 'inherit'] });
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
-  void exited.then((status) => {
+  return runChild(name, entry, childEnv, (status) => {
     if (!stopping) {
       say(`${name} exited (${status}); stopping everything`);
       void stop(1);
     }
   });
-  return { name, process: child, exited };
 }
 
 /**
@@ -66,15 +57,7 @@ function run(name: string, entry: string, childEnv: Record<string, string | unde
 async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  const outcomes = await Promise.all(
-    children.map(async (child) => {
-      if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGTERM');
-      const timer = setTimeout(() => child.process.kill('SIGKILL'), STOP_GRACE_MS);
-      const status = await child.exited;
-      clearTimeout(timer);
-      return { name: child.name, status };
-    }),
-  );
+  const outcomes = await stopChildren(children, STOP_GRACE_MS);
   if (simulator) {
     await simulator.close();
     say('simulator stopped');
@@ -170,7 +153,7 @@ if (config.usesSimulatedUpstreams && !stopping) {
   Object.assign(childEnv, simulator.env);
   say(`no Battle.net, WarcraftLogs or guild-api credentials: using the built-in simulated upstreams on ${simulator.url}`);
 }
-if (!stopping) children = [run('api', 'src/api/main.ts', childEnv), run('worker', 'src/worker/main.ts', childEnv)];
+if (!stopping) children = [run('api', 'api/main', childEnv), run('worker', 'worker/main', childEnv)];
 
 const apiUrl = localUrl(config.host, config.port);
 const workerUrl = localUrl(config.host, config.workerPort);

@@ -9,7 +9,7 @@ const sourceOf = (distPath: string) => distPath.replace(/^dist\//, '').replace(/
 
 describe('packaging', () => {
   it('has every npm script operators and tooling rely on', () => {
-    for (const name of ['dev', 'api', 'worker', 'build', 'typecheck', 'migrate', 'migrate:down', 'seed:targets', 'resync', 'test', 'bench']) {
+    for (const name of ['dev', 'start', 'api', 'worker', 'build', 'typecheck', 'migrate', 'migrate:down', 'seed:targets', 'resync', 'test', 'bench']) {
       expect(pkg.scripts, name).to.have.property(name);
     }
   });

@@ -1,0 +1,47 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** A service process run by `npm run dev` or `npm start`. */
+export interface Child {
+  name: string;
+  process: ChildProcess;
+  /** The exit code, or the signal that ended it. */
+  exited: Promise<number | string>;
+}
+
+/** Whether this module runs compiled (from dist/) rather than as TypeScript under tsx. */
+const isCompiled = import.meta.url.endsWith('.js');
+
+/**
+ * Node's arguments for a service entry given relative to src/ ("api/main"): the compiled file when this code
+ * runs compiled, else the source under tsx. The path is resolved from this module, so it holds from any
+ * working directory.
+ */
+export function entryArgs(entry: string): string[] {
+  const file = fileURLToPath(new URL(`../${entry}.${isCompiled ? 'js' : 'ts'}`, import.meta.url));
+  return isCompiled ? [file] : ['--import', 'tsx', file];
+}
+
+/** Starts a child sharing this terminal's output; `onExit` hears how it ended. */
+export function runChild(name: string, entry: string, env: Record<string, string | undefined>, onExit: (status: number | string) => void): Child {
+  const child = spawn(process.execPath, entryArgs(entry), { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  void exited.then(onExit);
+  return { name, process: child, exited };
+}
+
+/**
+ * One SIGTERM to each child still running (when the whole group was signalled they also got the kernel's,
+ * which they ignore while stopping); a child still running `graceMs` later is killed. Resolves with how each ended.
+ */
+export async function stopChildren(children: Child[], graceMs: number): Promise<Array<{ name: string; status: number | string }>> {
+  return Promise.all(
+    children.map(async (child) => {
+      if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGTERM');
+      const timer = setTimeout(() => child.process.kill('SIGKILL'), graceMs);
+      const status = await child.exited;
+      clearTimeout(timer);
+      return { name: child.name, status };
+    }),
+  );
+}
