@@ -104,6 +104,7 @@ const envSchema = z.object({
   FORCE_HTTPS: optionalBool,
   TRUST_PROXY: optionalBool,
   RATE_LIMIT_PER_MINUTE: positiveInt(300),
+  API_TOKEN_RATE_LIMIT_PER_MINUTE: positiveInt(60),
   FOLLOW_TEST_CLOCK: bool(false),
   OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS: bool(false),
   SIM_PORT: positiveInt(5050),
@@ -181,6 +182,8 @@ export interface Config {
   forceHttps: boolean;
   trustProxy: boolean;
   rateLimitPerMinute: number;
+  /** Requests per read-only API token per minute: a budget of its own, apart from its creator's. */
+  apiTokenRateLimitPerMinute: number;
   /** Each region's weekly reset instant (weekday and UTC time): the defaults, with any WEEKLY_RESET_* override. */
   weeklyResets: ResetSchedule;
   /**
@@ -330,6 +333,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     forceHttps: typeof e.FORCE_HTTPS === 'boolean' ? e.FORCE_HTTPS : isProduction,
     trustProxy: typeof e.TRUST_PROXY === 'boolean' ? e.TRUST_PROXY : isProduction,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    apiTokenRateLimitPerMinute: e.API_TOKEN_RATE_LIMIT_PER_MINUTE,
     weeklyResets: resetSchedule(resetOverrides),
     followTestClock: e.FOLLOW_TEST_CLOCK,
     outboundAllowLoopbackForTests: e.OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS,

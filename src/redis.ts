@@ -174,6 +174,10 @@ export class Keys {
   quota(clientKey: string): string {
     return `${this.prefix}:{q:${clientKey}}:quota`;
   }
+  /** Set for a minute after a read-only API token's use is recorded, so a busy token writes once a minute. */
+  apiTokenUse(guildId: number, tokenId: number): string {
+    return `${this.guildScope(guildId)}:api-token-use:${tokenId}`;
+  }
   /** The distinct guilds one guild compared itself with on one day. */
   comparisonNames(guildId: number, day: string): string {
     return `${this.guildScope(guildId)}:cmp-names:${day}`;

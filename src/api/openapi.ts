@@ -12,6 +12,8 @@ import { comparisonsInput } from './routes/comparisons.js';
 import { membersInput } from './routes/members.js';
 import { historyInput, messageClearInput, messageReadInput, messageWriteInput } from './routes/message.js';
 import { roadmapInput, roadmapWriteInput } from './routes/roadmap.js';
+import { apiTokenCreateInput, apiTokenInput, apiTokensInput } from './routes/api-tokens.js';
+import { apiTokensSchema, createdApiTokenSchema, revokedApiTokenSchema } from './schemas/api-tokens.js';
 import { teamPlanCreateInput, teamPlanInput, teamPlansInput, teamPlanUpdateInput } from './routes/team-plans.js';
 import { teamPlanHistorySchema, teamPlanSchema, teamPlansSchema } from './schemas/team-plans.js';
 
@@ -44,8 +46,8 @@ const limited = (response: ResponseConfig): ResponseConfig => withHeaders(respon
 /** Every guarded route can answer these; each route adds its own. */
 const GUARDED: Record<number, ResponseConfig> = {
   400: error('Invalid parameter (each named in details, with what is wrong)'),
-  401: error('Not authenticated: code not_authenticated (no token), token_expired (refresh it) or token_invalid'),
-  403: error('Access denied'),
+  401: error('Not authenticated: code not_authenticated (no token), token_expired (refresh it) or token_invalid (also an unknown or revoked API token)'),
+  403: error('Access denied (an API token: read_only_token for a write, insufficient_scope for a route its scopes do not cover, or another guild)'),
   429: withHeaders(error('Too many requests'), { 'Retry-After': { ...RETRY_AFTER, required: true } }),
   503: withHeaders(error('guild-api or the database is unavailable'), { 'Retry-After': RETRY_AFTER }),
 };
@@ -180,11 +182,40 @@ function registerTeamPlans(registry: OpenAPIRegistry): void {
   });
 }
 
+/** Read-only API tokens: officers create, list and revoke them; a token itself is taken as a bearer token. */
+function registerApiTokens(registry: OpenAPIRegistry): void {
+  register(registry, {
+    method: 'get', path: '/guilds/{guild_id}/progress/tokens', operationId: 'listApiTokens', tag: 'tokens',
+    summary: 'The guild’s read-only API tokens that are not revoked, with their last use (Officer+)',
+    input: apiTokensInput, responses: { 200: json(apiTokensSchema, 'Oldest first; never the tokens themselves') },
+  });
+  register(registry, {
+    method: 'post', path: '/guilds/{guild_id}/progress/tokens', operationId: 'createApiToken', tag: 'tokens',
+    summary: 'Create a read-only API token (Officer+): the answer is the only time the token is shown',
+    input: apiTokenCreateInput,
+    responses: {
+      201: json(createdApiTokenSchema, 'The token with its id, name and scopes'),
+      409: error('The guild already has 25 tokens'),
+      413: error('Body over 16 KiB'),
+      415: error('Not JSON, or an encoding other than gzip, deflate or br'),
+    },
+  });
+  register(registry, {
+    method: 'delete', path: '/guilds/{guild_id}/progress/tokens/{token_id}', operationId: 'revokeApiToken', tag: 'tokens',
+    summary: 'Revoke a read-only API token (Officer+): refused from the next request on',
+    input: apiTokenInput,
+    responses: { 200: json(revokedApiTokenSchema, 'The revoked token'), 404: error('No such live token in this guild') },
+  });
+}
+
 /** The OpenAPI 3.1 document, generated from the very zod schemas the routes validate with and answer in. */
 export function buildOpenApiDocument(): object {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'cookie', { type: 'apiKey', in: 'cookie', name: 'access_token' });
-  registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http', scheme: 'bearer', bearerFormat: 'JWT',
+    description: "guild-api's access token, or a read-only API token (pat_…) on the routes that take its scopes: the overview (overview, csv) and character views (characters); any write with one is 403 read_only_token",
+  });
   registry.registerComponent('securitySchemes', 'basic', { type: 'http', scheme: 'basic' });
   registry.registerComponent('securitySchemes', 'webhookSignature', {
     type: 'apiKey', in: 'header', name: 'X-Webhook-Signature',
@@ -267,6 +298,7 @@ export function buildOpenApiDocument(): object {
     },
   });
   registerTeamPlans(registry);
+  registerApiTokens(registry);
   register(registry, {
     method: 'get', path: '/guilds/{guild_id}/progress/comparisons', operationId: 'getComparison', tag: 'comparisons',
     summary: 'WarcraftLogs ranking of the guild (or another) and the realm around it',
@@ -308,6 +340,7 @@ export function buildOpenApiDocument(): object {
       { name: 'message', description: "The Guild Master's weekly message" },
       { name: 'roadmap', description: 'Weekly item-level targets' },
       { name: 'comparisons', description: 'WarcraftLogs rankings' },
+      { name: 'tokens', description: 'Read-only API tokens of a guild' },
       { name: 'webhooks', description: "guild-api's signed membership events" },
       { name: 'operations', description: 'Probes, metrics and this document' },
       { name: 'admin', description: 'The queue dashboard' },

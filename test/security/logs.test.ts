@@ -99,6 +99,20 @@ describe('no credential ever reaches a log line', function () {
     });
     expect(put.status).to.equal(200);
 
+    // A read-only API token: created (its one showing), used for the overview and its CSV, refused on a write, revoked.
+    const created = await fetch(`${api.url}/guilds/1/progress/tokens`, {
+      method: 'POST',
+      headers: { ...viaHeader(tokens.gm), 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Raid sheet', scopes: ['overview', 'csv'] }),
+    });
+    expect(created.status).to.equal(201);
+    const readOnly = (await created.json()) as { id: number; token: string };
+    expect((await get('/guilds/1/progress/members', viaHeader(readOnly.token))).status).to.equal(200);
+    expect((await get('/guilds/1/progress/members?format=csv', viaHeader(readOnly.token))).status).to.equal(200);
+    expect((await fetch(`${api.url}/guilds/1/progress/message`, { method: 'PUT', headers: { ...viaHeader(readOnly.token), 'content-type': 'application/json' }, body: '{"message":"x"}' })).status).to.equal(403);
+    expect((await fetch(`${api.url}/guilds/1/progress/tokens/${readOnly.id}`, { method: 'DELETE', headers: viaHeader(tokens.gm) })).status).to.equal(200);
+    expect((await get('/guilds/1/progress/members', viaHeader(readOnly.token))).status).to.equal(401);
+
     // Refusals, whose error paths log too.
     for (const forged of forgeries(guildMaster).filter((f) => f.token.length < 4096)) {
       await get('/guilds/1/progress/roadmap', viaHeader(forged.token));
@@ -151,6 +165,8 @@ describe('no credential ever reaches a log line', function () {
       'accepted webhook signature': signed.signature.slice('sha256='.length),
       ...Object.fromEntries(Object.entries(tokens).map(([who, token]) => [`${who}'s access token`, token])),
       ...Object.fromEntries(Object.entries(tokens).map(([who, token]) => [`${who}'s token signature`, token.split('.')[2] as string])),
+      'read-only API token': readOnly.token,
+      'read-only API token without its prefix': readOnly.token.slice('pat_'.length),
       ...Object.fromEntries(issuedUpstreamTokens.map((token, i) => [`upstream OAuth token ${i + 1}`, token])),
     };
     const upstreamBasic = Buffer.from(`${SIM_CREDENTIALS.clientId}:${SIM_CREDENTIALS.clientSecret}`).toString('base64');

@@ -106,10 +106,11 @@ export function identify(ctx: Context, secret: string): AuthenticatedUser | unde
   return state.user;
 }
 
-/** Refuses the request with 401 unless it carries a valid access token. */
+/** Refuses the request with 401 unless it carries a valid access token (or a valid read-only API token). */
 export function auth(secret: string): Middleware {
   return async (ctx, next) => {
-    if (!identify(ctx, secret)) throw notAuthenticated((ctx.state as AuthState).authProblem);
+    // A read-only API token was checked before the routes (middleware/api-token.ts); permission() decides for it.
+    if (!(ctx.state as { apiToken?: unknown }).apiToken && !identify(ctx, secret)) throw notAuthenticated((ctx.state as AuthState).authProblem);
     // Answers depend on who asks: no shared cache may keep them.
     ctx.set('Cache-Control', 'private, no-store');
     await next();

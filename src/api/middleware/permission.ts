@@ -4,6 +4,7 @@ import type { GuildRef } from '../../queue/schemas.js';
 import type { ApiDeps } from '../deps.js';
 import { guildIdSchema } from '../schemas/common.js';
 import type { AccessDecision } from '../services/guild-access.js';
+import { apiTokenOfRequest, checkApiToken, type TokenScopeOf } from './api-token.js';
 import { tokenFor, userOf } from './auth.js';
 
 /** Who may use a route, by guild rank: 0 = Guild Master, 1 = Officer, 2+ = members. */
@@ -31,7 +32,13 @@ export interface LearnedAccess {
  * message, as the original service did, since the frontend shows it. Caching the decision (`rememberAccess`)
  * and tracking the guild (`trackGuild`) are separate steps of the chain.
  */
-export function permission(deps: Pick<ApiDeps, 'guildAccess'>, level: AccessLevel, deniedMessage = 'Access denied'): Middleware {
+export function permission(
+  deps: Pick<ApiDeps, 'guildAccess'>,
+  level: AccessLevel,
+  deniedMessage = 'Access denied',
+  /** The scope a read-only API token needs here; without one, the route takes no token. */
+  tokenScope?: TokenScopeOf,
+): Middleware {
   return async (ctx, next) => {
     const parsed = guildIdSchema.safeParse(ctx.params?.guild_id);
     if (!parsed.success) {
@@ -40,6 +47,13 @@ export function permission(deps: Pick<ApiDeps, 'guildAccess'>, level: AccessLeve
       ]);
     }
     const guildId = parsed.data;
+    const apiToken = apiTokenOfRequest(ctx);
+    if (apiToken) {
+      // A token stands for its guild's officers, for reading only: its guild, its scopes, nothing asked of guild-api.
+      checkApiToken(ctx, apiToken, guildId, tokenScope, deniedMessage);
+      ctx.state.access = { guildId, rankId: 1, guild: undefined } satisfies GuildAccessState;
+      return next();
+    }
     const bnetId = userOf(ctx).bnetId;
     const { decision, learned } = await deps.guildAccess.decide(guildId, bnetId, tokenFor(ctx));
     if (learned) ctx.state.learnedAccess = { guildId, bnetId, decision } satisfies LearnedAccess;
@@ -75,6 +89,8 @@ export function rememberAccess(deps: Pick<ApiDeps, 'guildAccess'>): Middleware {
 export function trackGuild(deps: Pick<ApiDeps, 'guildTracker'>): Middleware {
   return async (ctx, next) => {
     const access = accessOf(ctx);
+    // A read-only API token has no guild-api session: the guild is answered from what is stored.
+    if (apiTokenOfRequest(ctx)) return next();
     access.guild = await deps.guildTracker.track(access.guildId, tokenFor(ctx));
     await next();
   };

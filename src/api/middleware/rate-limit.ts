@@ -2,36 +2,59 @@ import type { Middleware } from 'koa';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { tooManyRequests } from '../../errors.js';
 import type { ApiDeps } from '../deps.js';
+import { apiTokenReader } from './api-token.js';
 import { identify } from './auth.js';
 
 /** Signed by guild-api and checked before anything else: not counted against anyone. */
 const EXEMPT_PREFIXES = ['/webhooks/'];
 
 /**
- * Requests per user (the verified token's bnet_id) or, without a valid token, per client IP, per minute, counted
+ * Requests per user (the verified token's bnet_id), per read-only API token (API_TOKEN_RATE_LIMIT_PER_MINUTE) or,
+ * without a valid token, per client IP, per minute, counted
  * in Redis so every replica shares one budget. While Redis is down each replica counts in memory instead, which
  * is looser (one budget per replica) but never lets a client run unlimited.
  * Health, readiness and metrics are mounted before this and never reach it.
  */
-export function rateLimit(deps: Pick<ApiDeps, 'config' | 'keys' | 'redis'>): Middleware {
-  const points = deps.config.rateLimitPerMinute;
+export function rateLimit(deps: ApiDeps): Middleware {
+  const userPoints = deps.config.rateLimitPerMinute;
   const limiter = new RateLimiterRedis({
     storeClient: deps.redis,
     keyPrefix: deps.keys.rateLimit(),
-    points,
+    points: userPoints,
     duration: 60,
     rejectIfRedisNotReady: true,
-    insuranceLimiter: new RateLimiterMemory({ points, duration: 60 }),
+    insuranceLimiter: new RateLimiterMemory({ points: userPoints, duration: 60 }),
+  });
+
+  const tokens = apiTokenReader(deps);
+  const tokenPoints = deps.config.apiTokenRateLimitPerMinute;
+  const tokenLimiter = new RateLimiterRedis({
+    storeClient: deps.redis,
+    keyPrefix: deps.keys.rateLimit(),
+    points: tokenPoints,
+    duration: 60,
+    rejectIfRedisNotReady: true,
+    insuranceLimiter: new RateLimiterMemory({ points: tokenPoints, duration: 60 }),
   });
 
   return async (ctx, next) => {
     // Routes match case-insensitively, so the exemption must too.
     const path = ctx.path.toLowerCase();
     if (EXEMPT_PREFIXES.some((prefix) => path.startsWith(prefix))) return next();
-    const user = identify(ctx, deps.config.jwtSecretKey);
-    const key = user ? `user:${user.bnetId}` : `ip:${ctx.ip}`;
+    // A read-only API token has a budget of its own, apart from its creator's; an unknown one counts as nobody's.
+    const read = await tokens.read(ctx);
+    if (read.kind === 'throttled') {
+      ctx.set('RateLimit-Limit', String(userPoints));
+      ctx.set('RateLimit-Remaining', '0');
+      ctx.set('RateLimit-Reset', String(read.retryAfterSeconds));
+      throw tooManyRequests(read.retryAfterSeconds);
+    }
+    const apiToken = read.kind === 'valid' ? read.token : undefined;
+    const user = read.kind === 'none' ? identify(ctx, deps.config.jwtSecretKey) : undefined;
+    const key = apiToken ? `token:${apiToken.id}` : user ? `user:${user.bnetId}` : `ip:${ctx.ip}`;
+    const points = apiToken ? tokenPoints : userPoints;
     try {
-      const res = await limiter.consume(key);
+      const res = await (apiToken ? tokenLimiter : limiter).consume(key);
       ctx.set('RateLimit-Limit', String(points));
       ctx.set('RateLimit-Remaining', String(Math.max(0, res.remainingPoints)));
       ctx.set('RateLimit-Reset', String(secondsUntil(res.msBeforeNext)));

@@ -36,7 +36,7 @@ export function characterRoutes(deps: ApiDeps): Router {
   router.get(
     '/guilds/:guild_id/progress/character/:character_name',
     auth(secret),
-    permission(deps, 'member'), trackGuild(deps),
+    permission(deps, 'member', 'Access denied', () => 'characters'), trackGuild(deps),
     validate(characterInput),
     async (ctx) => {
       const { params, query } = inputOf(ctx, characterInput);
@@ -56,7 +56,7 @@ export function characterRoutes(deps: ApiDeps): Router {
   router.get(
     '/guilds/:guild_id/progress/character/:character_name/history',
     auth(secret),
-    permission(deps, 'member'), trackGuild(deps),
+    permission(deps, 'member', 'Access denied', () => 'characters'), trackGuild(deps),
     validate(characterHistoryInput),
     async (ctx) => {
       const { params, query } = inputOf(ctx, characterHistoryInput);

@@ -1,6 +1,8 @@
 import type { RouteModule } from '../app.js';
+import { apiTokens } from '../middleware/api-token.js';
 import { knownMethodsOnly } from '../middleware/methods.js';
 import { rateLimit } from '../middleware/rate-limit.js';
+import { apiTokenRoutes } from './api-tokens.js';
 import { characterRoutes } from './characters.js';
 import { comparisonRoutes } from './comparisons.js';
 import { dashboardRoutes } from './dashboard.js';
@@ -13,11 +15,13 @@ import { webhookRoutes } from './webhooks.js';
 
 /**
  * Every resource's routes, mounted in this order after /health, /ready and /metrics (which are never limited).
- * The rate limiter comes first so it counts every request below it, webhooks excepted; then unknown methods
+ * The rate limiter comes first so it counts every request below it, webhooks excepted (a read-only API token on
+ * its own budget); then a read-only API token is checked (unknown: 401, a write: 403); then unknown methods
  * are refused with 405.
  */
 export const ROUTE_MODULES: RouteModule[] = [
   rateLimit,
+  apiTokens,
   knownMethodsOnly,
   webhookRoutes,
   dashboardRoutes,
@@ -27,5 +31,6 @@ export const ROUTE_MODULES: RouteModule[] = [
   messageRoutes,
   roadmapRoutes,
   teamPlanRoutes,
+  apiTokenRoutes,
   comparisonRoutes,
 ];

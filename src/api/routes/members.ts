@@ -1,4 +1,6 @@
 import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { TokenScope } from '../../db/tables/api-tokens.js';
 import type { ApiDeps } from '../deps.js';
 import { auth } from '../middleware/auth.js';
 import { accessOf, permission, trackGuild } from '../middleware/permission.js';
@@ -11,6 +13,9 @@ import { planChoice } from '../services/team-plans.js';
 
 export const membersInput = { params: guildParams, query: membersQuery };
 
+/** A read-only API token needs `csv` for the CSV (format given once, any case) and `overview` for the JSON. */
+const csvOrOverview = (ctx: Context): TokenScope => (typeof ctx.query.format === 'string' && ctx.query.format.toLowerCase() === 'csv' ? 'csv' : 'overview');
+
 /** The officer overview of every current member, as JSON or as a CSV of the same rows. Officer+ only. */
 export function memberRoutes(deps: ApiDeps): Router {
   const router = new Router();
@@ -18,7 +23,7 @@ export function memberRoutes(deps: ApiDeps): Router {
   router.get(
     '/guilds/:guild_id/progress/members',
     auth(deps.config.jwtSecretKey),
-    permission(deps, 'officer', 'Access denied - Officer rank required'), trackGuild(deps),
+    permission(deps, 'officer', 'Access denied - Officer rank required', csvOrOverview), trackGuild(deps),
     validate(membersInput),
     async (ctx) => {
       const { params, query } = inputOf(ctx, membersInput);

@@ -88,6 +88,7 @@ describe('GET /openapi.json', function () {
     expect(operationsOf(doc).sort()).to.deep.equal([
       'DELETE /guilds/{guild_id}/progress/message',
       'DELETE /guilds/{guild_id}/progress/team-plans/{plan_id}',
+      'DELETE /guilds/{guild_id}/progress/tokens/{token_id}',
       'GET /admin/queues',
       'GET /guilds/{guild_id}/progress/character/{character_name}',
       'GET /guilds/{guild_id}/progress/character/{character_name}/history',
@@ -99,11 +100,13 @@ describe('GET /openapi.json', function () {
       'GET /guilds/{guild_id}/progress/roadmap',
       'GET /guilds/{guild_id}/progress/team-plans',
       'GET /guilds/{guild_id}/progress/team-plans/{plan_id}/history',
+      'GET /guilds/{guild_id}/progress/tokens',
       'GET /health',
       'GET /metrics',
       'GET /openapi.json',
       'GET /ready',
       'POST /guilds/{guild_id}/progress/team-plans',
+      'POST /guilds/{guild_id}/progress/tokens',
       'POST /webhooks/guild-api',
       'PUT /guilds/{guild_id}/progress/message',
       'PUT /guilds/{guild_id}/progress/roadmap',
@@ -235,6 +238,22 @@ describe('GET /openapi.json', function () {
     await send('GET', `${base}/members`, ownGm);
     await send('DELETE', `${base}/team-plans/${plan.body.id}`, ownGm);
     await send('DELETE', `${base}/team-plans/${plan.body.id}`, ownGm);
+
+    const token = await send('POST', `${base}/tokens`, asJson(ownGm), JSON.stringify({ name: 'Sheet', scopes: ['overview', 'csv', 'characters'] }));
+    expect(token.status, token.text).to.equal(201);
+    await send('POST', `${base}/tokens`, asJson(ownGm), JSON.stringify({ name: 'Sheet', scopes: ['everything'] }));
+    await send('POST', `${base}/tokens`, asJson(ownMember), JSON.stringify({ name: 'Sheet', scopes: ['overview'] }));
+    await send('GET', `${base}/tokens`, ownGm);
+    const readOnly = bearer(token.body.token);
+    expect((await send('GET', `${base}/members`, readOnly)).status).to.equal(200);
+    expect((await send('GET', `${base}/members?format=csv`, readOnly)).status).to.equal(200);
+    expect((await send('GET', `${base}/character/${encodeURIComponent(own.members[1]!.characterName)}?realm=${spec.realm}`, readOnly)).status).to.be.oneOf([200, 202]);
+    expect((await send('PUT', `${base}/message`, asJson(readOnly), '{"message":"x"}')).status).to.equal(403);
+    expect((await send('GET', `${base}/message`, readOnly)).status).to.equal(403);
+    expect((await send('GET', '/guilds/1/progress/members', readOnly)).status).to.equal(403);
+    await send('DELETE', `${base}/tokens/${token.body.id}`, ownGm);
+    await send('DELETE', `${base}/tokens/${token.body.id}`, ownGm);
+    expect((await send('GET', `${base}/members`, readOnly)).status).to.equal(401);
 
     const event = { id: `openapi-${Date.now()}`, type: 'guild.roster_changed', guild_id: own.id, occurred_at: new Date().toISOString(), data: {} };
     const webhook = async (delivery: ReturnType<typeof signedDelivery>) => {
