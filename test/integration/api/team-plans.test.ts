@@ -65,6 +65,11 @@ describe('team target plans: the overview, CSV and character view judge each mem
       return n >= 2 && n < baseline.length;
     });
     expect(rank, `a rank with several members among ${JSON.stringify(ranks)}`).to.not.equal(undefined);
+    // A character view of a team member is cached now too: the plan must show there on the next read as well.
+    const member = baseline.find((m) => m.rank_id === rank && m.current_ilvl !== null)!;
+    const viewOf = (m: Member) => call(`${suite.url}/guilds/1/progress/character/${encodeURIComponent(m.character_name)}?realm=${m.realm}`, as(users().officer));
+    expect((await viewOf(member)).body.target_ilvl).to.equal(guildTarget);
+    expect((await viewOf(member)).body.target_ilvl).to.equal(guildTarget);
     // A large offset makes every member of the team behind, so statuses move, not only gaps.
     const created = await send('POST', '/team-plans', users().guildMaster, { name: 'Mythic team', ranks: [rank], offset: 30 });
     expect(created.status, created.text).to.equal(201);
@@ -73,6 +78,9 @@ describe('team target plans: the overview, CSV and character view judge each mem
 
     const after = await overview();
     expect(after.status).to.equal(200);
+    const memberView = await viewOf(member);
+    expect(memberView.body.target_ilvl).to.equal(guildTarget + 30);
+    expect(memberView.body.character.progress).to.include({ target_ilvl: guildTarget + 30, ...judged(member.current_ilvl, guildTarget + 30) });
     expect(after.body.target_ilvl, "the guild's own target is unchanged").to.equal(guildTarget);
     const byName = new Map((after.body.members as Member[]).map((m) => [m.character_name, m]));
     let moved = 0;
