@@ -123,9 +123,9 @@ export async function pingRedis(redis: RedisClient, timeoutMs = 1000): Promise<b
  *
  * Keys that one MULTI, pipeline or script touches together carry the same hash tag, so the layout works on a
  * Redis Cluster, where such a command must stay within one hash slot (a single Redis ignores the tags):
- * - `{g:<guildId>}`: everything about one guild (its rendered bodies and their version, membership lookups, the
- *   character views it serves, permissions of its users, guild-api's snapshot, comparison names), so one script
- *   can read a permission, a lookup and a body of the guild in one round trip;
+ * - `{g:<guildId>}`: everything about one guild (its rendered bodies and their version, the character views it
+ *   serves, permissions of its users, guild-api's snapshot, comparison names), so one script can read a
+ *   permission, the snapshot and a body of the guild in one round trip;
  * - `{u:<bnetId>}`: a user's index of cached permissions (read, then each permission dropped in its own slot);
  * - `{q:<client>}`: the Battle.net quota gate's keys, which its scripts touch together;
  * - `{queue:<name>}`: one BullMQ queue, whose scripts touch all its keys.
@@ -138,11 +138,11 @@ export class Keys {
     return `${this.prefix}:{g:${guildId}}`;
   }
   /**
-   * A character's rendered view as served to one guild (its targets are the guild's): under the guild's tag so
-   * that the cached read finds the membership lookup and the body in the same slot.
+   * The guilds holding a cached view of this character in their member hash, so a write can drop every copy
+   * (read alone, then each guild's copy is dropped in the guild's own slot).
    */
-  characterView(guildId: number, region: string, realm: string, nameKey: string): string {
-    return `${this.guildScope(guildId)}:cache:character:${region}:${realm}:${nameKey}`;
+  characterViewGuilds(region: string, realm: string, nameKey: string): string {
+    return `${this.prefix}:cache:character-guilds:${region}:${realm}:${nameKey}`;
   }
   /** A hash of every cached response about one guild (overviews, "my characters"), dropped as one. */
   guildResponses(guildId: number): string {
@@ -152,7 +152,10 @@ export class Keys {
   guildResponsesVersion(guildId: number): string {
     return `${this.guildScope(guildId)}:cache:guild-version`;
   }
-  /** Membership lookups of a guild's cached character views, one field per member (`memberLookupField`). */
+  /**
+   * A guild's cached character views, one field per current member (`memberLookupField`): a field there is
+   * both the view's bytes and the proof that the character is a member, so a cached view needs no database.
+   */
   guildMemberLookups(guildId: number): string {
     return `${this.guildScope(guildId)}:cache:guild-members`;
   }
@@ -203,5 +206,5 @@ export function queuePrefix(redisPrefix: string, queueName: string): string {
   return `${redisPrefix}:{queue:${queueName}}`;
 }
 
-/** The field of a member's lookup in `Keys.guildMemberLookups`. */
+/** The field of a member's cached view in `Keys.guildMemberLookups`. */
 export const memberLookupField = (realm: string, nameKey: string): string => `char:${realm}:${nameKey}`;

@@ -52,6 +52,15 @@ const GUARDED: Record<number, ResponseConfig> = {
   503: withHeaders(error('guild-api or the database is unavailable'), { 'Retry-After': RETRY_AFTER }),
 };
 
+const ETAG: Header = {
+  description: "Entity tag of the JSON body; sent back in If-None-Match, it gets 304 with no body while it is still the body's",
+  schema: { type: 'string', example: '"2jmj7l5rSw0yVb_vlWAYkK_YBwk"' },
+};
+const NOT_MODIFIED: ResponseConfig = withHeaders(
+  { description: 'If-None-Match names the current ETag: no body, the copy the client holds is current' },
+  { ETag: { ...ETAG, required: true } },
+);
+
 const pending = (description: string): ResponseConfig =>
   withHeaders(json(pendingSchema, description), { 'Retry-After': { ...RETRY_AFTER, required: true } });
 
@@ -232,8 +241,9 @@ export function buildOpenApiDocument(): object {
     summary: 'One character with gear and priorities',
     input: characterInput,
     responses: {
-      200: json(characterDetailSchema, 'The character'),
+      200: withHeaders(json(characterDetailSchema, 'The character'), { ETag: { ...ETAG, required: true } }),
       202: pending('First fetch still running; ask again after Retry-After'),
+      304: NOT_MODIFIED,
       404: error('Not a member of this guild, unknown to Battle.net, or a former name (the message and details name the new one)'),
     },
   });
@@ -251,7 +261,8 @@ export function buildOpenApiDocument(): object {
     summary: 'Officer overview of every member (Officer+)',
     input: membersInput,
     responses: {
-      200: jsonOrCsv(membersSchema, 'Members, or the same rows as CSV (UTF-8 with a byte-order mark) with format=csv'),
+      200: withHeaders(jsonOrCsv(membersSchema, 'Members, or the same rows as CSV (UTF-8 with a byte-order mark) with format=csv'), { ETag: { ...ETAG, description: `JSON only. ${ETAG.description}` } }),
+      304: NOT_MODIFIED,
       404: error('`plan` names no team plan of this guild'),
     },
   });

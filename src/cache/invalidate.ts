@@ -12,11 +12,17 @@ export async function dropCharacterResponses(
   character: { region: string; realm: string; nameKey: string },
   guildIds: number[],
 ): Promise<void> {
+  // Every guild holding a copy of the view, including guilds the writer did not name (an error path names only
+  // the guild that asked).
+  const index = keys.characterViewGuilds(character.region, character.realm, character.nameKey);
+  const holders = (await redis.smembers(index).catch(() => [] as string[])).map(Number).filter(Number.isSafeInteger);
+  const field = memberLookupField(character.realm, character.nameKey);
+  const named = new Set(guildIds);
   // One transaction per guild: each guild's keys share a slot, two guilds' keys need not (Redis Cluster).
   await Promise.all(
-    guildIds.map((id) => {
-      const drop = redis.multi().unlink(keys.characterView(id, character.region, character.realm, character.nameKey));
-      bumpGuildResponses(drop, keys, id);
+    [...new Set([...guildIds, ...holders])].map((id) => {
+      const drop = redis.multi().hdel(keys.guildMemberLookups(id), field);
+      if (named.has(id)) bumpGuildResponses(drop, keys, id);
       return drop.exec().catch(() => undefined);
     }),
   );
@@ -32,8 +38,8 @@ function bumpGuildResponses(multi: ChainableCommander, keys: Keys, guildId: numb
 }
 
 /**
- * A guild sync or membership event changed these members (joined, left): their membership lookups and cached
- * views go; every other member's stay.
+ * A guild sync or membership event changed these members (joined, left): their cached views in this guild go
+ * (the view is also what says they are members); every other member's stay. `region` is the guild's.
  */
 export async function dropMemberResponses(
   redis: RedisClient,
@@ -44,8 +50,7 @@ export async function dropMemberResponses(
 ): Promise<void> {
   if (members.length === 0) return;
   const fields = members.map((m) => memberLookupField(m.realm, m.nameKey));
-  const views = members.map((m) => keys.characterView(guildId, region, m.realm, m.nameKey));
-  await redis.multi().hdel(keys.guildMemberLookups(guildId), ...fields).unlink(...views).exec().catch(() => undefined);
+  await redis.hdel(keys.guildMemberLookups(guildId), ...fields).catch(() => undefined);
 }
 
 /** The guild's rendered bodies (overviews, each user's "my characters"); membership lookups are left alone. */
@@ -60,8 +65,8 @@ export async function dropGuildResponses(redis: RedisClient, keys: Keys, guildId
 }
 
 /**
- * The guild's targets changed (its own plan was saved): every body that printed one goes, the character views
- * too, which are found through the membership lookups, so those are dropped as well.
+ * The guild's targets changed (its own plan was saved): every body that printed one goes, the guild's character
+ * views (its member hash) included.
  */
 export async function dropGuildTargets(redis: RedisClient, keys: Keys, guildId: number): Promise<void> {
   const drop = redis.multi().unlink(keys.guildMemberLookups(guildId));

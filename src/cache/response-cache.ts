@@ -1,22 +1,53 @@
-import type { RedisClient } from '../redis.js';
+import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../metrics.js';
-import type { Keys } from '../redis.js';
+import { memberLookupField, type Keys, type RedisClient } from '../redis.js';
 
 export type CacheKind = 'character' | 'overview' | 'characters';
 
 /**
- * Every cached body carries its own expiry, read against the injected clock: Redis expires whole hashes, not
- * fields, and Redis's own expiry runs on the machine's time, so a body must also be refused once business time
- * has passed its end (a reset came). Redis's expiry is kept as well, so nothing is left behind.
+ * A response body as it goes on the wire: the serialised bytes and their entity tag. Cached bodies are kept in
+ * this form, so a hit is written to the socket as stored, with no parsing or serialising of what is only
+ * forwarded, and `If-None-Match` can be answered from the tag alone.
  */
-interface CacheEntry {
-  expiresAt: number;
-  body: unknown;
+export interface StoredBody {
+  bytes: Buffer;
+  /** A strong validator: `"<base64url SHA-1 of the bytes>"`. */
+  etag: string;
+}
+
+/** Serialises a JSON body once, for sending and for the cache alike. */
+export function storedJson(body: unknown): StoredBody {
+  const bytes = Buffer.from(JSON.stringify(body), 'utf8');
+  return { bytes, etag: `"${createHash('sha1').update(bytes).digest('base64url')}"` };
+}
+
+/**
+ * The cached form of a body: one ASCII header line `<expiresAt ms> <etag>` then the body's bytes. Every cached
+ * body carries its own expiry, read against the injected clock: Redis expires whole hashes, not fields, and
+ * Redis's own expiry runs on the machine's time, so a body must also be refused once business time has passed
+ * its end (a reset came). Redis's expiry is kept as well, so nothing is left behind.
+ */
+export function encodeEntry(body: StoredBody, expiresAt: number): Buffer {
+  return Buffer.concat([Buffer.from(`${expiresAt} ${body.etag}\n`, 'latin1'), body.bytes]);
+}
+
+/** The body of a cached entry while it is still valid at `now`; undefined when absent, expired or unreadable. */
+export function decodeEntry(raw: Buffer | null | undefined, now: number): StoredBody | undefined {
+  if (!raw) return undefined;
+  const end = raw.indexOf(10);
+  if (end < 0) return undefined;
+  const header = raw.toString('latin1', 0, end);
+  const space = header.indexOf(' ');
+  const expiresAt = Number(header.slice(0, space));
+  if (space < 0 || !(expiresAt > now)) return undefined;
+  return { etag: header.slice(space + 1), bytes: raw.subarray(end + 1) };
 }
 
 /** Upper bound on a guild hash's life, so a guild nobody reads any more leaves nothing behind. */
 const GUILD_HASH_TTL_SECONDS = 600;
+/** How long a character's list of guilds holding its view is kept: longer than any view lives (at most 15 min). */
+const VIEW_INDEX_TTL_SECONDS = 3600;
 
 /** A guild-scoped lookup: the body when cached, and the version a body computed after a miss is stored under. */
 export interface GuildRead<T> {
@@ -33,9 +64,10 @@ redis.call('EXPIRE', KEYS[1], ARGV[3])
 return 1`;
 
 /**
- * Rendered response bodies. The character view lives under its own key (one per guild that serves it, since it
- * prints the guild's targets) for as long as the projection is fresh; everything about one guild (overview variants, each user's "my characters", membership lookups)
- * sits in one hash, so the worker drops it all with one UNLINK after any write.
+ * Rendered response bodies, kept as the bytes sent. A guild's character views sit in the guild's member hash
+ * (`Keys.guildMemberLookups`), one field per member: the field being there is also what says the character is a
+ * current member, so a cached view needs no database. Everything else about one guild (overview variants, each
+ * user's "my characters") sits in the guild's response hash, guarded by the guild's version.
  * Every operation fails soft: with Redis down a read is a miss and a write is skipped.
  */
 export class ResponseCache {
@@ -46,41 +78,57 @@ export class ResponseCache {
     private readonly clock: Clock,
   ) {}
 
-  async getCharacter<T>(guildId: number, region: string, realm: string, nameKey: string): Promise<T | undefined> {
-    const raw = await this.redis.get(this.keys.characterView(guildId, region, realm, nameKey)).catch(() => null);
-    return this.count('character', this.unwrap<T>(raw));
+  /** A current member's cached view in this guild. */
+  async getCharacterView(guildId: number, realm: string, nameKey: string): Promise<StoredBody | undefined> {
+    const raw = await this.redis.hgetBuffer(this.keys.guildMemberLookups(guildId), memberLookupField(realm, nameKey)).catch(() => null);
+    return this.count('character', decodeEntry(raw, this.now()));
   }
 
-  async setCharacter(guildId: number, region: string, realm: string, nameKey: string, body: unknown, ttlSeconds: number): Promise<void> {
+  /**
+   * Stores a member's view in the guild's member hash. The guild is first noted under the character
+   * (`Keys.characterViewGuilds`), so a write about the character finds every guild's copy to drop.
+   */
+  async setCharacterView(guildId: number, region: string, realm: string, nameKey: string, body: StoredBody, ttlSeconds: number): Promise<void> {
     const ttl = Math.floor(ttlSeconds);
     if (ttl < 1) return;
-    await this.redis.set(this.keys.characterView(guildId, region, realm, nameKey), this.wrap(body, ttl), 'EX', ttl).catch(() => undefined);
+    const index = this.keys.characterViewGuilds(region, realm, nameKey);
+    const members = this.keys.guildMemberLookups(guildId);
+    try {
+      await this.redis.multi().sadd(index, String(guildId)).expire(index, VIEW_INDEX_TTL_SECONDS).exec();
+      await this.redis
+        .multi()
+        .hset(members, memberLookupField(realm, nameKey), encodeEntry(body, this.now() + ttl * 1000))
+        .expire(members, GUILD_HASH_TTL_SECONDS)
+        .exec();
+    } catch {
+      // Not cached: the next read computes it again.
+    }
   }
 
-  /** A guild-scoped body; `kind` labels the hit/miss metric, or leaves it alone for internal lookups. */
   /**
    * A guild-scoped body, with the guild's cache version read in the same round trip. On a miss the caller
-   * computes the body and hands that version back to `setGuild`: if anything was dropped in between (a webhook,
-   * a projection write), the version has moved and the body, computed from data that may predate the drop, is
-   * not stored. Without this a read racing an invalidation could cache the old answer for the body's whole life.
+   * computes the body and hands that version back to `setGuildBody`: if anything was dropped in between (a
+   * webhook, a projection write), the version has moved and the body, computed from data that may predate the
+   * drop, is not stored. Without this a read racing an invalidation could cache the old answer for the body's
+   * whole life.
    */
-  async getGuild<T>(guildId: number, field: string, kind: CacheKind): Promise<GuildRead<T>> {
+  async getGuildBody(guildId: number, field: string, kind: CacheKind): Promise<GuildRead<StoredBody>> {
     const replies = await this.redis
       .multi()
-      .hget(this.keys.guildResponses(guildId), field)
+      .hgetBuffer(this.keys.guildResponses(guildId), field)
       .get(this.keys.guildResponsesVersion(guildId))
       .exec()
       .catch(() => null);
     const raw = replies?.[0]?.[1];
     const version = replies?.[1]?.[1];
-    const body = this.count(kind, this.unwrap<T>(typeof raw === 'string' ? raw : null));
+    const body = this.count(kind, decodeEntry(Buffer.isBuffer(raw) ? raw : null, this.now()));
     // Without an answer there is no version to compare with: the body computed after this is not stored.
     if (!replies) return { body, version: undefined };
     return { body, version: typeof version === 'string' ? version : '' };
   }
 
-  /** Stores a body computed after `getGuild` missed, unless the guild's cache was dropped since (see there). */
-  async setGuild(guildId: number, field: string, body: unknown, ttlSeconds: number, version: string | undefined): Promise<void> {
+  /** Stores a body computed after `getGuildBody` missed, unless the guild's cache was dropped since (see there). */
+  async setGuildBody(guildId: number, field: string, body: StoredBody, ttlSeconds: number, version: string | undefined): Promise<void> {
     if (ttlSeconds <= 0 || version === undefined) return;
     await this.redis
       .eval(
@@ -89,55 +137,36 @@ export class ResponseCache {
         this.keys.guildResponses(guildId),
         this.keys.guildResponsesVersion(guildId),
         field,
-        this.wrap(body, ttlSeconds),
+        encodeEntry(body, this.now() + ttlSeconds * 1000),
         GUILD_HASH_TTL_SECONDS,
         version,
       )
       .catch(() => undefined);
   }
 
-  /**
-   * Which region's character a current member of the guild is, so a cached character view needs no database.
-   * Kept apart from the guild's rendered bodies: a gear refresh drops those, and a sync drops only the entries
-   * of members who joined or left, so views of everyone else stay cached through both.
-   */
-  getMemberLookup<T>(guildId: number, field: string): Promise<T | undefined> {
-    return this.getField<T>(this.keys.guildMemberLookups(guildId), field);
+  /** `getGuildBody` for a caller that needs the value itself, not only its bytes. */
+  async getGuild<T>(guildId: number, field: string, kind: CacheKind): Promise<GuildRead<T>> {
+    const read = await this.getGuildBody(guildId, field, kind);
+    return { body: read.body && (JSON.parse(read.body.bytes.toString('utf8')) as T), version: read.version };
   }
 
-  setMemberLookup(guildId: number, field: string, body: unknown, ttlSeconds: number): Promise<void> {
-    return this.setField(this.keys.guildMemberLookups(guildId), field, body, ttlSeconds);
-  }
-
-  /** A field of one of a guild's hashes; each field carries its own expiry, the hash a longer one of its own. */
-  private async getField<T>(key: string, field: string): Promise<T | undefined> {
-    return this.unwrap<T>(await this.redis.hget(key, field).catch(() => null));
-  }
-
-  private async setField(key: string, field: string, body: unknown, ttlSeconds: number): Promise<void> {
-    if (ttlSeconds <= 0) return;
-    await this.redis
-      .multi()
-      .hset(key, field, this.wrap(body, ttlSeconds))
-      .expire(key, GUILD_HASH_TTL_SECONDS)
-      .exec()
-      .catch(() => undefined);
-  }
-
-  private wrap(body: unknown, ttlSeconds: number): string {
-    const entry: CacheEntry = { expiresAt: this.clock.now().getTime() + ttlSeconds * 1000, body };
-    return JSON.stringify(entry);
-  }
-
-  private unwrap<T>(raw: string | null): T | undefined {
-    if (raw === null) return undefined;
-    const entry = JSON.parse(raw) as Partial<CacheEntry>;
-    return typeof entry.expiresAt === 'number' && entry.expiresAt > this.clock.now().getTime() ? (entry.body as T) : undefined;
+  async setGuild(guildId: number, field: string, body: unknown, ttlSeconds: number, version: string | undefined): Promise<void> {
+    if (ttlSeconds <= 0 || version === undefined) return;
+    await this.setGuildBody(guildId, field, storedJson(body), ttlSeconds, version);
   }
 
   /** A read that could not even look in the cache (the key was unknown) still counts as a miss. */
   countMiss(kind: CacheKind): void {
     this.metrics.cacheMisses.inc({ kind });
+  }
+
+  /** A hit served without going through this class (the api's one-round-trip cached read). */
+  countHit(kind: CacheKind): void {
+    this.metrics.cacheHits.inc({ kind });
+  }
+
+  now(): number {
+    return this.clock.now().getTime();
   }
 
   private count<T>(kind: CacheKind, body: T | undefined): T | undefined {

@@ -10,7 +10,7 @@ import { tokenFor, userOf } from './auth.js';
 /** Who may use a route, by guild rank: 0 = Guild Master, 1 = Officer, 2+ = members. */
 export type AccessLevel = 'member' | 'officer' | 'gm';
 
-const MAX_RANK: Record<AccessLevel, number> = { member: Number.POSITIVE_INFINITY, officer: 1, gm: 0 };
+export const MAX_RANK: Record<AccessLevel, number> = { member: Number.POSITIVE_INFINITY, officer: 1, gm: 0 };
 
 export interface GuildAccessState {
   guildId: number;

@@ -1,12 +1,37 @@
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { tooManyRequests } from '../../errors.js';
+import type { Keys } from '../../redis.js';
 import type { ApiDeps } from '../deps.js';
 import { apiTokenReader } from './api-token.js';
 import { identify } from './auth.js';
 
 /** Signed by guild-api and checked before anything else: not counted against anyone. */
 const EXEMPT_PREFIXES = ['/webhooks/'];
+
+/** The limiter's window: `RATE_LIMIT_PER_MINUTE` points per subject per window. */
+export const RATE_LIMIT_WINDOW_SECONDS = 60;
+
+/**
+ * A point already taken from a user's budget, in the same Redis counter and by the same script as the
+ * limiter's (the cached reads take it in their one round trip): what the counter stood at and how long until
+ * its window ends. `rateLimit` applies it instead of taking a second point.
+ */
+export interface ConsumedPoint {
+  consumed: number;
+  msBeforeNext: number;
+}
+
+/** The Redis counter of a subject (`user:<bnetId>`), as rate-limiter-flexible names it (`<keyPrefix>:<key>`). */
+export const rateLimitCounterKey = (keys: Keys, subject: string): string => `${keys.rateLimit()}:${subject}`;
+
+/** Sets the RateLimit-* headers for a point taken from a user's budget; over the budget, 429 with Retry-After. */
+export function applyConsumed(ctx: Context, points: number, taken: ConsumedPoint): void {
+  ctx.set('RateLimit-Limit', String(points));
+  ctx.set('RateLimit-Remaining', String(Math.max(0, points - taken.consumed)));
+  ctx.set('RateLimit-Reset', String(secondsUntil(taken.msBeforeNext)));
+  if (taken.consumed > points) throw tooManyRequests(secondsUntil(taken.msBeforeNext));
+}
 
 /**
  * Requests per user (the verified token's bnet_id), per read-only API token (API_TOKEN_RATE_LIMIT_PER_MINUTE) or,
@@ -21,9 +46,9 @@ export function rateLimit(deps: ApiDeps): Middleware {
     storeClient: deps.redis,
     keyPrefix: deps.keys.rateLimit(),
     points: userPoints,
-    duration: 60,
+    duration: RATE_LIMIT_WINDOW_SECONDS,
     rejectIfRedisNotReady: true,
-    insuranceLimiter: new RateLimiterMemory({ points: userPoints, duration: 60 }),
+    insuranceLimiter: new RateLimiterMemory({ points: userPoints, duration: RATE_LIMIT_WINDOW_SECONDS }),
   });
 
   const tokens = apiTokenReader(deps);
@@ -32,15 +57,21 @@ export function rateLimit(deps: ApiDeps): Middleware {
     storeClient: deps.redis,
     keyPrefix: deps.keys.rateLimit(),
     points: tokenPoints,
-    duration: 60,
+    duration: RATE_LIMIT_WINDOW_SECONDS,
     rejectIfRedisNotReady: true,
-    insuranceLimiter: new RateLimiterMemory({ points: tokenPoints, duration: 60 }),
+    insuranceLimiter: new RateLimiterMemory({ points: tokenPoints, duration: RATE_LIMIT_WINDOW_SECONDS }),
   });
 
   return async (ctx, next) => {
     // Routes match case-insensitively, so the exemption must too.
     const path = ctx.path.toLowerCase();
     if (EXEMPT_PREFIXES.some((prefix) => path.startsWith(prefix))) return next();
+    // A user's cached read already took its point (src/api/routes/cached-reads.ts) and went on down the chain.
+    const taken = ctx.state.consumedPoint as ConsumedPoint | undefined;
+    if (taken) {
+      applyConsumed(ctx, userPoints, taken);
+      return next();
+    }
     // A read-only API token has a budget of its own, apart from its creator's; an unknown one counts as nobody's.
     const read = await tokens.read(ctx);
     if (read.kind === 'throttled') {

@@ -9,6 +9,7 @@ import { characterHistoryQuery, characterParams, characterQuery } from '../schem
 import { guildParams } from '../schemas/common.js';
 import { CharacterViews } from '../services/character-view.js';
 import { guildRealm } from '../services/guild-context.js';
+import { sendStored } from '../send-stored.js';
 
 export const myCharactersInput = { params: guildParams };
 export const characterInput = { params: characterParams, query: characterQuery };
@@ -49,7 +50,7 @@ export function characterRoutes(deps: ApiDeps): Router {
         ctx.body = presentPending();
         return;
       }
-      ctx.body = result.body;
+      sendStored(ctx, result.body);
     },
   );
 

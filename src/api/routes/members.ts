@@ -7,7 +7,8 @@ import { accessOf, permission, trackGuild } from '../middleware/permission.js';
 import { inputOf, validate } from '../middleware/validate.js';
 import { membersCsv } from '../presenters/members.js';
 import { guildParams } from '../schemas/common.js';
-import { membersQuery } from '../schemas/members.js';
+import { membersQuery, type MembersJson } from '../schemas/members.js';
+import { sendStored } from '../send-stored.js';
 import { guildOverview } from '../services/overview.js';
 import { planChoice } from '../services/team-plans.js';
 
@@ -30,12 +31,13 @@ export function memberRoutes(deps: ApiDeps): Router {
       const access = accessOf(ctx);
       const body = await guildOverview(deps, access, query, await planChoice(deps, access.guildId, query.plan));
       if (query.format === 'csv') {
+        const { members } = JSON.parse(body.bytes.toString('utf8')) as MembersJson;
         ctx.attachment(`guild-${params.guild_id}-members.csv`);
         ctx.type = 'text/csv; charset=utf-8';
-        ctx.body = membersCsv(body.members);
+        ctx.body = membersCsv(members);
         return;
       }
-      ctx.body = body;
+      sendStored(ctx, body);
     },
   );
 

@@ -10,7 +10,7 @@ import type { RegionCode } from '../../domain/types.js';
 import { AppError, notFound, serviceUnavailable } from '../../errors.js';
 import { characterJobKey, characterRefreshJob, PRIORITY } from '../../queue/character-refresh.js';
 import { nameKey } from '../../queue/schemas.js';
-import { memberLookupField } from '../../redis.js';
+import { storedJson, type StoredBody } from '../../cache/response-cache.js';
 import { secondsWithinWeek, type SeasonNow } from '../../season/calendar.js';
 import { guildTargets, memberRank, type GuildTargets } from '../../season/team-targets.js';
 import type { TeamMember } from '../../domain/team-plan.js';
@@ -24,7 +24,7 @@ import { presentActivity } from '../presenters/activity.js';
 import { presentHistory } from '../presenters/history.js';
 import { presentUpgradePlan } from '../presenters/upgrade-plan.js';
 import {
-  DETAIL_HISTORY_WEEKS, type CharacterDetailJson, type CharacterHistoryJson, type CharacterProgressJson, type HistoryBlockJson,
+  DETAIL_HISTORY_WEEKS, type CharacterHistoryJson, type CharacterProgressJson, type HistoryBlockJson,
   type MyCharactersJson,
 } from '../schemas/characters.js';
 import { guildRegion } from './guild-context.js';
@@ -37,7 +37,7 @@ export type CharacterViewDeps = Pick<
   'config' | 'clock' | 'logger' | 'orm' | 'redis' | 'queues' | 'characterEvents' | 'responseCache' | 'season' | 'guildTracker'
 >;
 
-export type CharacterViewResult = { kind: 'ok'; body: CharacterDetailJson } | { kind: 'pending' };
+export type CharacterViewResult = { kind: 'ok'; body: StoredBody } | { kind: 'pending' };
 
 /**
  * A cached body is reused for at most this long even when fresher, which bounds a read/invalidate race; and never
@@ -93,12 +93,12 @@ export class CharacterViews {
       fromDatabase(this.deps.logger, () => findActivity(this.deps.orm, row.characterId)),
     ]);
     const period = resetPeriodAt(season.at, region, this.deps.config.weeklyResets);
-    const body = presentCharacterDetail(row, week, fresh, {
+    const body = storedJson(presentCharacterDetail(row, week, fresh, {
       history,
       activity: activity ? presentActivity(activity, season.week.week, period) : null,
       forecast: presentForecast(row, targets.horizonOf(member)),
       upgradePlan: presentUpgradePlan(row.itemLevel, row.gearPriorities, week.targetIlvl, season.expansion, this.deps.config.upgradeTracks),
-    });
+    }));
     if (!fresh.stale && row.isMember) {
       await this.remember(access.guildId, region, realm, row.nameKey, body, secondsWithinWeek(season, Math.min(fresh.secondsLeft, MAX_CACHED_SECONDS)));
     }
@@ -200,14 +200,9 @@ export class CharacterViews {
     return members.map((m) => presentUnfetchedMember(m, guild, season.week));
   }
 
-  private async cachedDetail(guildId: number, realm: string, key: string): Promise<CharacterDetailJson | undefined> {
-    const { responseCache } = this.deps;
-    const lookup = await responseCache.getMemberLookup<{ region: string }>(guildId, memberLookupField(realm, key));
-    if (!lookup) {
-      responseCache.countMiss('character');
-      return undefined;
-    }
-    return responseCache.getCharacter<CharacterDetailJson>(guildId, lookup.region, realm, key);
+  /** The view cached in the guild's member hash: only a current member's is ever stored there. */
+  private cachedDetail(guildId: number, realm: string, key: string): Promise<StoredBody | undefined> {
+    return this.deps.responseCache.getCharacterView(guildId, realm, key);
   }
 
   /**
@@ -236,10 +231,8 @@ export class CharacterViews {
     };
   }
 
-  private async remember(guildId: number, region: string, realm: string, key: string, body: CharacterDetailJson, seconds: number) {
-    const { responseCache } = this.deps;
-    await responseCache.setCharacter(guildId, region, realm, key, body, seconds);
-    await responseCache.setMemberLookup(guildId, memberLookupField(realm, key), { region }, seconds);
+  private async remember(guildId: number, region: string, realm: string, key: string, body: StoredBody, seconds: number) {
+    await this.deps.responseCache.setCharacterView(guildId, region, realm, key, body, seconds);
   }
 
   private async enqueue(region: RegionCode, realm: string, name: string, guildId: number, reason: RefreshReason, priority: number) {

@@ -64,7 +64,7 @@ export class GuildAccess {
   }
 }
 
-function parseDecision(raw: string): AccessDecision | undefined {
+export function parseDecision(raw: string): AccessDecision | undefined {
   try {
     const value = JSON.parse(raw) as { allowed?: unknown; rankId?: unknown };
     if (value.allowed === true && Number.isInteger(value.rankId)) return { allowed: true, rankId: value.rankId as number };

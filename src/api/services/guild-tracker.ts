@@ -26,7 +26,8 @@ export interface GuildTrackerOptions {
   logger: Logger;
 }
 
-const GUILD_FIELD = 'guild';
+/** The snapshot's field holding guild-api's description of the guild (a `GuildRef`). */
+export const GUILD_FIELD = 'guild';
 const userField = (bnetId: number) => `user:${bnetId}`;
 const characterField = (realm: string, key: string) => `char:${realm}:${key}`;
 

@@ -1,3 +1,4 @@
+import { storedJson, type StoredBody } from '../../cache/response-cache.js';
 import { countGuildMembers, findGuildMembers, type MemberSortKey, type TeamAssignment } from '../../db/tables/guild-memberships-overview.js';
 import { guildTargets, type GuildTargets, type TeamPlanChoice } from '../../season/team-targets.js';
 import { resetPeriodAt } from '../../domain/activity.js';
@@ -26,7 +27,17 @@ const OVERVIEW_SECONDS = 60;
 /** The officer overview: one page of current members with this week's gap and status, and the guild summary. */
 export type OverviewDeps = Pick<ApiDeps, 'config' | 'clock' | 'logger' | 'orm' | 'responseCache' | 'season'>;
 
+/** The overview variant's field in the guild's response hash: every query value that changes the body. */
+export function overviewField(q: MembersQuery): string {
+  const order = q.order ?? NATURAL_ORDER[q.sort];
+  return `overview:${JSON.stringify([
+    q.sort, order, q.class ?? '', q.role ?? '', q.status ?? '', q.min_level ?? '', q.at_risk ?? '', q.vault_slots_lt ?? '', q.audit ?? '',
+    q.limit, q.offset, q.summary,
+  ])}`;
+}
+
 /**
+ * The overview's JSON as sent: from the guild's response hash, else computed, stored and returned as bytes.
  * `choice` previews other targets (`?plan=`): such a body is neither read from nor stored in the cache, so a
  * what-if never stands in for the real overview.
  */
@@ -35,14 +46,11 @@ export async function guildOverview(
   access: GuildAccessState,
   q: MembersQuery,
   choice: TeamPlanChoice = { kind: 'stored' },
-): Promise<MembersJson> {
+): Promise<StoredBody> {
   const order = q.order ?? NATURAL_ORDER[q.sort];
   const preview = choice.kind !== 'stored';
-  const field = `overview:${JSON.stringify([
-    q.sort, order, q.class ?? '', q.role ?? '', q.status ?? '', q.min_level ?? '', q.at_risk ?? '', q.vault_slots_lt ?? '', q.audit ?? '',
-    q.limit, q.offset, q.summary,
-  ])}`;
-  const cached = preview ? { body: undefined, version: undefined } : await deps.responseCache.getGuild<MembersJson>(access.guildId, field, 'overview');
+  const field = overviewField(q);
+  const cached = preview ? { body: undefined, version: undefined } : await deps.responseCache.getGuildBody(access.guildId, field, 'overview');
   if (cached.body) return cached.body;
 
   const region = await guildRegion(deps, access);
@@ -65,12 +73,12 @@ export async function guildOverview(
     ]),
   );
   const teamNames = new Map(targets.teams.map((t, i) => [i + 1, { id: t.plan.planId, name: t.plan.name }]));
-  const body = presentOverview(access.guildId, season, counts, members, q.summary, {
+  const body = storedJson(presentOverview(access.guildId, season, counts, members, q.summary, {
     targetIlvl: filters.targetIlvl,
     teamOf: (m) => (everyone ? { id: everyone.plan.planId, name: everyone.plan.name } : teamNames.get(m.team ?? 0)),
     preview: preview ? { plan: everyone ? everyone.plan.planId : 'guild' } : undefined,
-  });
-  if (!preview) await deps.responseCache.setGuild(access.guildId, field, body, secondsWithinWeek(season, OVERVIEW_SECONDS), cached.version);
+  }));
+  if (!preview) await deps.responseCache.setGuildBody(access.guildId, field, body, secondsWithinWeek(season, OVERVIEW_SECONDS), cached.version);
   return body;
 }
 

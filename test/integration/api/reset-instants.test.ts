@@ -3,6 +3,7 @@ import { ManualClock } from '../../../src/clock.js';
 import { formatNumber } from '../../../src/domain/format.js';
 import { decemberPlan } from '../../fixtures/december-plan.js';
 import { nameKey } from '../../../src/queue/schemas.js';
+import { memberLookupField } from '../../../src/redis.js';
 import { findGuild } from '../../../src/sim/index.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { createMigratedDatabase, dropDatabase, testRun } from '../../helpers/test-env.js';
@@ -167,11 +168,13 @@ describe('the week turns at the reset instant (US Tuesday 15:00 UTC, EU Wednesda
     const member = findGuild(stack.sim.world, usGuild.id)!.members[1]!;
     const path = { character_name: member.characterName, realm: usGuild.realm } as Member;
     const { redis, keys } = stack.api!.deps;
-    const key = keys.characterView(usGuild.id, 'us', usGuild.realm, nameKey(member.characterName));
-    const stored = async () => JSON.parse((await redis.get(key)) as string) as { expiresAt: number };
+    // The view sits in the guild's member hash; its entry starts with `<expiresAt ms> <etag>` on a line of its own.
+    const key = keys.guildMemberLookups(usGuild.id);
+    const field = memberLookupField(usGuild.realm, nameKey(member.characterName));
+    const stored = async () => ({ expiresAt: Number(((await redis.hget(key, field)) as string).split(' ')[0]) });
 
     clock.set('2026-12-15T14:50:00Z');
-    await redis.del(key);
+    await redis.hdel(key, field);
     expect((await view(usGuild.id, path)).body.current_week).to.equal(2);
     expect((await stored()).expiresAt).to.equal(Date.parse('2026-12-15T15:00:00Z'));
     expect(await redis.ttl(key)).to.be.within(1, 600);
@@ -179,6 +182,6 @@ describe('the week turns at the reset instant (US Tuesday 15:00 UTC, EU Wednesda
     clock.set('2026-12-15T15:00:00Z');
     expect((await view(usGuild.id, path)).body.current_week).to.equal(3);
     expect((await stored()).expiresAt).to.equal(Date.parse('2026-12-15T15:15:00Z'));
-    expect(await redis.ttl(key)).to.be.within(601, 900);
+    expect(await redis.ttl(key)).to.be.within(1, 600);
   });
 });

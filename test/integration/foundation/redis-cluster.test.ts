@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
-import { createRedis, Keys } from '../../../src/redis.js';
+import { createRedis, Keys, memberLookupField } from '../../../src/redis.js';
 import { findGuild, type SimGuild, type SimMembership } from '../../../src/sim/index.js';
 import { RedisQuotaGate } from '../../../src/upstream/blizzard/quota.js';
 import { quotaClientKey } from '../../../src/worker/services.js';
@@ -98,11 +98,20 @@ describe('on a Redis Cluster of three masters (REDIS_CLUSTER_NODES)', function (
     const member = others()[0]!;
     expect((await view(member)).status).to.equal(200);
     const hits = await metric(url, 'progress_cache_hits_total', { kind: 'character' });
-    const again = await view(member);
+    // Two commands at once: the rate limiter's counter has a slot of its own, everything about the guild another.
+    const client = stack.api!.deps.redis as unknown as { sendCommand: (command: { name: string }, ...rest: unknown[]) => unknown };
+    const send = client.sendCommand;
+    const sent: string[] = [];
+    client.sendCommand = (command, ...rest) => {
+      sent.push(command.name);
+      return send.call(client, command, ...rest);
+    };
+    const again = await view(member).finally(() => (client.sendCommand = send));
+    expect(sent, 'commands of the cached read').to.have.length(2);
     expect(again.status).to.equal(200);
     expect(again.body.character.character_name).to.equal(member.characterName);
     expect(await metric(url, 'progress_cache_hits_total', { kind: 'character' })).to.equal(hits + 1);
-    expect(await stack.api!.deps.redis.exists(keys.characterView(guild.id, guild.region, member.realmSlug, member.characterName.toLowerCase()))).to.equal(1);
+    expect(await stack.api!.deps.redis.hexists(keys.guildMemberLookups(guild.id), memberLookupField(member.realmSlug, member.characterName.toLowerCase()))).to.equal(1);
   });
 
   it("applies webhooks: member.left ends a cached member's membership and drops its view; user.characters_changed drops the user's permissions", async () => {

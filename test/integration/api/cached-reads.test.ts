@@ -1,0 +1,186 @@
+import type { Socket } from 'node:net';
+import { expect } from 'chai';
+import { Redis } from 'ioredis';
+import { memberLookupField, Keys } from '../../../src/redis.js';
+import { nameKey } from '../../../src/queue/schemas.js';
+import { findGuild, type SimGuild, type SimMembership } from '../../../src/sim/index.js';
+import { startStack, type Stack } from '../../helpers/stack.js';
+import { REDIS_URL } from '../../helpers/test-env.js';
+import { waitFor } from '../../helpers/wait.js';
+import { waitForIdle } from '../../helpers/worker.js';
+import { bearer, call, expectError, isolatedGuild, metric } from './helpers.js';
+
+/** A response as sent: status, headers and the body's exact bytes. */
+interface Raw {
+  status: number;
+  headers: Headers;
+  bytes: Buffer;
+}
+
+describe('cached reads: one Redis round trip, the bytes as stored, ETag and 304', function () {
+  this.timeout(60_000);
+  const LIMIT = 40;
+  const spec = isolatedGuild(10);
+  let stack: Stack;
+  let url: string;
+  let guild: SimGuild;
+  let keys: Keys;
+  const redis = new Redis(REDIS_URL);
+  const gm = () => guild.members.find((m) => m.rankId === 0)!;
+  /** One character of each user below officer (guild-api ranks a user by their best character), the GM's excepted. */
+  const members = () => {
+    const best = new Map<number, number>();
+    for (const m of guild.members) best.set(m.bnetId, Math.min(best.get(m.bnetId) ?? Infinity, m.rankId));
+    return guild.members.filter((m, i) => (best.get(m.bnetId) as number) > 1 && guild.members.findIndex((o) => o.bnetId === m.bnetId) === i);
+  };
+  const characterPath = (m: SimMembership, realm = true) =>
+    `/guilds/${guild.id}/progress/character/${encodeURIComponent(m.characterName)}${realm ? `?realm=${m.realmSlug}` : ''}`;
+  const overviewPath = () => `/guilds/${guild.id}/progress/members?limit=50`;
+  const get = async (path: string, bnetId: number, headers: Record<string, string> = {}): Promise<Raw> => {
+    const res = await fetch(`${url}${path}`, { headers: { ...bearer(stack.sim.tokenFor(bnetId)), ...headers } });
+    return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+  };
+  const hits = (kind: string) => metric(url, 'progress_cache_hits_total', { kind });
+  const misses = (kind: string) => metric(url, 'progress_cache_misses_total', { kind });
+
+  /** Reads until the body is cached: the first read of a character may wait for its fetch (202). */
+  const warm = async (path: string, bnetId: number, kind: string) => {
+    await waitFor(async () => (await get(path, bnetId)).status === 200, 20_000, `${path} to answer 200`);
+    const before = await hits(kind);
+    expect((await get(path, bnetId)).status).to.equal(200);
+    expect(await hits(kind), `${path} is served from the cache`).to.equal(before + 1);
+  };
+
+  /** The commands the api's request connection sent while `fn` ran, and those Redis saw from that connection. */
+  const commandsDuring = async (fn: () => Promise<unknown>) => {
+    // A single Redis in these tests: its one connection is the request connection.
+    const client = stack.api!.deps.redis as Redis;
+    const sent: string[] = [];
+    const seen: string[] = [];
+    const original = client.sendCommand;
+    client.sendCommand = ((command, stream) => {
+      sent.push(command.name);
+      return original.call(client, command, stream);
+    }) as typeof original;
+    const port = (client.stream as Socket).localPort;
+    const monitor = await redis.monitor();
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (source.endsWith(`:${port}`)) seen.push(String(args[0]).toLowerCase());
+    });
+    try {
+      await fn();
+      // MONITOR streams asynchronously: a PING sent after the request is seen after everything it sent.
+      await client.ping();
+      await waitFor(async () => seen.includes('ping'), 5000, 'the monitor to see the marker');
+    } finally {
+      client.sendCommand = original;
+      monitor.disconnect();
+    }
+    return { sent: sent.filter((c) => c !== 'ping'), seen: seen.filter((c) => c !== 'ping') };
+  };
+
+  before(async () => {
+    stack = await startStack({ api: true, env: { RATE_LIMIT_PER_MINUTE: String(LIMIT) }, simulator: { seed: spec.id, world: { demo: false, guilds: [spec] } } });
+    url = stack.api!.url;
+    guild = findGuild(stack.sim.world, spec.id)!;
+    keys = new Keys(stack.config.redisPrefix);
+    expect((await get(overviewPath(), gm().bnetId)).status).to.equal(200);
+    await waitForIdle(stack.queues);
+    await warm(overviewPath(), gm().bnetId, 'overview');
+    await warm(characterPath(gm()), gm().bnetId, 'character');
+  });
+  after(async () => {
+    await stack?.close();
+    redis.disconnect();
+  });
+
+  it('answers a cached character view and a cached overview with one command to Redis', async () => {
+    for (const [path, kind] of [[characterPath(gm()), 'character'], [characterPath(gm(), false), 'character'], [overviewPath(), 'overview']] as const) {
+      const before = await hits(kind);
+      let status = 0;
+      const { sent, seen } = await commandsDuring(async () => {
+        status = (await get(path, gm().bnetId)).status;
+      });
+      expect(status).to.equal(200);
+      expect(await hits(kind), `${path} is a hit`).to.equal(before + 1);
+      expect(sent, `${path}: commands the api sent`).to.have.length(1);
+      expect(sent[0]).to.be.oneOf(['evalsha', 'eval']);
+      expect(seen, `${path}: commands Redis received from the api`).to.deep.equal(sent);
+    }
+  });
+
+  it('sends the same bytes and headers on a hit as when the body was computed, with an ETag', async () => {
+    for (const [path, kind] of [[characterPath(gm()), 'character'], [overviewPath(), 'overview']] as const) {
+      const hit = await get(path, gm().bnetId);
+      if (kind === 'character') await redis.hdel(keys.guildMemberLookups(guild.id), memberLookupField(gm().realmSlug, nameKey(gm().characterName)));
+      else await redis.unlink(keys.guildResponses(guild.id));
+      const missesBefore = await misses(kind);
+      const computed = await get(path, gm().bnetId);
+      expect(await misses(kind), `${path} was computed again`).to.equal(missesBefore + 1);
+      expect(computed.status).to.equal(200);
+      expect(computed.bytes.equals(hit.bytes), `${path}: same bytes`).to.equal(true);
+      expect(computed.headers.get('etag')).to.match(/^"[A-Za-z0-9_-]{27}"$/).and.equal(hit.headers.get('etag'));
+      expect(JSON.parse(hit.bytes.toString('utf8'))).to.be.an('object');
+      for (const name of ['content-type', 'content-length', 'cache-control', 'ratelimit-limit', 'x-content-type-options']) {
+        expect(hit.headers.get(name), `${path}: ${name}`).to.equal(computed.headers.get(name));
+      }
+      expect(hit.headers.get('content-type')).to.equal('application/json; charset=utf-8');
+      expect(Number(hit.headers.get('content-length'))).to.equal(hit.bytes.length);
+    }
+  });
+
+  it('answers If-None-Match with its ETag 304 and no body, from the cache and after a miss alike', async () => {
+    for (const [path, kind] of [[characterPath(gm()), 'character'], [overviewPath(), 'overview']] as const) {
+      const first = await get(path, gm().bnetId);
+      const etag = first.headers.get('etag')!;
+      const before = await hits(kind);
+      const cached = await get(path, gm().bnetId, { 'if-none-match': etag });
+      expect(cached.status, `${path} with its tag`).to.equal(304);
+      expect(cached.bytes.length).to.equal(0);
+      expect(cached.headers.get('etag')).to.equal(etag);
+      expect(await hits(kind), 'answered from the cache').to.equal(before + 1);
+      expect((await get(path, gm().bnetId, { 'if-none-match': `"other", W/${etag}` })).status, 'weak and listed tags match').to.equal(304);
+      const other = await get(path, gm().bnetId, { 'if-none-match': '"something-else"' });
+      expect(other.status).to.equal(200);
+      expect(other.bytes.equals(first.bytes)).to.equal(true);
+
+      if (kind === 'character') await redis.hdel(keys.guildMemberLookups(guild.id), memberLookupField(gm().realmSlug, nameKey(gm().characterName)));
+      else await redis.unlink(keys.guildResponses(guild.id));
+      const missesBefore = await misses(kind);
+      const computed = await get(path, gm().bnetId, { 'if-none-match': etag });
+      expect(await misses(kind)).to.equal(missesBefore + 1);
+      expect(computed.status, `${path} computed again, same tag`).to.equal(304);
+      expect(computed.bytes.length).to.equal(0);
+    }
+  });
+
+  it('decides permission as before: a cached decision below the route rank is still 403 with the route message', async () => {
+    const user = members()[0]!;
+    for (let i = 0; i < 2; i += 1) {
+      expectError(await call(`${url}${overviewPath()}`, { headers: bearer(stack.sim.tokenFor(user.bnetId)) }), 403, 'insufficient_rank', 'Access denied - Officer rank required');
+    }
+    // A member whose cached decision is gone (a webhook dropped it) is asked about again, not served blindly.
+    await redis.unlink(keys.permission(guild.id, gm().bnetId));
+    const before = await hits('character');
+    expect((await get(characterPath(gm()), gm().bnetId)).status).to.equal(200);
+    expect(await redis.exists(keys.permission(guild.id, gm().bnetId)), 'the decision is cached again').to.equal(1);
+    expect(await hits('character')).to.equal(before + 1);
+  });
+  it('takes one point of the shared rate-limit budget per cached read, and refuses past it with 429', async () => {
+    const user = members()[0]!;
+    const path = characterPath(gm());
+    await warm(path, user.bnetId, 'character');
+    const remaining = async (p: string) => Number((await get(p, user.bnetId)).headers.get('ratelimit-remaining'));
+    const a = await remaining(path);
+    const b = await remaining(path);
+    expect(b, 'one point per cached read').to.equal(a - 1);
+    const c = await remaining(`/guilds/${guild.id}/progress/characters`);
+    expect(c, 'the same budget as every other route').to.equal(b - 1);
+    expect(await remaining(path)).to.equal(c - 1);
+    for (let left = c - 1; left > 0; left -= 1) expect((await get(path, user.bnetId)).status).to.equal(200);
+    const refused = await get(path, user.bnetId);
+    expect(refused.status).to.equal(429);
+    expect(Number(refused.headers.get('retry-after'))).to.be.within(1, 60);
+    expect(refused.headers.get('ratelimit-remaining')).to.equal('0');
+  });
+});
