@@ -144,9 +144,20 @@ export class Keys {
   characterViewGuilds(region: string, realm: string, nameKey: string): string {
     return `${this.prefix}:cache:character-guilds:${region}:${realm}:${nameKey}`;
   }
-  /** A hash of every cached response about one guild (overviews, "my characters"), dropped as one. */
+  /** A hash of the guild's cached overviews (every sort, filter and page), dropped as one. */
   guildResponses(guildId: number): string {
     return `${this.guildScope(guildId)}:cache:guild`;
+  }
+  /**
+   * Each user's "my characters" in one guild, one field per user (`characters:<bnetId>`): apart from the
+   * overviews, so a character's write drops only its owners' bodies (`guildCharacterOwners`).
+   */
+  guildUserResponses(guildId: number): string {
+    return `${this.guildScope(guildId)}:cache:guild-users`;
+  }
+  /** Which users' cached "my characters" list a character: field `memberLookupField`, value `<bnetId>,<bnetId>…`. */
+  guildCharacterOwners(guildId: number): string {
+    return `${this.guildScope(guildId)}:cache:guild-owners`;
   }
   /** Moves on every drop of `guildResponses`, so a body computed before a drop is not stored after it. */
   guildResponsesVersion(guildId: number): string {

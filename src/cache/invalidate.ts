@@ -18,12 +18,23 @@ export async function dropCharacterResponses(
   const holders = (await redis.smembers(index).catch(() => [] as string[])).map(Number).filter(Number.isSafeInteger);
   const field = memberLookupField(character.realm, character.nameKey);
   const named = new Set(guildIds);
-  // One transaction per guild: each guild's keys share a slot, two guilds' keys need not (Redis Cluster).
+  // One command per guild: each guild's keys share a slot, two guilds' keys need not (Redis Cluster).
   await Promise.all(
     [...new Set([...guildIds, ...holders])].map((id) => {
-      const drop = redis.multi().hdel(keys.guildMemberLookups(id), field);
-      if (named.has(id)) bumpGuildResponses(drop, keys, id);
-      return drop.exec().catch(() => undefined);
+      if (!named.has(id)) return redis.hdel(keys.guildMemberLookups(id), field).catch(() => undefined);
+      return redis
+        .eval(
+          DROP_CHARACTER,
+          5,
+          keys.guildMemberLookups(id),
+          keys.guildResponsesVersion(id),
+          keys.guildResponses(id),
+          keys.guildUserResponses(id),
+          keys.guildCharacterOwners(id),
+          field,
+          VERSION_TTL_SECONDS,
+        )
+        .catch(() => undefined);
     }),
   );
 }
@@ -31,10 +42,34 @@ export async function dropCharacterResponses(
 /** How long a guild's cache version is kept: longer than any body it guards (a body lives at most a week). */
 const VERSION_TTL_SECONDS = 8 * 24 * 3600;
 
-/** Drops a guild's rendered bodies and moves its version, so a read that began before the drop stores nothing. */
+/**
+ * What one character's write changes in one guild, and nothing more: its view, every overview (each may list
+ * it, and the counts move), and the "my characters" of the users whose cached body lists it (the owners hash
+ * says who). Every other user's "my characters" and every other member's view stay. The version moves, so a
+ * body computed before this is not stored after it.
+ * KEYS: member hash, version, overviews, users' bodies, owners; ARGV: the member's field, the version's TTL.
+ */
+const DROP_CHARACTER = `
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+redis.call('UNLINK', KEYS[3])
+local users = redis.call('HGET', KEYS[5], ARGV[1])
+if users then
+  for id in string.gmatch(users, '[^,]+') do redis.call('HDEL', KEYS[4], 'characters:' .. id) end
+end
+return 1`;
+
+/**
+ * Drops a guild's rendered bodies (overviews and every user's "my characters") and moves its version, so a read
+ * that began before the drop stores nothing.
+ */
 function bumpGuildResponses(multi: ChainableCommander, keys: Keys, guildId: number): void {
   const version = keys.guildResponsesVersion(guildId);
-  multi.incr(version).expire(version, VERSION_TTL_SECONDS).unlink(keys.guildResponses(guildId));
+  multi
+    .incr(version)
+    .expire(version, VERSION_TTL_SECONDS)
+    .unlink(keys.guildResponses(guildId), keys.guildUserResponses(guildId), keys.guildCharacterOwners(guildId));
 }
 
 /**

@@ -56,18 +56,36 @@ export interface GuildRead<T> {
   version: string | undefined;
 }
 
-/** HSET + EXPIRE of the guild hash, only while the guild's version is still the one read before computing. */
+/**
+ * HSET + EXPIRE of a guild hash, only while the guild's version is still the one read before computing. With a
+ * user (ARGV[5]) and the members the body lists (ARGV[6…]), the user is noted under each of them in the guild's
+ * owners hash (KEYS[3]), in the same step, so a write about one of them finds this body to drop.
+ */
 const SET_IF_VERSION = `
 if (redis.call('GET', KEYS[2]) or '') ~= ARGV[4] then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
+if ARGV[5] then
+  for i = 6, #ARGV do
+    local users = redis.call('HGET', KEYS[3], ARGV[i])
+    if not users then
+      redis.call('HSET', KEYS[3], ARGV[i], ARGV[5])
+    elseif not string.find(',' .. users .. ',', ',' .. ARGV[5] .. ',', 1, true) then
+      redis.call('HSET', KEYS[3], ARGV[i], users .. ',' .. ARGV[5])
+    end
+  end
+  redis.call('EXPIRE', KEYS[3], ARGV[3])
+end
 return 1`;
+
+/** The field of a user's "my characters" in `Keys.guildUserResponses`. */
+export const myCharactersField = (bnetId: number): string => `characters:${bnetId}`;
 
 /**
  * Rendered response bodies, kept as the bytes sent. A guild's character views sit in the guild's member hash
  * (`Keys.guildMemberLookups`), one field per member: the field being there is also what says the character is a
- * current member, so a cached view needs no database. Everything else about one guild (overview variants, each
- * user's "my characters") sits in the guild's response hash, guarded by the guild's version.
+ * current member, so a cached view needs no database. The guild's overview variants sit in its response hash and
+ * each user's "my characters" in its user hash, both guarded by the guild's version.
  * Every operation fails soft: with Redis down a read is a miss and a write is skipped.
  */
 export class ResponseCache {
@@ -115,7 +133,7 @@ export class ResponseCache {
   async getGuildBody(guildId: number, field: string, kind: CacheKind): Promise<GuildRead<StoredBody>> {
     const replies = await this.redis
       .multi()
-      .hgetBuffer(this.keys.guildResponses(guildId), field)
+      .hgetBuffer(this.hashOf(guildId, field), field)
       .get(this.keys.guildResponsesVersion(guildId))
       .exec()
       .catch(() => null);
@@ -127,21 +145,52 @@ export class ResponseCache {
     return { body, version: typeof version === 'string' ? version : '' };
   }
 
-  /** Stores a body computed after `getGuildBody` missed, unless the guild's cache was dropped since (see there). */
-  async setGuildBody(guildId: number, field: string, body: StoredBody, ttlSeconds: number, version: string | undefined): Promise<void> {
+  /**
+   * Stores a body computed after `getGuildBody` missed, unless the guild's cache was dropped since (see there).
+   * `owner` is the user whose "my characters" this is, with the members it lists.
+   */
+  async setGuildBody(
+    guildId: number,
+    field: string,
+    body: StoredBody,
+    ttlSeconds: number,
+    version: string | undefined,
+    owner?: { bnetId: number; listed: Array<{ realm: string; nameKey: string }> },
+  ): Promise<void> {
     if (ttlSeconds <= 0 || version === undefined) return;
+    const ownerArgs = owner ? [String(owner.bnetId), ...owner.listed.map((c) => memberLookupField(c.realm, c.nameKey))] : [];
     await this.redis
       .eval(
         SET_IF_VERSION,
-        2,
-        this.keys.guildResponses(guildId),
+        3,
+        this.hashOf(guildId, field),
         this.keys.guildResponsesVersion(guildId),
+        this.keys.guildCharacterOwners(guildId),
         field,
         encodeEntry(body, this.now() + ttlSeconds * 1000),
         GUILD_HASH_TTL_SECONDS,
         version,
+        ...ownerArgs,
       )
       .catch(() => undefined);
+  }
+
+  /** A user's "my characters", noted under each character it lists (see `setGuildBody`). */
+  async setMyCharacters(
+    guildId: number,
+    bnetId: number,
+    body: unknown,
+    listed: Array<{ realm: string; nameKey: string }>,
+    ttlSeconds: number,
+    version: string | undefined,
+  ): Promise<void> {
+    if (ttlSeconds <= 0 || version === undefined) return;
+    await this.setGuildBody(guildId, myCharactersField(bnetId), storedJson(body), ttlSeconds, version, { bnetId, listed });
+  }
+
+  /** Each user's "my characters" in its own hash, apart from the overviews (see `Keys.guildUserResponses`). */
+  private hashOf(guildId: number, field: string): string {
+    return field.startsWith('characters:') ? this.keys.guildUserResponses(guildId) : this.keys.guildResponses(guildId);
   }
 
   /** `getGuildBody` for a caller that needs the value itself, not only its bytes. */

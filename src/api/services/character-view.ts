@@ -10,7 +10,7 @@ import type { RegionCode } from '../../domain/types.js';
 import { AppError, notFound, serviceUnavailable } from '../../errors.js';
 import { characterJobKey, characterRefreshJob, PRIORITY } from '../../queue/character-refresh.js';
 import { nameKey } from '../../queue/schemas.js';
-import { storedJson, type StoredBody } from '../../cache/response-cache.js';
+import { myCharactersField, storedJson, type StoredBody } from '../../cache/response-cache.js';
 import { secondsWithinWeek, type SeasonNow } from '../../season/calendar.js';
 import { guildTargets, memberRank, type GuildTargets } from '../../season/team-targets.js';
 import type { TeamMember } from '../../domain/team-plan.js';
@@ -155,8 +155,7 @@ export class CharacterViews {
 
   async mine(access: GuildAccessState, bnetId: number): Promise<MyCharactersJson> {
     const { responseCache, logger, orm } = this.deps;
-    const field = `characters:${bnetId}`;
-    const cached = await responseCache.getGuild<MyCharactersJson>(access.guildId, field, 'characters');
+    const cached = await responseCache.getGuild<MyCharactersJson>(access.guildId, myCharactersField(bnetId), 'characters');
     if (cached.body) return cached.body;
     const region = await guildRegion(this.deps, access);
     const [targets, records] = await Promise.all([
@@ -184,7 +183,7 @@ export class CharacterViews {
       return presentCharacterProgress(c, week, known ? fresh : { stale: fresh.refreshFailed, notice: fresh.notice });
     });
     const body = presentMyCharacters(access.guildId, season, characters);
-    await responseCache.setGuild(access.guildId, field, body, cacheSeconds, cached.version);
+    await responseCache.setMyCharacters(access.guildId, bnetId, body, records, cacheSeconds, cached.version);
     return body;
   }
 

@@ -70,6 +70,11 @@ describe('npm run bench -- --quick', function () {
   it('reads the cache hit rate from the api counters, and peak RSS of both processes', () => {
     expect(results.cache.hit_rate).to.be.within(0, 1);
     expect(results.cache.hit_rate).to.be.above(0);
+    expect(results.cache.cold.hit_rate).to.be.within(0, 1);
+    const sync = results.cache.sync;
+    expect(sync.due, 'the sync in the middle finds members due').to.be.above(0);
+    expect(sync.refreshed).to.equal(sync.due);
+    expect(isPositive(sync.wall_s)).to.equal(true);
     expect(isPositive(results.rss_mb.api)).to.equal(true);
     expect(isPositive(results.rss_mb.worker)).to.equal(true);
   });
