@@ -161,6 +161,15 @@ describe('team target plans: the overview, CSV and character view judge each mem
     const created = await send('POST', '/team-plans', users().guildMaster, { name: 'Stretch', ranks: [0], offset: 7 });
     expect(created.status, created.text).to.equal(201);
     const planId: number = created.body.id;
+    // "My characters" judges each of the caller's characters by its own rank's plan.
+    const mine = await call(`${suite.url}/guilds/1/progress/characters`, as(users().guildMaster));
+    expect(mine.status, mine.text).to.equal(200);
+    const rankOf = new Map(baseline.map((m) => [m.character_name, m.rank_id]));
+    const targets = (mine.body.characters as Array<{ character_name: string; progress: { target_ilvl: number } }>).map((c) => [
+      rankOf.get(c.character_name), c.progress.target_ilvl,
+    ]);
+    expect(targets.some(([rank]) => rank === 0), JSON.stringify(targets)).to.equal(true);
+    expect(targets.every(([rank, target]) => target === (rank === 0 ? guildTarget + 7 : guildTarget)), JSON.stringify(targets)).to.equal(true);
     const real = (await overview()).body;
     // What a preview could write: plans, targets, messages, tokens (a background guild sync may touch the rest).
     const stored = async () => {
