@@ -9,6 +9,11 @@ export const characterRefreshPayloadSchema = z.object({
   /** The guild whose read was waiting, so its cached responses can be dropped first. */
   guildId: z.number().int().positive().optional(),
   reason: z.enum(['miss', 'stale', 'sync', 'webhook', 'manual']).default('sync'),
+  /**
+   * The business instant (ms) at which the character was found due, when the producer looked at its stored
+   * row: a successful fetch stored after it, by another job, has already answered this one.
+   */
+  dueAt: z.number().int().nonnegative().optional(),
 });
 export type CharacterRefreshPayload = z.infer<typeof characterRefreshPayloadSchema>;
 

@@ -16,11 +16,13 @@ export async function enqueueRefreshes(
   priority: number,
   reason: CharacterRefreshPayload['reason'],
   logger: Logger,
+  /** When the characters were found due (see `dueAt` of the payload). */
+  dueAt?: Date,
 ): Promise<number> {
   const payloads: CharacterRefreshPayload[] = [];
   let skipped = 0;
   for (const c of characters) {
-    const parsed = characterRefreshPayloadSchema.safeParse({ region: c.region, realm: c.realm, name: c.name, reason });
+    const parsed = characterRefreshPayloadSchema.safeParse({ region: c.region, realm: c.realm, name: c.name, reason, dueAt: dueAt?.getTime() });
     if (parsed.success) payloads.push(parsed.data);
     else skipped += 1;
   }

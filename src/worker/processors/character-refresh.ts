@@ -17,7 +17,7 @@ import { SHORT_JOB_LOCKS } from './payload.js';
 import type { JobProcessor } from './index.js';
 
 export interface CharacterRefreshResult {
-  status: 'ok' | 'not_modified' | 'not_found';
+  status: 'ok' | 'not_modified' | 'not_found' | 'already_fresh';
 }
 
 /**
@@ -42,6 +42,11 @@ function validatorsOf(stored: StoredCharacter | undefined) {
 interface Tally {
   requests: number;
   result: CharacterRefreshResult['status'] | FailedOutcome['kind'] | 'failed';
+}
+
+/** Strictly after: under a clock that stands still (tests), a fetch at the same instant answers nothing. */
+function isFetchedSince(stored: StoredCharacter, dueAt: number | undefined): boolean {
+  return dueAt !== undefined && stored.fetchStatus === 'ok' && stored.fetchedAt !== null && stored.fetchedAt.getTime() > dueAt;
 }
 
 function identityFrom(profile: CharacterProfile): CharacterIdentity {
@@ -77,6 +82,9 @@ async function refresh(ctx: WorkerContext, payload: CharacterRefreshPayload, tal
   if (stored && payload.reason !== 'manual' && isKnownMissing(stored, ctx.config.notFoundCacheTtl, ctx.clock.now().getTime())) {
     return { status: 'not_found' };
   }
+  // Found due at dueAt, and fetched by another job since (two syncs of the guild overlapping, one on each api
+  // replica, say): this one would spend the quota on the same answer again.
+  if (stored && payload.reason !== 'manual' && isFetchedSince(stored, payload.dueAt)) return { status: 'already_fresh' };
   const validators = validatorsOf(stored);
   tally.requests += 1;
   const profile = await ctx.blizzard.getProfile(payload.region, payload.realm, payload.name, { ifModifiedSince: validators.profile });

@@ -111,12 +111,14 @@ async function syncGuild(ctx: WorkerContext, payload: GuildSyncPayload, job: Job
   if (changed.any) await dropGuildResponses(ctx.redis, ctx.keys, [guild.id]);
 
   // After the commit: a crash between the two leaves members stale, and the re-run enqueues them.
+  const dueAt = ctx.clock.now();
   const due = await membersDueForRefresh(em, guild.id, {
     ttlSeconds: ctx.config.characterCacheTtl,
     notFoundSeconds: ctx.config.notFoundCacheTtl,
-    now: ctx.clock.now(),
+    now: dueAt,
   });
-  const refreshes = await enqueueRefreshes(ctx.queues, due, PRIORITY.background, 'sync', ctx.logger);
+  // A refresh of an earlier sync may finish between this query and the enqueue, too late for deduplication.
+  const refreshes = await enqueueRefreshes(ctx.queues, due, PRIORITY.background, 'sync', ctx.logger, dueAt);
   return { status, ...applied, refreshes };
 }
 

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { findGuild, type SimGuild } from '../../../src/sim/index.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { uniqueId } from '../../helpers/test-env.js';
-import { expectedItemLevel, guildFingerprint, membersOf, sql, syncFromGuildApi, waitForIdle } from '../../helpers/worker.js';
+import { characterRefreshJob } from '../../../src/queue/character-refresh.js';
+import { expectedItemLevel, finished, guildFingerprint, membersOf, sql, syncFromGuildApi, waitForIdle } from '../../helpers/worker.js';
 
 describe('worker: guild sync', function () {
   this.timeout(60_000);
@@ -72,5 +73,24 @@ describe('worker: guild sync', function () {
       [guildId],
     );
     expect(fresh?.n).to.equal('200');
+  });
+
+  it('answers a refresh found due before another job fetched the character from that fetch, with no call (overlapping syncs)', async () => {
+    const character = guild.roster[0]!;
+    const [row] = await sql<{ fetched_at: Date }>(
+      `select p.fetched_at from characters c join character_progress p on p.character_id = c.id
+       where c.region = 'us' and c.realm_slug = $1 and c.name_key = $2`,
+      [character.realm.slug, character.name.toLowerCase()],
+    );
+    const fetchedAt = row!.fetched_at.getTime();
+    const payload = { region: 'us', realm: character.realm.slug, name: character.name, reason: 'sync' } as const;
+    stack.sim.resetCounters();
+    const answered = await characterRefreshJob.enqueue(stack.queues, { ...payload, dueAt: fetchedAt - 1 });
+    expect(await finished(stack.queues.characterRefresh, answered)).to.deep.equal({ status: 'already_fresh' });
+    expect(stack.sim.counters().blizzard.requests).to.equal(0);
+    // Found due at the very instant of the fetch (or later): that fetch does not answer it.
+    const due = await characterRefreshJob.enqueue(stack.queues, { ...payload, dueAt: fetchedAt });
+    expect(await finished(stack.queues.characterRefresh, due)).to.deep.equal({ status: 'not_modified' });
+    expect(stack.sim.counters().blizzard.requests).to.equal(1);
   });
 });
