@@ -16,6 +16,12 @@ import { apiTokenCreateInput, apiTokenInput, apiTokensInput } from './routes/api
 import { apiTokensSchema, createdApiTokenSchema, revokedApiTokenSchema } from './schemas/api-tokens.js';
 import { teamPlanCreateInput, teamPlanInput, teamPlansInput, teamPlanUpdateInput } from './routes/team-plans.js';
 import { teamPlanHistorySchema, teamPlanSchema, teamPlansSchema } from './schemas/team-plans.js';
+import {
+  deliveriesInput, discordReadInput, discordWriteInput, endpointCreateInput, endpointInput, endpointListInput,
+} from './routes/integrations.js';
+import {
+  deliveriesSchema, discordSchema, discordTestSchema, endpointCreatedSchema, endpointListSchema, endpointSchema,
+} from './schemas/integrations.js';
 
 type Headers = NonNullable<ResponseConfig['headers']>;
 type Header = { description: string; required?: boolean; schema: { type: 'integer' | 'string'; minimum?: number; example?: unknown } };
@@ -117,6 +123,70 @@ const healthSchema = z
   })
   .meta({ id: 'Health' });
 const readySchema = z.object({ ready: z.boolean() }).meta({ id: 'Ready' });
+
+/** Event endpoints and the Discord reset digest (Officer+). */
+function registerIntegrations(registry: OpenAPIRegistry): void {
+  const endpoints = '/guilds/{guild_id}/progress/integrations/events/endpoints';
+  const discord = '/guilds/{guild_id}/progress/integrations/discord';
+  const noContent: ResponseConfig = { description: 'Done' };
+  const bodyErrors = {
+    413: error('Body over 16 KiB'),
+    415: error('Not JSON, or an encoding other than gzip, deflate or br'),
+  };
+  register(registry, {
+    method: 'get', path: endpoints, operationId: 'listEventEndpoints', tag: 'integrations',
+    summary: "The guild's event endpoints, with their state (Officer+)",
+    input: endpointListInput, responses: { 200: json(endpointListSchema, 'Every endpoint, oldest first; secrets are never listed') },
+  });
+  register(registry, {
+    method: 'post', path: endpoints, operationId: 'createEventEndpoint', tag: 'integrations',
+    summary: 'Register an https endpoint for some event types (Officer+); its signing secret is in this answer only',
+    input: endpointCreateInput,
+    responses: {
+      201: json(endpointCreatedSchema, 'The endpoint, with its secret shown this once'),
+      409: error('The guild already has 10 endpoints'),
+      ...bodyErrors,
+      422: error('Not an https URL, a host that resolves to a loopback, private, link-local or metadata address, or unknown event types'),
+    },
+  });
+  register(registry, {
+    method: 'delete', path: `${endpoints}/{endpoint_id}`, operationId: 'deleteEventEndpoint', tag: 'integrations',
+    summary: 'Delete an endpoint and its delivery log (Officer+); deleting one already gone is not an error',
+    input: endpointInput, responses: { 204: noContent },
+  });
+  register(registry, {
+    method: 'post', path: `${endpoints}/{endpoint_id}/enable`, operationId: 'enableEventEndpoint', tag: 'integrations',
+    summary: 'Enable an endpoint again after it was disabled for a day of failures (Officer+)',
+    input: endpointInput, responses: { 200: json(endpointSchema, 'The endpoint, enabled'), 404: error('No such endpoint in this guild') },
+  });
+  register(registry, {
+    method: 'get', path: `${endpoints}/{endpoint_id}/deliveries`, operationId: 'listEventDeliveries', tag: 'integrations',
+    summary: 'The last deliveries to an endpoint: status, attempts, time (Officer+)',
+    input: deliveriesInput, responses: { 200: json(deliveriesSchema, 'Newest first'), 404: error('No such endpoint in this guild') },
+  });
+  register(registry, {
+    method: 'get', path: discord, operationId: 'getDiscordWebhook', tag: 'integrations',
+    summary: "Whether the guild has a Discord webhook for the reset digest (Officer+); the URL's token is never shown",
+    input: discordReadInput, responses: { 200: json(discordSchema, 'The setting') },
+  });
+  register(registry, {
+    method: 'put', path: discord, operationId: 'setDiscordWebhook', tag: 'integrations',
+    summary: 'Set the Discord webhook the reset digest is posted to (Officer+)',
+    input: discordWriteInput,
+    responses: { 200: json(discordSchema, 'The setting as stored'), ...bodyErrors, 422: error('Not a Discord webhook URL, or a refused destination') },
+  });
+  register(registry, {
+    method: 'delete', path: discord, operationId: 'deleteDiscordWebhook', tag: 'integrations',
+    summary: 'Stop posting the reset digest to Discord (Officer+)',
+    input: discordReadInput, responses: { 204: noContent },
+  });
+  register(registry, {
+    method: 'post', path: `${discord}/test`, operationId: 'testDiscordWebhook', tag: 'integrations',
+    summary: "Post a sample digest of this week to the guild's Discord webhook now (Officer+)",
+    input: discordReadInput,
+    responses: { 200: json(discordTestSchema, "Whether Discord took it, and its status"), 404: error('No Discord webhook is set') },
+  });
+}
 
 /** The operational routes: probes, metrics, this document and the queue dashboard. None takes a token. */
 function registerOperations(registry: OpenAPIRegistry): void {
@@ -320,6 +390,7 @@ export function buildOpenApiDocument(): object {
       404: error('Guild unknown to WarcraftLogs'),
     },
   });
+  registerIntegrations(registry);
   registry.registerPath({
     method: 'post', path: '/webhooks/guild-api', operationId: 'receiveGuildApiEvent', tags: ['webhooks'], security: [{ webhookSignature: [] }],
     summary: 'Signed membership events from guild-api (never rate limited)',
@@ -352,6 +423,7 @@ export function buildOpenApiDocument(): object {
       { name: 'roadmap', description: 'Weekly item-level targets' },
       { name: 'comparisons', description: 'WarcraftLogs rankings' },
       { name: 'tokens', description: 'Read-only API tokens of a guild' },
+      { name: 'integrations', description: "Officers' event endpoints (signed change events) and the Discord reset digest" },
       { name: 'webhooks', description: "guild-api's signed membership events" },
       { name: 'operations', description: 'Probes, metrics and this document' },
       { name: 'admin', description: 'The queue dashboard' },

@@ -12,6 +12,7 @@ import { Migration20261202400000_membership_audit } from '../../migrations/Migra
 import { Migration20261202500000_character_renames } from '../../migrations/Migration20261202500000_character_renames.js';
 import { Migration20261203100000_team_plans } from '../../migrations/Migration20261203100000_team_plans.js';
 import { Migration20261203100001_api_tokens } from '../../migrations/Migration20261203100001_api_tokens.js';
+import { Migration20261203200000_outbound_integrations } from '../../migrations/Migration20261203200000_outbound_integrations.js';
 
 /** Migrations are listed, not discovered, so tsx and the compiled build load exactly the same set. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -28,4 +29,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202500000_character_renames', class: Migration20261202500000_character_renames },
   { name: 'Migration20261203100000_team_plans', class: Migration20261203100000_team_plans },
   { name: 'Migration20261203100001_api_tokens', class: Migration20261203100001_api_tokens },
+  { name: 'Migration20261203200000_outbound_integrations', class: Migration20261203200000_outbound_integrations },
 ];

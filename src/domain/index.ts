@@ -20,3 +20,4 @@ export * from './history.js';
 export * from './forecast.js';
 export * from './upgrades.js';
 export * from './team-plan.js';
+export * from './reset-digest.js';

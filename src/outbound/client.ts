@@ -80,7 +80,8 @@ export function checkOutboundUrl(raw: string, policy: OutboundPolicy): URL {
     throw new OutboundRefused('invalid_url', 'is not an absolute URL');
   }
   const host = bare(url.hostname);
-  const isHttpAllowed = policy.allowLoopbackForTests && url.protocol === 'http:';
+  const isLocal = host === 'localhost' || (isIP(host) !== 0 && isLoopbackAddress(host));
+  const isHttpAllowed = policy.allowLoopbackForTests && url.protocol === 'http:' && isLocal;
   if (url.protocol !== 'https:' && !isHttpAllowed) throw new OutboundRefused('not_https', 'must be an https URL');
   if (url.username !== '' || url.password !== '') throw new OutboundRefused('credentials_in_url', 'must not carry credentials');
   if (host === '') throw new OutboundRefused('invalid_url', 'has no host');

@@ -4,6 +4,7 @@ export const QUEUE_NAMES = {
   guildSync: 'guild-sync',
   guildComparison: 'guild-comparison',
   membershipEvents: 'membership-events',
+  outbound: 'outbound',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];

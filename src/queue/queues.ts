@@ -15,6 +15,7 @@ export function createQueues(connection: RedisClient, prefix: string): Queues {
     guildSync: make(QUEUE_NAMES.guildSync),
     guildComparison: make(QUEUE_NAMES.guildComparison),
     membershipEvents: make(QUEUE_NAMES.membershipEvents),
+    outbound: make(QUEUE_NAMES.outbound),
   };
 }
 

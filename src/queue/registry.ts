@@ -5,6 +5,7 @@ import { guildComparisonJob } from './guild-comparison.js';
 import { guildSyncJob, syncAllTrackedJob } from './guild-sync.js';
 import { drainInboxJob, inboxEventJob } from './inbox-event.js';
 import { membershipEventJob } from './membership-event.js';
+import { eventDeliveryJob, outboundCheckJob, resetDigestJob } from './outbound.js';
 
 /**
  * Every kind of job, by kind. Producers enqueue through an entry (`JOBS.guildSync.enqueue(queues, payload)`),
@@ -21,6 +22,9 @@ export const JOBS = {
   inboxEvent: inboxEventJob,
   drainInbox: drainInboxJob,
   membershipEvent: membershipEventJob,
+  eventDelivery: eventDeliveryJob,
+  resetDigest: resetDigestJob,
+  outboundCheck: outboundCheckJob,
 } as const;
 
 export type JobKindName = keyof typeof JOBS;

@@ -1,11 +1,12 @@
 import { drainInboxJob, INBOX_DRAIN_SCHEDULER_ID } from '../queue/inbox-event.js';
 import { SYNC_ALL_SCHEDULER_ID, syncAllTrackedJob } from '../queue/guild-sync.js';
+import { OUTBOUND_CHECK_EVERY_MS, OUTBOUND_CHECK_SCHEDULER_ID, outboundCheckJob } from '../queue/outbound.js';
 import type { WorkerContext } from './context.js';
 
 /** A job kind (whose payload is empty) run every `everyMs` by a BullMQ job scheduler. */
 export interface PeriodicJob {
   schedulerId: string;
-  job: typeof syncAllTrackedJob | typeof drainInboxJob;
+  job: typeof syncAllTrackedJob | typeof drainInboxJob | typeof outboundCheckJob;
   everyMs: number;
 }
 
@@ -16,6 +17,8 @@ export function periodicJobs(ctx: WorkerContext): PeriodicJob[] {
     { schedulerId: SYNC_ALL_SCHEDULER_ID, job: syncAllTrackedJob, everyMs: ctx.config.guildSyncInterval * 1000 },
     // Re-queues webhook events still pending in the inbox, e.g. after Redis lost the jobs naming them.
     { schedulerId: INBOX_DRAIN_SCHEDULER_ID, job: drainInboxJob, everyMs: ctx.config.inboxDrainInterval * 1000 },
+    // Notices each region's weekly reset (reset digests, fell-behind events) and re-queues stranded deliveries.
+    { schedulerId: OUTBOUND_CHECK_SCHEDULER_ID, job: outboundCheckJob, everyMs: OUTBOUND_CHECK_EVERY_MS },
   ];
 }
 

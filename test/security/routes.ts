@@ -198,6 +198,79 @@ export const GUILD_ROUTES: GuildRoute[] = [
     deniedMessage: 'Access denied',
     path: (_sim, id) => `/guilds/${id}/progress/comparisons`,
   },
+  {
+    template: '/guilds/{guild_id}/progress/integrations/events/endpoints',
+    method: 'GET',
+    level: 'officer',
+    deniedMessage: 'Access denied - Officer rank required',
+    path: (_sim, id) => `/guilds/${id}/progress/integrations/events/endpoints`,
+  },
+  // A loopback receiver is allowed by the tests' outbound setting; nothing is sent to it here (no member leaves).
+  {
+    template: '/guilds/{guild_id}/progress/integrations/events/endpoints',
+    method: 'POST',
+    level: 'officer',
+    deniedMessage: 'Access denied - Officer rank required',
+    path: (_sim, id) => `/guilds/${id}/progress/integrations/events/endpoints`,
+    body: { url: 'http://127.0.0.1:9/hook', event_types: ['member.left'] },
+    okStatuses: [201],
+  },
+  {
+    template: '/guilds/{guild_id}/progress/integrations/events/endpoints/{endpoint_id}/deliveries',
+    method: 'GET',
+    level: 'officer',
+    deniedMessage: 'Access denied - Officer rank required',
+    path: (_sim, id) => `/guilds/${id}/progress/integrations/events/endpoints/${UNKNOWN_ID}/deliveries`,
+    okStatuses: [404],
+  },
+  {
+    template: '/guilds/{guild_id}/progress/integrations/events/endpoints/{endpoint_id}/enable',
+    method: 'POST',
+    level: 'officer',
+    deniedMessage: 'Access denied - Officer rank required',
+    path: (_sim, id) => `/guilds/${id}/progress/integrations/events/endpoints/${UNKNOWN_ID}/enable`,
+    okStatuses: [404],
+  },
+  // Deleting is idempotent: an endpoint already gone answers 204 too.
+  {
+    template: '/guilds/{guild_id}/progress/integrations/events/endpoints/{endpoint_id}',
+    method: 'DELETE',
+    level: 'officer',
+    deniedMessage: 'Access denied - Officer rank required',
+    path: (_sim, id) => `/guilds/${id}/progress/integrations/events/endpoints/${UNKNOWN_ID}`,
+    okStatuses: [204],
+  },
+  {
+    template: '/guilds/{guild_id}/progress/integrations/discord',
+    method: 'GET',
+    level: 'officer',
+    deniedMessage: 'Access denied - Officer rank required',
+    path: (_sim, id) => `/guilds/${id}/progress/integrations/discord`,
+  },
+  {
+    template: '/guilds/{guild_id}/progress/integrations/discord',
+    method: 'PUT',
+    level: 'officer',
+    deniedMessage: 'Access denied - Officer rank required',
+    path: (_sim, id) => `/guilds/${id}/progress/integrations/discord`,
+    body: { url: 'http://127.0.0.1:9/api/webhooks/1/token' },
+  },
+  // Port 9 refuses the connection: the answer is 200 saying Discord did not take it.
+  {
+    template: '/guilds/{guild_id}/progress/integrations/discord/test',
+    method: 'POST',
+    level: 'officer',
+    deniedMessage: 'Access denied - Officer rank required',
+    path: (_sim, id) => `/guilds/${id}/progress/integrations/discord/test`,
+  },
+  {
+    template: '/guilds/{guild_id}/progress/integrations/discord',
+    method: 'DELETE',
+    level: 'officer',
+    deniedMessage: 'Access denied - Officer rank required',
+    path: (_sim, id) => `/guilds/${id}/progress/integrations/discord`,
+    okStatuses: [204],
+  },
 ];
 
 export function requestInit(route: GuildRoute, headers: Record<string, string>): RequestInit {

@@ -7,6 +7,7 @@ import { cachedReads } from './cached-reads.js';
 import { characterRoutes } from './characters.js';
 import { comparisonRoutes } from './comparisons.js';
 import { dashboardRoutes } from './dashboard.js';
+import { integrationRoutes } from './integrations.js';
 import { memberRoutes } from './members.js';
 import { messageRoutes } from './message.js';
 import { openApiRoutes } from './openapi.js';
@@ -37,4 +38,5 @@ export const ROUTE_MODULES: RouteModule[] = [
   teamPlanRoutes,
   apiTokenRoutes,
   comparisonRoutes,
+  integrationRoutes,
 ];

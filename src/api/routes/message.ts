@@ -10,6 +10,7 @@ import { presentHistory, presentMessage } from '../presenters/message.js';
 import { guildParams } from '../schemas/common.js';
 import { historyQuery, messageBody } from '../schemas/message.js';
 import { fromDatabase } from '../services/read-model.js';
+import { emitEvent } from '../../outbound/events.js';
 
 export const messageReadInput = { params: guildParams };
 export const messageWriteInput = { params: guildParams, body: messageBody };
@@ -34,7 +35,10 @@ export function messageRoutes(deps: ApiDeps): Router {
   const save = async (ctx: Context, message: string) => {
     const { guildId } = accessOf(ctx);
     const saved = await fromDatabase(deps.logger, () => appendMessage(deps.orm, guildId, message, userOf(ctx).bnetId));
-    ctx.body = presentMessage(guildId, saved);
+    const shown = presentMessage(guildId, saved);
+    ctx.body = shown;
+    const data = { gm_message: shown.gm_message, updated_by: shown.created_by, updated_at: shown.updated_at };
+    await emitEvent({ db: deps.orm, queues: deps.queues, logger: deps.logger }, { type: 'message.updated', guildId, occurredAt: new Date(saved.createdAt), data }, deps.clock.now());
   };
 
   router.put('/guilds/:guild_id/progress/message', ...guildMasterOnly, requireJson(), jsonBody(), validate(messageWriteInput), (ctx) =>

@@ -7,9 +7,13 @@ import { guildComparisonsTable } from './guild-comparisons.js';
 import { guildMembershipsTable } from './guild-memberships.js';
 import { guildMessagesTable } from './guild-messages.js';
 import { guildPlansTable } from './guild-plans.js';
+import { eventDeliveriesTable } from './event-deliveries.js';
+import { eventEndpointsTable } from './event-endpoints.js';
+import { guildDiscordWebhooksTable } from './guild-discord-webhooks.js';
 import { guildsTable } from './guilds.js';
 import { itemLevelHistoryTable } from './item-level-history.js';
 import { processedWebhookEventsTable } from './processed-webhook-events.js';
+import { resetDigestsTable } from './reset-digests.js';
 import { weeklyTargetsTable } from './weekly-targets.js';
 import { teamPlansTable } from './team-plans.js';
 import { apiTokensTable } from './api-tokens.js';
@@ -19,4 +23,5 @@ export const ALL_TABLES = [
   guildsTable, charactersTable, characterProgressTable, guildMembershipsTable, itemLevelHistoryTable,
   weeklyTargetsTable, guildMessagesTable, guildComparisonsTable, processedWebhookEventsTable, guildApiRostersTable,
   guildPlansTable, characterActivityTable, characterRenamesTable, teamPlansTable, apiTokensTable,
+  eventEndpointsTable, eventDeliveriesTable, guildDiscordWebhooksTable, resetDigestsTable,
 ] as const;

@@ -13,6 +13,7 @@ import { notModified, type FailedOutcome, type Outcome } from '../../upstream/ou
 import type { EquippedItem } from '../../domain/types.js';
 import { gearSnapshot } from '../character-gear.js';
 import type { WorkerContext } from '../context.js';
+import { emitTargetMet } from '../target-events.js';
 import { SHORT_JOB_LOCKS } from './payload.js';
 import type { JobProcessor } from './index.js';
 
@@ -103,16 +104,19 @@ async function refresh(ctx: WorkerContext, payload: CharacterRefreshPayload, tal
   // A 304 is only possible with validators, which are only sent for a complete stored projection.
   const base = stored as StoredCharacter;
   const gear = equipment.kind === 'ok' ? gearSnapshot(equipment.data, plan.expansion, equipment.lastModified) : null;
+  const identity = profile.kind === 'ok' ? identityFrom(profile.data) : base;
+  const itemLevel = gear ? gear.itemLevel : base.itemLevel;
   const { guildIds, formerKey } = await saveCharacterProjection(em, {
     key,
-    identity: profile.kind === 'ok' ? identityFrom(profile.data) : base,
+    identity,
     profileLastModified: profile.kind === 'ok' ? profile.lastModified : base.profileLastModified,
     gear,
-    itemLevel: gear ? gear.itemLevel : base.itemLevel,
+    itemLevel,
     fetchedAt,
     day,
     history: stored?.history ?? [],
   });
+  await emitTargetMet(ctx, key, identity.name, { before: stored?.itemLevel ?? null, after: itemLevel }, guildIds, fetchedAt);
   await dropCaches(ctx, key, guildIds, payload.guildId);
   // A renamed character's view under its former name must not outlive the rename in the cache.
   if (formerKey) await dropCaches(ctx, formerKey, guildIds, payload.guildId);

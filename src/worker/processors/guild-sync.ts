@@ -10,6 +10,7 @@ import { PRIORITY } from '../../queue/character-refresh.js';
 import { guildSyncJob, type GuildSyncPayload } from '../../queue/guild-sync.js';
 import { guildMemberSchema, type GuildRef } from '../../queue/schemas.js';
 import type { GuildRosterMember } from '../../upstream/blizzard/client.js';
+import { queueDeliveries, recordMemberEvents } from '../../outbound/events.js';
 import type { WorkerContext } from '../context.js';
 import { enqueueRefreshes } from '../fan-out.js';
 import { enrichStored, mergeRosters } from '../roster-merge.js';
@@ -66,7 +67,7 @@ async function applyMembership(tx: EntityManager, ctx: WorkerContext, guild: Gui
     if (parsed && !parsed.success) ctx.logger.warn({ guildId: guild.id }, 'stored guild-api member list is unreadable; keeping the membership');
     const stored = await currentMembers(tx, guild.id);
     if (roster) await upsertCharacters(tx, guild.region, enrichStored(stored, roster));
-    return { fromGuildApi: false, members: await countCurrentMembers(tx, guild.id), left: 0, changed: { any: false, members: [] } };
+    return { fromGuildApi: false, members: await countCurrentMembers(tx, guild.id), left: 0, changed: { any: false, members: [] }, deliveries: [] };
   }
   const before = new Set((await currentMembers(tx, guild.id)).map((m) => m.characterId));
 
@@ -81,6 +82,12 @@ async function applyMembership(tx: EntityManager, ctx: WorkerContext, guild: Gui
   const leavers = await markLeavers(tx, guild.id, ranks.map((r) => r.characterId), list.readAt);
   await recordMembershipAsOf(tx, guild.id, list.readAt);
   const joiners = members.filter((m) => !before.has(ids.get(memberKey(m.realm, m.nameKey)) ?? -1));
+  // A guild's first list is its roster being imported, not members joining.
+  const deliveries = before.size === 0 ? [] : await recordMemberEvents(
+    tx, guild.id,
+    { joined: joiners.map((m) => ({ realm: m.realm, nameKey: m.nameKey, name: m.name, bnetId: m.ownerBnetId ?? null, rankId: m.rankId ?? null })), left: leavers },
+    list.readAt, ctx.clock.now(),
+  );
   return {
     fromGuildApi: true,
     // The membership as it now stands, not the list's length: a member the list names but who left after it was
@@ -89,6 +96,7 @@ async function applyMembership(tx: EntityManager, ctx: WorkerContext, guild: Gui
     left: leavers.length,
     // Who joined or left; any written row (a rank too) changes the guild's overview.
     changed: { any: written > 0 || leavers.length > 0, members: [...joiners, ...leavers] },
+    deliveries,
   };
 }
 
@@ -100,7 +108,7 @@ async function syncGuild(ctx: WorkerContext, payload: GuildSyncPayload, job: Job
   const roster = await fetchRoster(ctx, guild, job, token);
   const status = roster.kind === 'ok' ? 'ok' : roster.kind === 'not_found' ? 'not_found' : 'partial';
 
-  const { changed, ...applied } = await em.transactional(async (tx) => {
+  const { changed, deliveries, ...applied } = await em.transactional(async (tx) => {
     const result = await applyMembership(tx, ctx, guild, roster.kind === 'ok' ? roster.members : null);
     await recordGuildSynced(tx, guild.id, status);
     return result;
@@ -109,6 +117,7 @@ async function syncGuild(ctx: WorkerContext, payload: GuildSyncPayload, job: Job
   // Everyone else's cached views stay hits through the sync (and through the refreshes it fans out).
   await dropMemberResponses(ctx.redis, ctx.keys, guild.id, guild.region, changed.members);
   if (changed.any) await dropGuildResponses(ctx.redis, ctx.keys, [guild.id]);
+  await queueDeliveries(ctx.queues, deliveries, ctx.logger);
 
   // After the commit: a crash between the two leaves members stale, and the re-run enqueues them.
   const dueAt = ctx.clock.now();

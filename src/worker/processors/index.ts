@@ -10,6 +10,7 @@ import { guildSyncProcessor, guildSyncWorker, syncAllTrackedProcessor } from './
 import {
   drainInboxProcessor, inboxEventProcessor, membershipEventProcessor, membershipEventsWorker,
 } from './membership-events.js';
+import { eventDeliveryProcessor, outboundCheckProcessor, outboundWorker, resetDigestProcessor } from './outbound.js';
 
 /** Runs one job of a kind, given its payload already checked against the kind's schema. */
 export type ProcessJob<K extends JobKindName> = (payload: PayloadOf<K>, job: Job, token: string | undefined) => Promise<unknown>;
@@ -32,6 +33,9 @@ export const PROCESSORS: ProcessorRegistry = {
   inboxEvent: inboxEventProcessor,
   drainInbox: drainInboxProcessor,
   membershipEvent: membershipEventProcessor,
+  eventDelivery: eventDeliveryProcessor,
+  resetDigest: resetDigestProcessor,
+  outboundCheck: outboundCheckProcessor,
 };
 
 /** Worker options of each queue (concurrency, limiter, locks): one BullMQ worker per queue runs all its kinds. */
@@ -40,4 +44,5 @@ export const QUEUE_WORKERS: Record<QueueKey, (ctx: WorkerContext) => Partial<Wor
   guildSync: guildSyncWorker,
   guildComparison: guildComparisonWorker,
   membershipEvents: membershipEventsWorker,
+  outbound: outboundWorker,
 };

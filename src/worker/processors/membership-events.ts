@@ -8,6 +8,7 @@ import { PRIORITY } from '../../queue/character-refresh.js';
 import { guildSyncJob } from '../../queue/guild-sync.js';
 import type { WebhookEvent } from '../../queue/membership-event.js';
 import { nameKey, type GuildRef } from '../../queue/schemas.js';
+import { queueDeliveries, recordMemberEvents } from '../../outbound/events.js';
 import type { WorkerContext } from '../context.js';
 import { enqueueRefreshes } from '../fan-out.js';
 import { drainInbox, processInboxEvent } from '../inbox.js';
@@ -56,6 +57,15 @@ async function applyMemberEvent(ctx: WorkerContext, em: EntityManager, guild: Gu
     return 'joined';
   });
   if (applied === 'superseded') return false;
+  if (applied === 'joined' || applied === 'left') {
+    const change = { realm: character.realm, nameKey: character.nameKey, name: character.name, bnetId: event.data.bnet_id };
+    const changes = applied === 'joined'
+      ? { joined: [{ ...change, rankId: 'rank_id' in event.data ? event.data.rank_id : null }], left: [] }
+      : { joined: [], left: [change] };
+    await recordMemberEvents(ctx.orm, guild.id, changes, occurredAt, ctx.clock.now())
+      .then((deliveries) => queueDeliveries(ctx.queues, deliveries, ctx.logger))
+      .catch((err: Error) => ctx.logger.warn({ guildId: guild.id, reason: err.message }, 'could not record a member event'));
+  }
   await dropMemberResponses(ctx.redis, ctx.keys, guild.id, guild.region, [character]);
   if (applied === 'joined') {
     await enqueueRefreshes(ctx.queues, [{ region: guild.region, realm: character.realm, name: character.name }], PRIORITY.webhook, 'webhook', ctx.logger);

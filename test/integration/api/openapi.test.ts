@@ -43,6 +43,8 @@ function checkAgainst(doc: Doc, ajv: Ajv2020, method: string, path: string, repl
     if (header.required && !reply.headers.has(name)) problems.push(`${label}: required header ${name} missing`);
   }
   const mediaType = (reply.headers.get('content-type') ?? '').split(';')[0]!.trim();
+  // No content is what a 204 documents: nothing to check but the headers.
+  if (reply.status === 204 && !response.content) return reply.text === '' ? problems : [...problems, `${label}: a 204 with a body`];
   const content = response.content?.[mediaType];
   if (!content) return [...problems, `${label}: media type ${mediaType} not documented`];
   const schema = JSON.parse(JSON.stringify(content.schema).replaceAll('"#/components/', '"openapi.json#/components/'));
@@ -86,6 +88,8 @@ describe('GET /openapi.json', function () {
 
   it('lists every route, each with a unique operationId, tags and responses; servers; bounded integers', () => {
     expect(operationsOf(doc).sort()).to.deep.equal([
+      'DELETE /guilds/{guild_id}/progress/integrations/discord',
+      'DELETE /guilds/{guild_id}/progress/integrations/events/endpoints/{endpoint_id}',
       'DELETE /guilds/{guild_id}/progress/message',
       'DELETE /guilds/{guild_id}/progress/team-plans/{plan_id}',
       'DELETE /guilds/{guild_id}/progress/tokens/{token_id}',
@@ -94,6 +98,9 @@ describe('GET /openapi.json', function () {
       'GET /guilds/{guild_id}/progress/character/{character_name}/history',
       'GET /guilds/{guild_id}/progress/characters',
       'GET /guilds/{guild_id}/progress/comparisons',
+      'GET /guilds/{guild_id}/progress/integrations/discord',
+      'GET /guilds/{guild_id}/progress/integrations/events/endpoints',
+      'GET /guilds/{guild_id}/progress/integrations/events/endpoints/{endpoint_id}/deliveries',
       'GET /guilds/{guild_id}/progress/members',
       'GET /guilds/{guild_id}/progress/message',
       'GET /guilds/{guild_id}/progress/message/history',
@@ -105,9 +112,13 @@ describe('GET /openapi.json', function () {
       'GET /metrics',
       'GET /openapi.json',
       'GET /ready',
+      'POST /guilds/{guild_id}/progress/integrations/discord/test',
+      'POST /guilds/{guild_id}/progress/integrations/events/endpoints',
+      'POST /guilds/{guild_id}/progress/integrations/events/endpoints/{endpoint_id}/enable',
       'POST /guilds/{guild_id}/progress/team-plans',
       'POST /guilds/{guild_id}/progress/tokens',
       'POST /webhooks/guild-api',
+      'PUT /guilds/{guild_id}/progress/integrations/discord',
       'PUT /guilds/{guild_id}/progress/message',
       'PUT /guilds/{guild_id}/progress/roadmap',
       'PUT /guilds/{guild_id}/progress/team-plans/{plan_id}',
@@ -238,6 +249,24 @@ describe('GET /openapi.json', function () {
     await send('GET', `${base}/members`, ownGm);
     await send('DELETE', `${base}/team-plans/${plan.body.id}`, ownGm);
     await send('DELETE', `${base}/team-plans/${plan.body.id}`, ownGm);
+    const endpoints = `${base}/integrations/events/endpoints`;
+    await send('GET', endpoints, ownGm);
+    const created = await send('POST', endpoints, asJson(ownGm), JSON.stringify({ url: 'http://127.0.0.1:9/hook', event_types: ['member.left'] }));
+    expect(created.status, created.text).to.equal(201);
+    await send('POST', endpoints, asJson(ownGm), JSON.stringify({ url: 'https://10.0.0.1/hook', event_types: ['member.left'] }));
+    await send('GET', `${endpoints}/${created.body.id}/deliveries?limit=5`, ownGm);
+    await send('GET', `${endpoints}/987654/deliveries`, ownGm);
+    await send('POST', `${endpoints}/${created.body.id}/enable`, ownGm);
+    await send('DELETE', `${endpoints}/${created.body.id}`, ownGm);
+    await send('GET', endpoints, ownMember);
+    const discord = `${base}/integrations/discord`;
+    await send('GET', discord, ownGm);
+    await send('POST', `${discord}/test`, ownGm);
+    await send('PUT', discord, asJson(ownGm), JSON.stringify({ url: 'https://example.com/not-discord' }));
+    await send('PUT', discord, asJson(ownGm), JSON.stringify({ url: 'http://127.0.0.1:9/api/webhooks/1/token' }));
+    const test = await send('POST', `${discord}/test`, ownGm);
+    expect(test.body).to.include({ delivered: false });
+    await send('DELETE', discord, ownGm);
 
     const token = await send('POST', `${base}/tokens`, asJson(ownGm), JSON.stringify({ name: 'Sheet', scopes: ['overview', 'csv', 'characters'] }));
     expect(token.status, token.text).to.equal(201);

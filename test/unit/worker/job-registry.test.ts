@@ -28,7 +28,7 @@ function recordingQueues(): { queues: Queues; added: Array<{ name: string; data:
       return { id: String(added.length), name, data } as unknown as Job;
     },
   } as unknown as Queue;
-  return { queues: { characterRefresh: queue, guildSync: queue, guildComparison: queue, membershipEvents: queue }, added };
+  return { queues: { characterRefresh: queue, guildSync: queue, guildComparison: queue, membershipEvents: queue, outbound: queue }, added };
 }
 
 describe('job registry', () => {
