@@ -114,9 +114,11 @@ describe('outbound safety: URLs someone else chose', function () {
     expect((await refusal('ftp://example.com/hook', strict)).reason).to.equal('not_https');
     expect((await refusal('https://user:pw@example.com/hook', strict)).reason).to.equal('credentials_in_url');
     expect((await refusal('not a url', strict)).reason).to.equal('invalid_url');
-    // The test allowance opens plain http to loopback only.
-    expect((await refusal(`http://10.0.0.1:${port}/`, localReceiver)).reason).to.equal('forbidden_address');
-    expect((await refusal('http://169.254.169.254/', localReceiver)).message).to.include('metadata');
+    // The test allowance opens plain http to loopback only; private and metadata addresses stay refused.
+    expect((await refusal(`http://10.0.0.1:${port}/`, localReceiver)).reason).to.equal('not_https');
+    expect((await refusal('http://169.254.169.254/', localReceiver)).reason).to.equal('not_https');
+    expect((await refusal('https://169.254.169.254/', localReceiver)).message).to.include('metadata');
+    expect((await refusal('https://[::ffff:10.0.0.1]/', localReceiver)).message).to.include('private');
   });
 
   it('does not follow a redirect to a private or metadata address (the receiver is asked once, nothing else is reached)', async () => {
