@@ -91,7 +91,10 @@ describe('read-only API tokens', function () {
     expect((await get('/guilds/1/progress/members?sort=name&limit=3', asToken)).status).to.equal(200);
     expectError(await get('/guilds/1/progress/members?format=csv', asToken), 403, 'insufficient_scope');
     expectError(await get('/guilds/1/progress/character/Gallyboss?realm=bleeding-hollow', asToken), 403, 'insufficient_scope');
-    for (const path of ['/message', '/message/history', '/roadmap', '/characters', '/comparisons', '/team-plans', '/tokens']) {
+    for (const path of [
+      '/message', '/message/history', '/roadmap', '/characters', '/comparisons', '/team-plans', '/tokens',
+      '/integrations/events/endpoints', '/integrations/discord',
+    ]) {
       expectError(await get(`/guilds/1/progress${path}`, asToken), 403, 'insufficient_scope');
     }
 
