@@ -8,9 +8,11 @@ import { fingerprint } from './db-state.js';
 
 /** Budget of each token per minute here: small, so the test reaches it in a few requests. */
 const TOKEN_BUDGET = 30;
+/** Each user's (and each address's unknown tokens') budget per minute here. */
+const USER_BUDGET = 100;
 
 describe('read-only API tokens', function () {
-  const suite = suiteStack({ api: true, ownDatabase: true, env: { API_TOKEN_RATE_LIMIT_PER_MINUTE: String(TOKEN_BUDGET), CHARACTER_WAIT_MS: '3000' } });
+  const suite = suiteStack({ api: true, ownDatabase: true, env: { API_TOKEN_RATE_LIMIT_PER_MINUTE: String(TOKEN_BUDGET), RATE_LIMIT_PER_MINUTE: String(USER_BUDGET), CHARACTER_WAIT_MS: '3000' } });
   const users = () => suite.stack.sim.world.demoUsers;
   const jwt = (bnetId: number) => bearer(suite.stack.sim.tokenFor(bnetId));
   const get = (path: string, headers: Record<string, string>): Promise<Reply> => call(`${suite.url}${path}`, { headers });
@@ -137,5 +139,25 @@ describe('read-only API tokens', function () {
     const officer = await get('/guilds/1/progress/members?limit=1&summary=false', jwt(users().officer));
     expect(officer.status).to.equal(200);
     expect(Number(officer.headers.get('ratelimit-limit'))).to.be.greaterThan(TOKEN_BUDGET);
+  });
+
+  // Last: it leaves this address unable to use any token for the rest of the minute.
+  it("stops looking tokens up for an address that sent a minute's budget of unknown ones", async () => {
+    const { token } = await create(['overview'], 'Before the flood');
+    const statuses: number[] = [];
+    for (let batch = 0; batch < USER_BUDGET / 10 + 1; batch += 1) {
+      const replies = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => get('/guilds/1/progress/members?limit=1', bearer(`pat_${String(batch * 10 + i).padStart(43, 'x')}`))),
+      );
+      statuses.push(...replies.map((r) => r.status));
+    }
+    expect(statuses.filter((s) => s === 401).length).to.be.within(USER_BUDGET - 10, USER_BUDGET);
+    expect(statuses.slice(-5)).to.deep.equal([429, 429, 429, 429, 429]);
+    // Not even a valid token is looked up from this address now (its own budget is untouched, so this is not it).
+    const refused = await get('/guilds/1/progress/members?limit=1', bearer(token));
+    expectError(refused, 429, 'rate_limited');
+    expect(Number(refused.headers.get('retry-after'))).to.be.within(1, 60);
+    // Requests with a user's own token are not held back by it.
+    expect((await get('/guilds/1/progress/members?limit=1', jwt(users().officer))).status).to.equal(200);
   });
 });
