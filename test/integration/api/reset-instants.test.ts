@@ -34,8 +34,9 @@ const statusOf = (ilvl: number, target: number) => (gapOf(ilvl, target) >= 0 ? '
 describe('the week turns at the reset instant (US Tuesday 15:00 UTC, EU Wednesday 04:00 UTC)', function () {
   this.timeout(120_000);
   const databaseName = `${testRun.databaseName}_resets`;
-  const usGuild = isolatedGuild(10, 'us');
-  const euGuild = isolatedGuild(10, 'eu');
+  // Thirty members each, so that some sit between the two targets whatever ids the run gives the guilds (their gear follows the id).
+  const usGuild = isolatedGuild(30, 'us');
+  const euGuild = isolatedGuild(30, 'eu');
   const clock = new ManualClock('2026-12-08T12:00:00Z');
   let stack: Stack;
   let url: string;
@@ -74,7 +75,7 @@ describe('the week turns at the reset instant (US Tuesday 15:00 UTC, EU Wednesda
     expect(reply.status, reply.text).to.equal(200);
     expect(reply.body).to.include({ current_week: week, target_ilvl: target });
     const members: Member[] = reply.body.members;
-    expect(members.length).to.equal(10);
+    expect(members.length).to.equal(usGuild.members);
     for (const m of members) {
       expect(m.current_ilvl, m.character_name).to.be.a('number');
       expect(m.target_ilvl, m.character_name).to.equal(target);
