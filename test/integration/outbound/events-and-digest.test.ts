@@ -5,13 +5,14 @@ import { expect } from 'chai';
 import { ManualClock } from '../../../src/clock.js';
 import { DISCORD_LIMITS, embedsLength, type DiscordEmbed } from '../../../src/outbound/discord.js';
 import { resetDigestJob } from '../../../src/queue/outbound.js';
+import { JOBS } from '../../../src/queue/registry.js';
 import { findGuild } from '../../../src/sim/index.js';
 import { checkResets, sendResetDigest } from '../../../src/worker/reset-digests.js';
 import { startWorker, type RunningWorker } from '../../../src/worker/runtime.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
-import { createMigratedDatabase, dropDatabase, testLogger, testRun } from '../../helpers/test-env.js';
+import { createMigratedDatabase, dropDatabase, TEST_WEBHOOK_SECRET, testLogger, testRun } from '../../helpers/test-env.js';
 import { sql as query } from '../../helpers/sql.js';
-import { waitFor, waitForIdle } from '../../helpers/worker.js';
+import { expectedItemLevel, finished, waitFor, waitForIdle } from '../../helpers/worker.js';
 import { bearer, call, isolatedGuild } from '../api/helpers.js';
 
 interface Received {
@@ -274,5 +275,47 @@ describe('signed change events and the Discord reset digest, against a local rec
     expect((await api('integrations/discord/test', member(), { method: 'POST' })).status).to.equal(403);
     expect((await api('integrations/discord', officer(), { method: 'DELETE' })).status).to.equal(204);
     expect((await api('integrations/discord/test', officer(), { method: 'POST' })).status).to.equal(404);
+  });
+
+  it('tells an endpoint when a member leaves and when a refresh lifts a character to its target, once each', async () => {
+    const { id: people, secret } = await register('/people', ['member.left', 'character.target_met']);
+    const eventsAt = (type: string) => receiver.on('/people').filter((r) => JSON.parse(r.body.toString()).type === type);
+
+    const leaver = guild().members.find((m) => m.rankId >= 3)!;
+    const occurredAt = new Date(Math.max(Date.now(), clock.now().getTime()) + 60_000).toISOString();
+    const left = { type: 'member.left', guild_id: guildSpec.id, occurred_at: occurredAt, data: { character_name: leaver.characterName, bnet_id: leaver.bnetId } };
+    const accepted = await stack.sim.sendWebhook(`${url}/webhooks/guild-api`, TEST_WEBHOOK_SECRET, left as never);
+    expect(accepted.status).to.equal(202);
+    await waitFor(async () => eventsAt('member.left').length > 0 || undefined, 15_000, 'member.left');
+    const [leftEvent] = eventsAt('member.left');
+    expect(isSignedBy(secret, leftEvent!)).to.equal(true);
+    expect(JSON.parse(leftEvent!.body.toString()).data).to.include({ character_name: leaver.characterName, realm: guildSpec.realm, bnet_id: leaver.bnetId });
+
+    // A member below a target set just above it, whose next refresh brings it to that target.
+    const [row] = await sql<{ character_name: string; item_level: number }>(
+      `select character_name, item_level from guild_memberships
+       where guild_id = $1 and left_at is null and item_level is not null and lower(character_name) <> lower($2) order by character_name limit 1`,
+      [guildSpec.id, leaver.characterName],
+    );
+    const upgraded = stack.sim.changeGear('us', guildSpec.realm, row!.character_name);
+    const lifted = expectedItemLevel(upgraded);
+    expect(lifted).to.be.above(row!.item_level);
+    const roadmap = await api('roadmap', gm());
+    const weeks = roadmap.body.weeks
+      .filter((w: { week: number }) => w.week >= 1)
+      .map((w: { is_current: boolean; target_ilvl: number }) => (w.is_current ? { ...w, target_ilvl: lifted, ilvl_target: lifted } : w));
+    expect(weeks.some((w: { is_current: boolean }) => w.is_current)).to.equal(true);
+    expect((await api('roadmap', gm(), { method: 'PUT', body: { expansion_id: 12, weeks } })).status).to.equal(200);
+
+    const refresh = () => JOBS.characterRefresh.enqueue(stack.queues, { region: 'us', realm: guildSpec.realm, name: row!.character_name, reason: 'manual', guildId: guildSpec.id });
+    await refresh();
+    await waitFor(async () => eventsAt('character.target_met').length > 0 || undefined, 15_000, 'character.target_met');
+    const met = JSON.parse(eventsAt('character.target_met')[0]!.body.toString());
+    expect(met.data).to.deep.include({ character_name: row!.character_name, item_level: lifted, previous_item_level: row!.item_level, target_ilvl: lifted });
+    // A second refresh at the same level is no crossing.
+    // Deliveries are recorded before the refresh job completes, so the log is complete once it has.
+    await finished(stack.queues.characterRefresh, await refresh(), 15_000);
+    const recorded = (await deliveriesOf(people)).filter((d: { event_type: string }) => d.event_type === 'character.target_met');
+    expect(recorded).to.have.length(1);
   });
 });
