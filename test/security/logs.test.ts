@@ -177,6 +177,7 @@ describe('no credential ever reaches a log line', function () {
     const records = logs.records();
     expect(records.filter((r) => r.name === 'api' && r.msg === 'request').length).to.be.greaterThan(40);
     expect(records.some((r) => r.name === 'worker' && r.msg === 'job done')).to.equal(true);
+    expect(records.filter((r) => r.msg === 'request' && r.apiTokenId === readOnly.id).length, "the read-only token's requests, by id").to.equal(2);
     expect(records.some((r) => r.upstream === 'guild_api' || r.upstream === 'guild-api')).to.equal(true);
     expect(lines.every((l) => l.startsWith('{')), `non-JSON lines: ${lines.filter((l) => !l.startsWith('{')).slice(0, 3).join(' | ')}`).to.equal(true);
   });

@@ -26,7 +26,11 @@ export function requestContext(logger: Logger, metrics: Metrics): Middleware {
       metrics.httpDuration.observe(labels, seconds);
       metrics.httpRequests.inc(labels);
       ctx.state.log.info(
-        { method: ctx.method, route, path: ctx.path, status: ctx.status, ms: Math.round(seconds * 10000) / 10, user: ctx.state.user?.bnetId },
+        {
+          method: ctx.method, route, path: ctx.path, status: ctx.status, ms: Math.round(seconds * 10000) / 10, user: ctx.state.user?.bnetId,
+          // A read-only API token is named by its id, never by itself.
+          apiTokenId: ctx.state.apiToken?.id,
+        },
         'request',
       );
     }
