@@ -42,8 +42,17 @@ export type TokenCheck = { user: AuthenticatedUser } | { problem: Exclude<AuthPr
  */
 export function checkAccessToken(token: string, secret: string): TokenCheck {
   if (token.length > MAX_TOKEN_LENGTH) return { problem: 'invalid' };
+  const known = verifiedTokens.get(token);
+  if (known && known.secret === secret) {
+    // The signature and claims were verified for this very string; only time can have changed since.
+    const now = Math.floor(Date.now() / 1000);
+    if (now < known.exp && (known.nbf === undefined || now >= known.nbf)) return { user: known.user };
+    verifiedTokens.delete(token);
+  }
   try {
-    const user = accessUserOf(jwt.verify(token, secretKeyOf(secret), { algorithms: ['HS256'] }));
+    const payload = jwt.verify(token, secretKeyOf(secret), { algorithms: ['HS256'] });
+    const user = accessUserOf(payload);
+    if (user && typeof payload === 'object') rememberVerified(token, secret, user, payload);
     return user ? { user } : { problem: 'invalid' };
   } catch (err) {
     if (!(err instanceof jwt.TokenExpiredError)) return { problem: 'invalid' };
@@ -54,6 +63,22 @@ export function checkAccessToken(token: string, secret: string): TokenCheck {
       return { problem: 'invalid' };
     }
   }
+}
+
+/**
+ * Access tokens already verified, by their exact text: a client sends the same token with every request until
+ * it expires, and checking its HMAC and parsing its claims each time cost more than the rest of a cached read's
+ * own work. A hit still checks `exp` and `nbf` against the time now, as jsonwebtoken does (no clock tolerance),
+ * so an expired token is verified again and reported `expired`. Only successes are kept, at most
+ * `MAX_VERIFIED_TOKENS` (all dropped when full), each a few hundred bytes.
+ */
+const verifiedTokens = new Map<string, { secret: string; user: AuthenticatedUser; exp: number; nbf: number | undefined }>();
+const MAX_VERIFIED_TOKENS = 5000;
+
+function rememberVerified(token: string, secret: string, user: AuthenticatedUser, payload: jwt.JwtPayload): void {
+  if (typeof payload.exp !== 'number') return;
+  if (verifiedTokens.size >= MAX_VERIFIED_TOKENS) verifiedTokens.clear();
+  verifiedTokens.set(token, { secret, user, exp: payload.exp, nbf: typeof payload.nbf === 'number' ? payload.nbf : undefined });
 }
 
 /** The user of a verified payload when its claims are an access token's, else undefined. */

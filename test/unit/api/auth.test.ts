@@ -42,3 +42,38 @@ describe('verifyAccessToken', () => {
     });
   });
 });
+
+describe('a token verified once', () => {
+  const realNow = Date.now;
+  afterEach(() => {
+    Date.now = realNow;
+  });
+  const sign = (claims: Record<string, unknown>, secret = TEST_JWT_SECRET) => jwt.sign({ type: 'access', ...claims }, secret, { algorithm: 'HS256' });
+  const seconds = () => Math.floor(realNow() / 1000);
+
+  it('is still refused as expired once its exp has passed', () => {
+    const token = sign({ bnet_id: 31, exp: seconds() + 60 });
+    expect(checkAccessToken(token, TEST_JWT_SECRET)).to.deep.equal({ user: { bnetId: 31 } });
+    expect(checkAccessToken(token, TEST_JWT_SECRET), 'again, while valid').to.deep.equal({ user: { bnetId: 31 } });
+    Date.now = () => realNow() + 60_000;
+    expect(checkAccessToken(token, TEST_JWT_SECRET), 'at exp').to.deep.equal({ problem: 'expired' });
+    Date.now = realNow;
+    expect(checkAccessToken(token, TEST_JWT_SECRET), 'valid again on a clock turned back').to.deep.equal({ user: { bnetId: 31 } });
+  });
+
+  it('is accepted only from its nbf on, and never for another secret or with a changed signature', () => {
+    const early = sign({ bnet_id: 32, exp: seconds() + 600, nbf: seconds() + 60 });
+    expect(checkAccessToken(early, TEST_JWT_SECRET), 'before nbf').to.deep.equal({ problem: 'invalid' });
+    Date.now = () => realNow() + 61_000;
+    expect(checkAccessToken(early, TEST_JWT_SECRET), 'from nbf on').to.deep.equal({ user: { bnetId: 32 } });
+    Date.now = realNow;
+    expect(checkAccessToken(early, TEST_JWT_SECRET), 'before nbf, once verified').to.deep.equal({ problem: 'invalid' });
+
+    const token = sign({ bnet_id: 33, exp: seconds() + 600 });
+    expect(checkAccessToken(token, TEST_JWT_SECRET)).to.deep.equal({ user: { bnetId: 33 } });
+    expect(checkAccessToken(token, `${TEST_JWT_SECRET}-other`)).to.deep.equal({ problem: 'invalid' });
+    const signature = token.slice(token.lastIndexOf('.') + 1);
+    const changed = `${token.slice(0, token.lastIndexOf('.') + 1)}${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;
+    expect(checkAccessToken(changed, TEST_JWT_SECRET)).to.deep.equal({ problem: 'invalid' });
+  });
+});
