@@ -10,9 +10,10 @@ import { findGuild } from '../../../src/sim/index.js';
 import { checkResets, sendResetDigest } from '../../../src/worker/reset-digests.js';
 import { startWorker, type RunningWorker } from '../../../src/worker/runtime.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
-import { createMigratedDatabase, dropDatabase, TEST_WEBHOOK_SECRET, testLogger, testRun } from '../../helpers/test-env.js';
+import { createMigratedDatabase, dropDatabase, TEST_WEBHOOK_SECRET, testRun } from '../../helpers/test-env.js';
 import { sql as query } from '../../helpers/sql.js';
 import { expectedItemLevel, finished, waitFor, waitForIdle } from '../../helpers/worker.js';
+import { LogCapture } from '../../helpers/log-capture.js';
 import { bearer, call, isolatedGuild } from '../api/helpers.js';
 
 interface Received {
@@ -78,6 +79,9 @@ describe('signed change events and the Discord reset digest, against a local rec
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let second: RunningWorker;
   const sql = <T extends Record<string, unknown>>(text: string, params: unknown[] = []) => query<T>(text, params, databaseUrl);
+  // Every line the api and both workers log, at trace level, to show no secret ever reaches one.
+  const logs = new LogCapture();
+  const secretsShown: string[] = [];
 
   const guild = () => findGuild(stack.sim.world, guildSpec.id)!;
   const gm = () => guild().members.find((m) => m.rankId === 0)!.bnetId;
@@ -97,6 +101,7 @@ describe('signed change events and the Discord reset digest, against a local rec
   const register = async (path: string, eventTypes: string[]) => {
     const reply = await api(endpoints, officer(), { method: 'POST', body: { url: `${receiver.base}${path}`, event_types: eventTypes } });
     expect(reply.status, reply.text).to.equal(201);
+    secretsShown.push(reply.body.secret);
     return reply.body as { id: number; secret: string };
   };
   const deliveriesOf = async (endpointId: number) => (await api(`${endpoints}/${endpointId}/deliveries`, officer())).body.deliveries;
@@ -111,10 +116,11 @@ describe('signed change events and the Discord reset digest, against a local rec
       clock,
       env: { DATABASE_URL: databaseUrl, CHARACTER_CACHE_TTL: String(30 * 86400) },
       simulator: { seed: 11, world: { guilds: [guildSpec], demo: false } },
+      logger: logs.logger('trace'),
     });
     url = stack.api!.url;
     // A second replica of the worker, on the outbound queue only.
-    second = await startWorker(stack.config, testLogger(), { port: 0, schedule: false, clock, queues: ['outbound'] });
+    second = await startWorker(stack.config, logs.logger('trace'), { port: 0, schedule: false, clock, queues: ['outbound'] });
     expect((await api('members', officer())).status).to.equal(200);
     await waitForIdle(stack.queues, 30_000);
   });
@@ -226,7 +232,7 @@ describe('signed change events and the Discord reset digest, against a local rec
 
     // The second replica restarts; every path that could send again finds the reset done.
     await second.close();
-    second = await startWorker(stack.config, testLogger(), { port: 0, schedule: false, clock, queues: ['outbound'] });
+    second = await startWorker(stack.config, logs.logger('trace'), { port: 0, schedule: false, clock, queues: ['outbound'] });
     expect(await checkResets(second.ctx)).to.equal(0);
     expect(await checkResets(stack.worker!.ctx)).to.equal(0);
     const payload = { guildId: guildSpec.id, resetAt: new Date(RESET).toISOString() };
@@ -317,5 +323,13 @@ describe('signed change events and the Discord reset digest, against a local rec
     await finished(stack.queues.characterRefresh, await refresh(), 15_000);
     const recorded = (await deliveriesOf(people)).filter((d: { event_type: string }) => d.event_type === 'character.target_met');
     expect(recorded).to.have.length(1);
+  });
+
+  it('never logs an endpoint secret or the Discord webhook token', () => {
+    const text = logs.lines().join('\n');
+    expect(logs.lines().length).to.be.above(100);
+    expect(secretsShown.length).to.be.at.least(4);
+    for (const secret of secretsShown) expect(text).to.not.include(secret);
+    expect(text).to.not.include('token-abc');
   });
 });
