@@ -1,17 +1,31 @@
-import type { Migration } from '@mikro-orm/migrations';
+import type { Migration, Migrator } from '@mikro-orm/migrations';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { MIGRATIONS } from './migrations-list.js';
 import { query } from './sql.js';
 
+/**
+ * The ORM's migrator with our listed migrations. Only what migrates (the CLI, the dev runner, tests) loads
+ * the migrator and the migrations, on first use: `openOrm` leaves them out of the api and the worker.
+ */
+export async function migratorOf(orm: MikroORM): Promise<Migrator> {
+  const options = orm.config.get('migrations');
+  if (options.migrationsList !== MIGRATIONS) {
+    const { Migrator: MigratorClass } = await import('@mikro-orm/migrations');
+    orm.config.set('migrations', { ...options, migrationsList: MIGRATIONS });
+    MigratorClass.register(orm);
+  }
+  return orm.getMigrator<Migrator>();
+}
+
 /** Applies every pending migration; returns the names applied. */
 export async function migrateUp(orm: MikroORM): Promise<string[]> {
-  const applied = await orm.getMigrator().up();
+  const applied = await (await migratorOf(orm)).up();
   return applied.map((m) => m.name);
 }
 
 /** Rolls back the last applied migration only; returns its name (or nothing when none is applied). */
 export async function migrateDown(orm: MikroORM): Promise<string[]> {
-  const reverted = await orm.getMigrator().down();
+  const reverted = await (await migratorOf(orm)).down();
   return reverted.map((m) => m.name);
 }
 
@@ -26,7 +40,7 @@ export interface DataAtRisk {
  * that hold rows now. Read from the statements down() would run, without running them.
  */
 export async function revertWouldDrop(orm: MikroORM): Promise<{ migration: string; atRisk: DataAtRisk[] } | undefined> {
-  const executed = await orm.getMigrator().getExecutedMigrations();
+  const executed = await (await migratorOf(orm)).getExecutedMigrations();
   const last = executed.at(-1);
   const entry = last && MIGRATIONS.find((m) => m.name === last.name);
   if (!last || !entry) return undefined;

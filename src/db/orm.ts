@@ -1,7 +1,5 @@
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
-import { Migrator } from '@mikro-orm/migrations';
 import type { Logger } from '../logger.js';
-import { MIGRATIONS } from './migrations-list.js';
 
 export interface OrmOptions {
   databaseUrl: string;
@@ -20,8 +18,9 @@ export function ormOptions({ databaseUrl, poolMax = 10, logger, queryTimeoutMs }
   return {
     clientUrl: databaseUrl,
     // No entities: every table has a typed SQL module (src/db/tables); the ORM is the pool and the migrator.
+    // The migrator and the migrations are loaded only by what migrates (`migratorOf` in ./migrate.ts): the api
+    // and the worker never run one, and they would cost every process their modules' memory.
     entities: [],
-    extensions: [Migrator],
     discovery: { warnWhenNoEntities: false },
     allowGlobalContext: false,
     ensureDatabase: false,
@@ -38,7 +37,6 @@ export function ormOptions({ databaseUrl, poolMax = 10, logger, queryTimeoutMs }
     },
     migrations: {
       tableName: 'mikro_orm_migrations',
-      migrationsList: MIGRATIONS,
       transactional: true,
       allOrNothing: true,
       snapshot: false,

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { migrateUp } from '../../../src/db/migrate.js';
+import { migrateUp, migratorOf } from '../../../src/db/migrate.js';
 import { openOrm, type MikroORM } from '../../../src/db/orm.js';
 import { query } from '../../../src/db/sql.js';
 import type { Column, Table } from '../../../src/db/table.js';
@@ -77,7 +77,7 @@ describe('migrations on a scratch database', function () {
     expect(applied.length).to.be.greaterThan(0);
     expect(await migratedColumns(orm)).to.deep.equal(declaredColumns());
 
-    const reverted = await orm.getMigrator().down({ to: 0 });
+    const reverted = await (await migratorOf(orm)).down({ to: 0 });
     expect(reverted.map((m) => m.name)).to.deep.equal([...applied].reverse());
     expect(await migratedColumns(orm)).to.deep.equal([]);
 
@@ -86,7 +86,7 @@ describe('migrations on a scratch database', function () {
   });
 
   it('step down one migration at a time, each step undoing something, and back up', async () => {
-    const migrator = orm.getMigrator();
+    const migrator = await migratorOf(orm);
     const schema = async () => [...(await migratedColumns(orm)), ...(await migratedIndexes(orm))];
     let before = await schema();
     for (let left = (await migrator.getExecutedMigrations()).length; left > 0; left--) {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { MIGRATIONS } from '../../../src/db/migrations-list.js';
 import { openOrm } from '../../../src/db/orm.js';
+import { migratorOf } from '../../../src/db/migrate.js';
 import { childEnv } from '../../helpers/processes.js';
 import { sql } from '../../helpers/sql.js';
 import { createDatabase, dropDatabase, testRun } from '../../helpers/test-env.js';
@@ -65,7 +66,7 @@ describe('command-line tools: mistakes answered in one line', function () {
     const step = 'Migration20261201500001_comparison_realm';
     const orm = await openOrm({ databaseUrl: url, poolMax: 1 });
     try {
-      await orm.getMigrator().up({ to: step });
+      await (await migratorOf(orm)).up({ to: step });
     } finally {
       await orm.close(true);
     }
