@@ -129,6 +129,8 @@ export function cachedReads(deps: Pick<ApiDeps, 'config' | 'keys' | 'redis' | 'r
     return undefined;
   };
 
+  const plans = new PlanCache(planOf);
+
   const fetchAll = async (plan: Plan, counter: string, bnetId: number): Promise<Reply[]> => {
     const guildKeys = [keys.permission(plan.guildId, bnetId), keys.guildApiSnapshot(plan.guildId), plan.hash];
     const args = [RATE_LIMIT_WINDOW_SECONDS, plan.field, ...plan.fieldParts];
@@ -141,8 +143,8 @@ export function cachedReads(deps: Pick<ApiDeps, 'config' | 'keys' | 'redis' | 'r
   };
 
   return async (ctx, next) => {
-    if (ctx.method !== 'GET' || !isRedisUp(redis)) return next();
-    const plan = planOf(ctx);
+    if (ctx.method !== 'GET' || !ctx.path.startsWith('/guilds/') || !isRedisUp(redis)) return next();
+    const plan = plans.of(ctx);
     const user = plan && identify(ctx, config.jwtSecretKey);
     if (!plan || !user) return next();
 
@@ -169,6 +171,27 @@ export function cachedReads(deps: Pick<ApiDeps, 'config' | 'keys' | 'redis' | 'r
     responseCache.countHit(plan.kind);
     sendStored(ctx, body);
   };
+}
+
+/**
+ * What a path and query string stand for depends on nothing else, and clients repeat the same few: the plan
+ * (validation, field names) is worked out once per distinct request line. At most `MAX_PLANS` kept, all
+ * dropped when full.
+ */
+class PlanCache {
+  private static readonly MAX_PLANS = 2000;
+  private readonly plans = new Map<string, Plan | undefined>();
+
+  constructor(private readonly planOf: (ctx: Context) => Plan | undefined) {}
+
+  of(ctx: Context): Plan | undefined {
+    const line = `${ctx.path}?${ctx.querystring}`;
+    if (this.plans.has(line)) return this.plans.get(line);
+    const plan = this.planOf(ctx);
+    if (this.plans.size >= PlanCache.MAX_PLANS) this.plans.clear();
+    this.plans.set(line, plan);
+    return plan;
+  }
 }
 
 function defineScripts(redis: RedisClient): ScriptClient {
