@@ -65,6 +65,12 @@ export function createMetrics(processName: 'api' | 'worker') {
     }),
     queueDepth: new Gauge({ name: 'progress_queue_jobs', help: 'Jobs per queue and state', labelNames: ['queue', 'state'] as const, registers: [registry] }),
     webhooks: new Counter({ name: 'progress_webhooks_total', help: 'guild-api webhooks by outcome', labelNames: ['outcome'] as const, registers: [registry] }),
+    outboundDeliveries: new Counter({
+      name: 'progress_outbound_deliveries_total',
+      help: 'Attempts to deliver to URLs officers set (kind: event, discord) by outcome (delivered, failed, refused)',
+      labelNames: ['kind', 'outcome'] as const,
+      registers: [registry],
+    }),
   };
   return metrics;
 }

@@ -225,3 +225,7 @@ export function describeOutcome(result: OutboundResult): string {
 }
 
 export const isSuccess = (result: OutboundResult): boolean => result.kind === 'response' && result.status >= 200 && result.status < 300;
+
+/** A result as a metric label: delivered, refused (never sent) or failed. */
+export const outcomeOf = (result: OutboundResult): 'delivered' | 'refused' | 'failed' =>
+  isSuccess(result) ? 'delivered' : result.kind === 'refused' ? 'refused' : 'failed';

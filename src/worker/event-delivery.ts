@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { findDelivery, recordAttempt } from '../db/tables/event-deliveries.js';
 import { findEndpointById, recordEndpointFailure, recordEndpointSuccess } from '../db/tables/event-endpoints.js';
-import { describeOutcome, isSuccess, sendOutbound, type OutboundPolicy } from '../outbound/client.js';
+import { describeOutcome, isSuccess, outcomeOf, sendOutbound, type OutboundPolicy } from '../outbound/client.js';
 import { unseal } from '../outbound/sealed.js';
 import { signedHeaders } from '../outbound/signing.js';
 import type { WorkerContext } from './context.js';
@@ -38,6 +38,7 @@ export async function deliverEvent(ctx: WorkerContext, deliveryId: number, job: 
     body: delivery.body,
   });
   const statusCode = result.kind === 'response' ? result.status : null;
+  ctx.metrics.outboundDeliveries.inc({ kind: 'event', outcome: outcomeOf(result) });
   if (isSuccess(result)) {
     await recordAttempt(em, deliveryId, { status: 'delivered', statusCode, error: null, at: now });
     await recordEndpointSuccess(em, endpoint.id, now);

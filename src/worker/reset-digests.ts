@@ -3,7 +3,7 @@ import { findDiscordWebhook } from '../db/tables/guild-discord-webhooks.js';
 import { findGuild } from '../db/tables/guilds.js';
 import { claimResetDigest, guildsWithResetIntegrations, hasResetDigest, recordDigestOutcome } from '../db/tables/reset-digests.js';
 import { MS_PER_WEEK, nextResetAfter } from '../domain/resets.js';
-import { describeOutcome, isSuccess } from '../outbound/client.js';
+import { describeOutcome, isSuccess, outcomeOf } from '../outbound/client.js';
 import { queueDeliveries, recordEvent } from '../outbound/events.js';
 import { buildGuildDigest, digestEventData, postDigest } from '../outbound/reset-digest.js';
 import { eventDeliveryJob, resetDigestJob, type ResetDigestPayload } from '../queue/outbound.js';
@@ -68,6 +68,7 @@ export async function sendResetDigest(ctx: WorkerContext, payload: ResetDigestPa
     const webhook = await findDiscordWebhook(tx, guild.id);
     if (webhook) {
       const result = await postDigest(ctx, outboundPolicyOf(ctx), webhook.urlSealed, digest, guild.name);
+      ctx.metrics.outboundDeliveries.inc({ kind: 'discord', outcome: outcomeOf(result) });
       if (!isSuccess(result)) {
         const error = describeOutcome(result);
         await recordDigestOutcome(tx, guild.id, resetAt, { error });

@@ -14,7 +14,7 @@ import { createMigratedDatabase, dropDatabase, TEST_WEBHOOK_SECRET, testRun } fr
 import { sql as query } from '../../helpers/sql.js';
 import { expectedItemLevel, finished, waitFor, waitForIdle } from '../../helpers/worker.js';
 import { LogCapture } from '../../helpers/log-capture.js';
-import { bearer, call, isolatedGuild } from '../api/helpers.js';
+import { bearer, call, isolatedGuild, metric } from '../api/helpers.js';
 
 interface Received {
   path: string;
@@ -323,6 +323,16 @@ describe('signed change events and the Discord reset digest, against a local rec
     await finished(stack.queues.characterRefresh, await refresh(), 15_000);
     const recorded = (await deliveriesOf(people)).filter((d: { event_type: string }) => d.event_type === 'character.target_met');
     expect(recorded).to.have.length(1);
+  });
+
+  it("counts the workers' deliveries by kind and outcome for Prometheus", async () => {
+    // Summed over both workers (either may take a job); the second's counts start again at its restart.
+    const count = async (labels: Record<string, string>) =>
+      (await metric(stack.worker!.url, 'progress_outbound_deliveries_total', labels)) + (await metric(second.url, 'progress_outbound_deliveries_total', labels));
+    // At least member.left and character.target_met, delivered after the restart.
+    expect(await count({ kind: 'event', outcome: 'delivered' })).to.be.at.least(2);
+    expect(await count({ kind: 'discord', outcome: 'delivered' })).to.be.at.most(1);
+    expect(await count({ kind: 'discord', outcome: 'failed' })).to.equal(0);
   });
 
   it('never logs an endpoint secret or the Discord webhook token', () => {
