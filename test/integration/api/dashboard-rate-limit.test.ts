@@ -23,7 +23,7 @@ describe('/admin/queues (bull-board behind basic auth)', function () {
     expect(page.headers.get('content-type')).to.match(/text\/html/);
     const queues = await call(`${api.url}/admin/queues/api/queues`, { headers: basic('operator', 'dashboard-password') });
     expect(queues.status).to.equal(200);
-    expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).to.deep.equal(['character-refresh', 'guild-comparison', 'guild-sync', 'membership-events']);
+    expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).to.deep.equal(['character-refresh', 'guild-comparison', 'guild-sync', 'membership-events', 'outbound']);
     expect(queues.body.queues.every((q: { readOnlyMode: boolean; allowRetries: boolean }) => !q.readOnlyMode && q.allowRetries)).to.equal(true);
   });
 
