@@ -15,6 +15,10 @@ export const TABLES = [
   'guild_plans',
   'team_plans',
   'api_tokens',
+  'event_endpoints',
+  'event_deliveries',
+  'guild_discord_webhooks',
+  'reset_digests',
 ] as const;
 
 export type Table = (typeof TABLES)[number];

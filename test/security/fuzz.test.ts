@@ -69,7 +69,10 @@ const encoded = (piece: fc.Arbitrary<string>) =>
   );
 
 const pathOf = fc.oneof(
-  { weight: 12, arbitrary: fc.tuple(encoded(guildId), fc.constantFrom('characters', 'members', 'message', 'message/history', 'roadmap', 'comparisons')).map(([g, tail]) => `/guilds/${g}/progress/${tail}`) },
+  { weight: 12, arbitrary: fc.tuple(encoded(guildId), fc.constantFrom(
+    'characters', 'members', 'message', 'message/history', 'roadmap', 'comparisons',
+    'integrations/events/endpoints', 'integrations/events/endpoints/1/deliveries', 'integrations/discord', 'integrations/discord/test',
+  )).map(([g, tail]) => `/guilds/${g}/progress/${tail}`) },
   { weight: 6, arbitrary: fc.tuple(encoded(guildId), encoded(characterName)).map(([g, n]) => `/guilds/${g}/progress/character/${n}`) },
   { weight: 2, arbitrary: fc.tuple(encoded(guildId), encoded(hostileText)).map(([g, tail]) => `/guilds/${g}/progress/${tail}`) },
   { weight: 2, arbitrary: fc.constantFrom('/webhooks/guild-api', '/webhooks/guild-api/', '/WEBHOOKS/guild-api') },
