@@ -3,6 +3,7 @@ import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { PRODUCTION_NODE_FLAGS } from '../src/cli/children.js';
 
 /** A Node child running a TypeScript entry (under tsx, or its compiled twin in dist/), its output kept in a log file. */
 export interface Child {
@@ -26,7 +27,8 @@ export function spawnTs(
   // same CPU as the load generator.
   const fd = openSync(logFile, 'a');
   // The node binary itself, not npm: its pid is the one whose /proc we sample.
-  const args = compiled ? [`dist/${entry.replace(/\.ts$/, '.js')}`] : ['--import', 'tsx', entry];
+  // Compiled, as production runs it: with production's Node flags.
+  const args = compiled ? [...PRODUCTION_NODE_FLAGS, `dist/${entry.replace(/\.ts$/, '.js')}`] : ['--import', 'tsx', entry];
   const child = spawn(process.execPath, [...nodeArgs, ...args], {
     env: env as NodeJS.ProcessEnv,
     stdio: ['ignore', fd, fd],

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { expect } from 'chai';
+import { PRODUCTION_NODE_FLAGS } from '../../../src/cli/children.js';
 
 const read = (file: string) => readFileSync(file, 'utf8');
 const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string> };
@@ -43,6 +44,16 @@ describe('packaging', () => {
       expect(text).to.match(/FROM node:20/);
     });
   }
+
+  it('runs the compiled api and worker with the same Node flags everywhere production runs them', () => {
+    const flags = PRODUCTION_NODE_FLAGS.join(' ');
+    expect(flags).to.match(/--max-old-space-size=\d+/);
+    for (const [file, entry] of [['Dockerfile.api', 'api'], ['Dockerfile.worker', 'worker']] as const) {
+      const cmd = /^CMD \[(.*)\]$/m.exec(read(file))?.[1] ?? '';
+      expect(JSON.parse(`[${cmd}]`), file).to.deep.equal(['node', ...PRODUCTION_NODE_FLAGS, `dist/src/${entry}/main.js`]);
+      expect(pkg.scripts[`start:${entry}`]).to.equal(`node ${flags} dist/src/${entry}/main.js`);
+    }
+  });
 
   it('docker-compose runs postgres, redis, a one-shot migrate, the api and the worker from existing files', () => {
     const text = read('docker-compose.yml');
