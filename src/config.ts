@@ -87,6 +87,14 @@ const envSchema = z.object({
   NOT_FOUND_CACHE_TTL: positiveInt(600),
   PERMISSION_CACHE_TTL: positiveInt(60),
   GUILD_SYNC_INTERVAL: positiveInt(3600),
+  GUILD_RETIREMENT_DAYS: positiveNumber(14),
+  FRESHNESS_TICK: positiveInt(5),
+  FRESHNESS_MEMBER_INTERVAL: positiveInt(43200),
+  FRESHNESS_MAX_AGE: positiveInt(86400),
+  FRESHNESS_DEMAND_WINDOW: positiveInt(86400),
+  FRESHNESS_OVERVIEW_WINDOW: positiveInt(86400),
+  FRESHNESS_BUDGET_SHARE: z.preprocess(empty, z.coerce.number().min(0.05).max(1).default(0.8)),
+  RAIDER_MAX_RANK: z.preprocess(empty, z.coerce.number().int().min(0).max(100).default(4)),
   INBOX_DRAIN_INTERVAL: positiveInt(60),
   COMPARISON_NAMES_PER_DAY: positiveInt(50),
   DATABASE_QUERY_TIMEOUT_MS: positiveInt(3000),
@@ -156,6 +164,25 @@ export interface Config {
   notFoundCacheTtl: number;
   permissionCacheTtl: number;
   guildSyncInterval: number;
+  /** The freshness scheduler's settings (src/worker/freshness): what is kept fresh, and how much quota it spends. */
+  freshness: {
+    /** Seconds between the scheduler's ticks. */
+    tickSeconds: number;
+    /** Seconds between refreshes of members of active guilds that nobody reads. */
+    memberIntervalSeconds: number;
+    /** No character of an active guild is let grow older than this many seconds. */
+    maxAgeSeconds: number;
+    /** A read keeps a character within CHARACTER_CACHE_TTL this many seconds. */
+    demandWindowSeconds: number;
+    /** An opened overview keeps the guild's raiders within CHARACTER_CACHE_TTL this many seconds. */
+    overviewWindowSeconds: number;
+    /** A guild nobody opened for this many days is retired: no syncs, no refreshes, until it is opened again. */
+    retirementDays: number;
+    /** Share of the Battle.net quota the scheduler spends; the rest is for readers' misses, syncs and activity. */
+    budgetShare: number;
+    /** Members whose guild rank id is at most this are raiders (0 is the Guild Master). */
+    raiderMaxRank: number;
+  };
   /** Distinct guilds one guild's members may compare against per (UTC) day; each new one can cost WarcraftLogs calls. */
   comparisonNamesPerDay: number;
   /**
@@ -314,6 +341,17 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     notFoundCacheTtl: e.NOT_FOUND_CACHE_TTL,
     permissionCacheTtl: Math.min(e.PERMISSION_CACHE_TTL, 60),
     guildSyncInterval: e.GUILD_SYNC_INTERVAL,
+    freshness: {
+      tickSeconds: e.FRESHNESS_TICK,
+      // Never shorter than the windows they extend: a long CHARACTER_CACHE_TTL raises both.
+      memberIntervalSeconds: Math.max(e.FRESHNESS_MEMBER_INTERVAL, e.CHARACTER_CACHE_TTL),
+      maxAgeSeconds: Math.max(e.FRESHNESS_MAX_AGE, e.FRESHNESS_MEMBER_INTERVAL, e.CHARACTER_CACHE_TTL),
+      demandWindowSeconds: e.FRESHNESS_DEMAND_WINDOW,
+      overviewWindowSeconds: e.FRESHNESS_OVERVIEW_WINDOW,
+      retirementDays: e.GUILD_RETIREMENT_DAYS,
+      budgetShare: e.FRESHNESS_BUDGET_SHARE,
+      raiderMaxRank: e.RAIDER_MAX_RANK,
+    },
     inboxDrainInterval: e.INBOX_DRAIN_INTERVAL,
     comparisonNamesPerDay: e.COMPARISON_NAMES_PER_DAY,
     databaseQueryTimeoutMs: e.DATABASE_QUERY_TIMEOUT_MS,

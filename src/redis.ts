@@ -128,7 +128,8 @@ export async function pingRedis(redis: RedisClient, timeoutMs = 1000): Promise<b
  *   permission, the snapshot and a body of the guild in one round trip;
  * - `{u:<bnetId>}`: a user's index of cached permissions (read, then each permission dropped in its own slot);
  * - `{q:<client>}`: the Battle.net quota gate's keys, which its scripts touch together;
- * - `{queue:<name>}`: one BullMQ queue, whose scripts touch all its keys.
+ * - `{queue:<name>}`: one BullMQ queue, whose scripts touch all its keys;
+ * - `{demand}`: what the api records for the freshness scheduler, written by one pipeline a second.
  * The deployment's prefix comes first and has no braces (checked in config), so a prefix scan finds every key.
  */
 export class Keys {
@@ -191,6 +192,26 @@ export class Keys {
   /** Set for a minute after a read-only API token's use is recorded, so a busy token writes once a minute. */
   apiTokenUse(guildId: number, tokenId: number): string {
     return `${this.guildScope(guildId)}:api-token-use:${tokenId}`;
+  }
+  /** When each character was last read: member `region/realm/nameKey`, score the read's instant (ms). */
+  demandReads(): string {
+    return `${this.prefix}:{demand}:reads`;
+  }
+  /** Each character's demand score (reads weighted by age, see `demandIncrement`), same members. */
+  demandScores(): string {
+    return `${this.prefix}:{demand}:scores`;
+  }
+  /** When each guild was last opened (any guild route): member the guild id, score the instant (ms). */
+  guildsOpened(): string {
+    return `${this.prefix}:{demand}:guilds`;
+  }
+  /** When each guild's overview (its member list) was last opened. */
+  overviewsOpened(): string {
+    return `${this.prefix}:{demand}:overviews`;
+  }
+  /** Held by the one worker that runs the freshness scheduler. */
+  freshnessLease(): string {
+    return `${this.prefix}:freshness:lease`;
   }
   /** The distinct guilds one guild compared itself with on one day. */
   comparisonNames(guildId: number, day: string): string {

@@ -4,6 +4,7 @@ import type { ProcessServices } from '../process-services.js';
 import type { GuildApiClient } from '../upstream/guild-api/client.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { GuildAccess } from './services/guild-access.js';
+import type { DemandRecorder } from './services/demand.js';
 import type { GuildTracker } from './services/guild-tracker.js';
 
 /**
@@ -20,6 +21,8 @@ export interface ApiDeps extends ProcessServices {
   guildAccess: GuildAccess;
   /** guild-api's view of a guild (settings, members), cached briefly; starts tracking a guild on first sight. */
   guildTracker: GuildTracker;
+  /** What people read, written to Redis in batches for the worker's freshness scheduler. */
+  demand: DemandRecorder;
   /** Rendered response bodies in Redis, dropped by the worker after every projection write. */
   responseCache: ResponseCache;
   /** Closed last-in-first-out by closeApiDeps, before Redis and the pool. */

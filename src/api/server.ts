@@ -15,6 +15,7 @@ import { ROUTE_MODULES } from './routes/index.js';
 import { GuildApiClient } from '../upstream/guild-api/client.js';
 import { ResponseCache } from '../cache/response-cache.js';
 import { GuildAccess } from './services/guild-access.js';
+import { DemandRecorder } from './services/demand.js';
 import { GuildTracker } from './services/guild-tracker.js';
 import { SeasonCalendar } from '../season/calendar.js';
 import { StoredGuildPlans } from './services/guild-plans.js';
@@ -65,6 +66,8 @@ export async function buildApiDeps(config: Config, logger: Logger, options: ApiS
   // A guild's own plan takes its dates from the season plan in force (asked with no guild named).
   const guildPlans = new StoredGuildPlans(orm, logger, () => season.planFor(clock.now(), config.blizzard.region));
   const season: SeasonCalendar = new SeasonCalendar({ orm, logger, clock, resets: config.weeklyResets, guildPlans });
+  const demand = new DemandRecorder({ redis, keys, clock, logger });
+  demand.start();
   return {
     config,
     clock,
@@ -82,7 +85,9 @@ export async function buildApiDeps(config: Config, logger: Logger, options: ApiS
     guildTracker: new GuildTracker({ config, clock, orm, redis, keys, queues, guildApi, logger }),
     responseCache: new ResponseCache(redis, keys, metrics, clock),
     season,
-    onClose: [closeClock, async () => eventConnections.forEach((connection) => connection.disconnect())],
+    demand,
+    // Last in, first out: demand is flushed before the clock and connections close.
+    onClose: [closeClock, async () => eventConnections.forEach((connection) => connection.disconnect()), () => demand.close()],
   };
 }
 

@@ -13,6 +13,7 @@ import { Migration20261202500000_character_renames } from '../../migrations/Migr
 import { Migration20261203100000_team_plans } from '../../migrations/Migration20261203100000_team_plans.js';
 import { Migration20261203100001_api_tokens } from '../../migrations/Migration20261203100001_api_tokens.js';
 import { Migration20261203200000_outbound_integrations } from '../../migrations/Migration20261203200000_outbound_integrations.js';
+import { Migration20261203300000_fetched_at_index } from '../../migrations/Migration20261203300000_fetched_at_index.js';
 
 /** Migrations are listed, not discovered, so tsx and the compiled build load exactly the same set. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -30,4 +31,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203100000_team_plans', class: Migration20261203100000_team_plans },
   { name: 'Migration20261203100001_api_tokens', class: Migration20261203100001_api_tokens },
   { name: 'Migration20261203200000_outbound_integrations', class: Migration20261203200000_outbound_integrations },
+  { name: 'Migration20261203300000_fetched_at_index', class: Migration20261203300000_fetched_at_index },
 ];

@@ -8,7 +8,7 @@ export const characterRefreshPayloadSchema = z.object({
   name: characterNameSchema,
   /** The guild whose read was waiting, so its cached responses can be dropped first. */
   guildId: z.number().int().positive().optional(),
-  reason: z.enum(['miss', 'stale', 'sync', 'webhook', 'manual']).default('sync'),
+  reason: z.enum(['miss', 'stale', 'sync', 'scheduled', 'webhook', 'manual']).default('sync'),
   /**
    * The business instant (ms) at which the character was found due, when the producer looked at its stored
    * row: a successful fetch stored after it, by another job, has already answered this one.

@@ -18,6 +18,7 @@ import { PROCESSORS, QUEUE_WORKERS, type ProcessorRegistry } from './processors/
 import { watchQueueDepth } from './queue-depth.js';
 import { SeasonCalendar } from '../season/calendar.js';
 import { drainInbox } from './inbox.js';
+import { FreshnessScheduler } from './freshness/scheduler.js';
 import { startMaintenance } from './maintenance.js';
 import { assertSchedules } from './scheduler.js';
 import { retryIfStalledTooOften } from './stalled.js';
@@ -25,6 +26,8 @@ import { createUpstreamServices } from './services.js';
 
 export interface RunningWorker {
   ctx: WorkerContext;
+  /** The freshness scheduler; it ticks on its own when the worker schedules, and tests may tick it themselves. */
+  freshness: FreshnessScheduler;
   workers: Worker[];
   url: string;
   close(): Promise<void>;
@@ -38,8 +41,8 @@ export interface WorkerStartOptions {
   /** Port of /health and /metrics; 0 for an ephemeral one. */
   port?: number;
   /**
-   * Schedules the periodic jobs (guild syncs, inbox drain) and keeps them scheduled, and drains the webhook inbox
-   * at start; on unless false.
+   * Schedules the periodic jobs (guild syncs, inbox drain) and keeps them scheduled, runs the freshness
+   * scheduler's ticks, and drains the webhook inbox at start; on unless false.
    */
   schedule?: boolean;
   /** Business time; the system's unless a test brings its own. */
@@ -76,9 +79,11 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
     onClose: [closeClock],
     ...createUpstreamServices(config, logger, metrics, redis),
   };
+  const freshness = new FreshnessScheduler(ctx);
   if (options.schedule !== false) {
     await assertSchedules(ctx);
     ctx.onClose.push(startMaintenance(ctx));
+    ctx.onClose.push(freshness.start());
     // Events accepted while no worker ran, or whose jobs Redis lost, are queued again before anything else.
     await drainInbox(ctx).catch((err: Error) => logger.warn({ reason: err.message }, 'inbox drain at start failed, the periodic drain will retry'));
   }
@@ -129,7 +134,7 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
     })();
     return closing;
   };
-  return { ctx, workers, url, close };
+  return { ctx, freshness, workers, url, close };
 }
 
 /** The worker's own /health and /metrics (docs/reliability.md), on WORKER_PORT. */

@@ -82,13 +82,16 @@ export function rememberAccess(deps: Pick<ApiDeps, 'guildAccess'>): Middleware {
 
 /**
  * The explicit step that tracks the route's guild: guild-api's view of it (settings and members, kept a minute
- * as a snapshot) for the handler, and, when the snapshot had to be taken (once a minute per guild), its member
- * list handed to the worker with a guild sync. Comes after `permission`; a route that needs no guild context
- * can leave it out.
+ * as a snapshot) for the handler, and, when the snapshot had to be taken, its member list handed to the worker
+ * (with a guild sync when the list changed or the guild's last sync is older than GUILD_SYNC_INTERVAL). It also
+ * records that the guild was opened, which keeps it active. Comes after `permission`; a route that needs no guild
+ * context can leave it out.
  */
-export function trackGuild(deps: Pick<ApiDeps, 'guildTracker'>): Middleware {
+export function trackGuild(deps: Pick<ApiDeps, 'guildTracker' | 'demand'>): Middleware {
   return async (ctx, next) => {
     const access = accessOf(ctx);
+    // An opened guild stays active (synced, its members refreshed) for GUILD_RETIREMENT_DAYS.
+    deps.demand.guildOpened(access.guildId);
     // A read-only API token has no guild-api session: the guild is answered from what is stored.
     if (apiTokenOfRequest(ctx)) return next();
     access.guild = await deps.guildTracker.track(access.guildId, tokenFor(ctx));

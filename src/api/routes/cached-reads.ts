@@ -67,6 +67,8 @@ interface Plan {
   hash: string;
   field: string;
   fieldParts: [string, string];
+  /** The character a character view is about (its realm when the query names one), for the demand it records. */
+  character?: { name: string; realm: string | undefined };
 }
 
 const CHARACTER = /^\/guilds\/(\d+)\/progress\/character\/([^/]+)$/;
@@ -85,10 +87,11 @@ const REALM_SLOT = '\u0000';
  *
  * Anything else goes on down the ordinary chain, which decides, tracks, reads and computes as it always has:
  * a refusal, a decision or snapshot to fetch from guild-api, a miss, a CSV, bad input, Redis failing. The point
- * taken here is handed to `rateLimit`, which applies it (429 included) instead of taking another.
+ * taken here is handed to `rateLimit`, which applies it (429 included) instead of taking another. A read
+ * served here records its demand in memory as the ordinary routes do (`deps.demand`), adding no round trip.
  */
-export function cachedReads(deps: Pick<ApiDeps, 'config' | 'keys' | 'redis' | 'responseCache'>): Middleware {
-  const { config, keys, redis, responseCache } = deps;
+export function cachedReads(deps: Pick<ApiDeps, 'config' | 'keys' | 'redis' | 'responseCache' | 'demand'>): Middleware {
+  const { config, keys, redis, responseCache, demand } = deps;
   const points = config.rateLimitPerMinute;
   const client = defineScripts(redis);
 
@@ -108,6 +111,7 @@ export function cachedReads(deps: Pick<ApiDeps, 'config' | 'keys' | 'redis' | 'r
         hash: keys.guildMemberLookups(params.data.guild_id),
         field: query.data.realm === undefined ? '' : memberLookupField(query.data.realm, key),
         fieldParts: [before, after],
+        character: { name: params.data.character_name, realm: query.data.realm },
       };
     }
     match = MEMBERS.exec(ctx.path);
@@ -169,8 +173,23 @@ export function cachedReads(deps: Pick<ApiDeps, 'config' | 'keys' | 'redis' | 'r
     ctx.set('Cache-Control', 'private, no-store');
     ctx._matchedRoute = plan.route;
     responseCache.countHit(plan.kind);
+    recordDemand(plan, guild);
     sendStored(ctx, body);
   };
+
+  /** What the ordinary chain's routes record (in memory, no round trip): the guild opened, the character read. */
+  function recordDemand(plan: Plan, guild: Buffer): void {
+    demand.guildOpened(plan.guildId, plan.kind === 'overview');
+    if (!plan.character) return;
+    try {
+      const ref = JSON.parse(guild.toString('utf8')) as { realm?: unknown; region?: unknown };
+      const realm = plan.character.realm ?? (typeof ref.realm === 'string' ? ref.realm : undefined);
+      const region = typeof ref.region === 'string' ? ref.region : config.blizzard.region;
+      if (realm) demand.characterRead(region, realm, plan.character.name);
+    } catch {
+      // A snapshot that does not parse served no body either (the script found no field); nothing to record.
+    }
+  }
 }
 
 /**

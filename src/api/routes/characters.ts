@@ -30,7 +30,9 @@ export function characterRoutes(deps: ApiDeps): Router {
     permission(deps, 'member'), trackGuild(deps),
     validate(myCharactersInput),
     async (ctx) => {
-      ctx.body = await views.mine(accessOf(ctx), userOf(ctx).bnetId);
+      const body = await views.mine(accessOf(ctx), userOf(ctx).bnetId);
+      for (const c of body.characters) deps.demand.characterRead(c.region, c.realm, c.character_name);
+      ctx.body = body;
     },
   );
 
@@ -50,6 +52,7 @@ export function characterRoutes(deps: ApiDeps): Router {
         ctx.body = presentPending();
         return;
       }
+      deps.demand.characterRead(access.guild?.region ?? deps.config.blizzard.region, realm, params.character_name);
       sendStored(ctx, result.body);
     },
   );

@@ -30,6 +30,9 @@ export function memberRoutes(deps: ApiDeps): Router {
       const { params, query } = inputOf(ctx, membersInput);
       const access = accessOf(ctx);
       const body = await guildOverview(deps, access, query, await planChoice(deps, access.guildId, query.plan));
+      // Its raiders are kept within CHARACTER_CACHE_TTL for FRESHNESS_OVERVIEW_WINDOW, each opening counting as
+      // a read of each of them for their demand weight.
+      deps.demand.guildOpened(params.guild_id, true);
       if (query.format === 'csv') {
         const { members } = JSON.parse(body.bytes.toString('utf8')) as MembersJson;
         ctx.attachment(`guild-${params.guild_id}-members.csv`);

@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import { storeGuildApiRoster } from '../../db/tables/guild-api-rosters.js';
-import { findKnownGuild } from '../../db/tables/guilds.js';
+import { findKnownGuild, lastSyncedAt } from '../../db/tables/guilds.js';
 import type { Logger } from '../../logger.js';
 import { guildSyncJob } from '../../queue/guild-sync.js';
 import type { Queues } from '../../queue/queues.js';
@@ -12,7 +12,7 @@ import { isRedisUp, type Keys } from '../../redis.js';
 import type { GuildApiClient } from '../../upstream/guild-api/client.js';
 import { SingleFlight } from './single-flight.js';
 
-/** How long guild-api's view of a guild is reused before it is read again (and the guild re-synced). */
+/** How long guild-api's view of a guild is reused before it is read again (its list stored for the worker). */
 export const SNAPSHOT_TTL_SECONDS = 60;
 
 export interface GuildTrackerOptions {
@@ -34,8 +34,8 @@ const characterField = (realm: string, key: string) => `char:${realm}:${key}`;
 /**
  * guild-api's view of a guild (its name, realm, region and members with their owners), kept in Redis as one hash
  * for a minute. Reading it is what makes progress-api track a guild: each time the snapshot is taken, its member
- * list is stored in PostgreSQL (guild-api is the authority on membership) and the worker gets a guild-sync job
- * that rebuilds the membership from it. The user's token is used for the reads and never leaves here.
+ * list is stored in PostgreSQL (guild-api is the authority on membership), and the worker gets a guild-sync job
+ * that rebuilds the membership from it when the list changed or the guild's last sync is due (`handToWorker`). The user's token is used for the reads and never leaves here.
  * The hash is split by user and by character so a request reads only the few fields it needs, even for a guild
  * of a thousand members.
  */
@@ -127,10 +127,19 @@ export class GuildTracker {
     return guild;
   }
 
+  /**
+   * Stores the list, and enqueues a sync only when it is needed now: the list changed (a guild seen for the first
+   * time, or members guild-api changed without a webhook), or the guild's last sync is GUILD_SYNC_INTERVAL old
+   * (a guild coming back from retirement, or one whose syncs failed). Otherwise the guild's syncs keep their own
+   * cadence: a snapshot taken every minute while people read must not sync the guild every minute.
+   */
   private async handToWorker(guild: GuildRef, members: GuildMember[], readAt: Date): Promise<void> {
+    const { orm, queues, clock, config } = this.options;
     try {
-      await storeGuildApiRoster(this.options.orm, guild.id, members, readAt);
-      await guildSyncJob.enqueue(this.options.queues, { guild, reason: 'tracked' });
+      const changed = await storeGuildApiRoster(orm, guild.id, members, readAt);
+      const synced = changed ? null : await lastSyncedAt(orm, guild.id);
+      const due = changed || synced === null || clock.now().getTime() - synced.getTime() >= config.guildSyncInterval * 1000;
+      if (due) await guildSyncJob.enqueue(queues, { guild, reason: 'tracked' });
     } catch (err) {
       // The next snapshot (a minute on) stores and enqueues again; meanwhile the projection serves what it has.
       this.options.logger.warn({ guildId: guild.id, err: (err as Error).message }, 'could not hand the guild-api roster to the worker');

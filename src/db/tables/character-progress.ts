@@ -237,3 +237,13 @@ export async function saveWeeklyGain(db: Db, characterId: number, gain: WeeklyGa
     [gain.weeklyGain, gain.confidence, characterId, gain.weeklyGain, gain.confidence],
   );
 }
+
+/** Characters fetched (or found missing) at or after `since`, with when: what the freshness scheduler catches up on. */
+export async function fetchedSince(db: Db, since: Date): Promise<Array<{ characterId: number; fetchedAt: Date; notFound: boolean }>> {
+  const rows = await query<{ character_id: string; fetched_at: Date; fetch_status: string }>(
+    db,
+    'select character_id, fetched_at, fetch_status from character_progress where fetched_at >= ?',
+    [since],
+  );
+  return rows.map((r) => ({ characterId: toId(r.character_id), fetchedAt: new Date(r.fetched_at), notFound: r.fetch_status === 'not_found' }));
+}

@@ -323,3 +323,42 @@ export async function renameInMemberships(db: Db, characterId: number, name: str
     [name, realm, characterId, name, realm],
   );
 }
+
+/** A current membership as the freshness scheduler loads it: who, in which guild, at what rank, fetched when. */
+export interface FreshnessMemberRow {
+  guildId: number;
+  characterId: number;
+  rankId: number | null;
+  region: string;
+  realm: string;
+  nameKey: string;
+  name: string;
+  fetchedAt: Date | null;
+  notFound: boolean;
+}
+
+/** Every current membership with its character's last fetch: one read, when the scheduler (re)loads. */
+export async function freshnessMembers(db: Db): Promise<FreshnessMemberRow[]> {
+  const rows = await query<{
+    guild_id: number; character_id: string; rank_id: number | null; region: string; realm_slug: string; name_key: string; name: string;
+    fetched_at: Date | null; fetch_status: string | null;
+  }>(
+    db,
+    `select gm.guild_id, gm.character_id, gm.rank_id, c.region, c.realm_slug, c.name_key, c.name, p.fetched_at, p.fetch_status
+     from guild_memberships gm
+     join characters c on c.id = gm.character_id
+     left join character_progress p on p.character_id = gm.character_id
+     where gm.left_at is null`,
+  );
+  return rows.map((r) => ({
+    guildId: r.guild_id,
+    characterId: toId(r.character_id),
+    rankId: r.rank_id,
+    region: r.region,
+    realm: r.realm_slug,
+    nameKey: r.name_key,
+    name: r.name,
+    fetchedAt: r.fetched_at === null ? null : new Date(r.fetched_at),
+    notFound: r.fetch_status === 'not_found',
+  }));
+}

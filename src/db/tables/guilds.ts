@@ -26,7 +26,7 @@ const toRef = (row: GuildRow): GuildRef => ({
   region: row.region as GuildRef['region'],
 });
 
-/** The scheduler syncs every guild in this table. */
+/** The periodic sync covers every guild in this table that is not retired. */
 export async function upsertGuild(db: Db, guild: GuildRef): Promise<void> {
   await query(
     db,
@@ -57,13 +57,22 @@ export async function findKnownGuild(db: Db, guildId: number): Promise<GuildRef 
   return row ? toRef(row) : undefined;
 }
 
-export async function trackedGuilds(db: Db): Promise<GuildRef[]> {
-  const rows = await query<GuildRow>(db, 'select id, name, realm_slug, region from guilds order by id');
-  return rows.map(toRef);
+
+/** Records a sync at `at` (business time: the sync cadence and retirement are measured on the same clock). */
+export async function recordGuildSynced(db: Db, guildId: number, status: 'ok' | 'not_found' | 'partial', at: Date): Promise<void> {
+  await query(db, `update guilds set last_synced_at = ?, sync_status = ?, last_error = null where id = ?`, [at, status, guildId]);
 }
 
-export async function recordGuildSynced(db: Db, guildId: number, status: 'ok' | 'not_found' | 'partial'): Promise<void> {
-  await query(db, `update guilds set last_synced_at = now(), sync_status = ?, last_error = null where id = ?`, [status, guildId]);
+/** When the guild was last synced; null when never (or not tracked). */
+export async function lastSyncedAt(db: Db, guildId: number): Promise<Date | null> {
+  const [row] = await query<{ last_synced_at: Date | null }>(db, 'select last_synced_at from guilds where id = ?', [guildId]);
+  return row?.last_synced_at ? new Date(row.last_synced_at) : null;
+}
+
+/** Every tracked guild with the instant it was first tracked (what counts as its last opening when none is recorded). */
+export async function trackedGuildsSince(db: Db): Promise<Array<GuildRef & { trackedAt: Date }>> {
+  const rows = await query<GuildRow & { tracked_at: Date }>(db, 'select id, name, realm_slug, region, tracked_at from guilds order by id');
+  return rows.map((row) => ({ ...toRef(row), trackedAt: new Date(row.tracked_at) }));
 }
 
 /**

@@ -15,7 +15,8 @@ import { MinHeap } from './heap.js';
  *
  * When the budget is short the order is: someone waiting on the character, then any active character about to
  * pass `maxAgeMs` (half-way between the member interval and the maximum age), then hot characters by how overdue
- * they are less a bonus for their demand weight, then members by how overdue they are.
+ * they are weighed by their demand (a character read often ranks as if due TTL·8/(1+weight) sooner than an
+ * unread one), then members by how overdue they are.
  *
  * Due times are kept in min-heaps with lazy deletion (a version per character), so a tick costs O(k log n) for
  * the k characters that fall due, whatever the number of characters.
@@ -50,6 +51,9 @@ export interface Pick<Id> {
   id: Id;
   reason: PickReason;
 }
+
+/** How far behind (in TTLs) an unread hot character ranks: a raider of an opened overview nobody read. */
+export const HOT_RANK_SPREAD = 8;
 
 /** The origin of demand scores: a read at `t` adds 2^((t - DEMAND_EPOCH) / halfLife), so old reads count less. */
 export const DEMAND_EPOCH_MS = Date.UTC(2026, 0, 1);
@@ -148,6 +152,12 @@ export class FreshnessIndex<Id = number> {
     if (overview && (g.overviewAt === null || at > g.overviewAt)) {
       raidersHot = g.overviewAt === null || now - g.overviewAt >= this.settings.overviewWindowMs;
       g.overviewAt = at;
+      // The overview lists the raiders: each opening weighs as a read of each of them.
+      const increment = demandIncrement(at, this.settings.demandHalfLifeMs);
+      for (const id of g.members) {
+        const c = this.characters.get(id)!;
+        if (c.guilds.get(guildId)) c.demandScore += increment;
+      }
     }
     if (wasActive && !raidersHot) return;
     // Coming back from retirement, or raiders turning hot: their due times move earlier.
@@ -365,9 +375,10 @@ export class FreshnessIndex<Id = number> {
       }
       c.slot = 'ready';
       if (this.classOfState(c, now) === 'hot') {
+        // Ranked as if due later the less it is read: one read a week ranks 4 TTLs behind a character read
+        // constantly, so a short budget goes where most reads will land.
         const weight = demandWeight(c.demandScore, now, s.demandHalfLifeMs);
-        const bonus = s.ttlMs * Math.min(1, Math.log2(1 + weight) / 4);
-        this.hotReady.push(due - bonus, entry);
+        this.hotReady.push(due + (s.ttlMs * HOT_RANK_SPREAD) / (1 + weight), entry);
       } else {
         this.memberReady.push(due, entry);
       }

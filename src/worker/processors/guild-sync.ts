@@ -5,7 +5,8 @@ import { dropGuildResponses, dropMemberResponses } from '../../cache/invalidate.
 import { memberKey, upsertCharacters } from '../../db/tables/characters.js';
 import { freshGuildApiRoster } from '../../db/tables/guild-api-rosters.js';
 import { countCurrentMembers, currentMembers, markLeavers, membersDueForRefresh, upsertMemberships } from '../../db/tables/guild-memberships.js';
-import { lockGuildMembership, recordGuildSynced, recordMembershipAsOf, trackedGuilds, upsertGuild } from '../../db/tables/guilds.js';
+import { lockGuildMembership, recordGuildSynced, recordMembershipAsOf, upsertGuild } from '../../db/tables/guilds.js';
+import { guildOpenings } from '../freshness/guilds.js';
 import { PRIORITY } from '../../queue/character-refresh.js';
 import { guildSyncJob, type GuildSyncPayload } from '../../queue/guild-sync.js';
 import { guildMemberSchema, type GuildRef } from '../../queue/schemas.js';
@@ -110,7 +111,7 @@ async function syncGuild(ctx: WorkerContext, payload: GuildSyncPayload, job: Job
 
   const { changed, deliveries, ...applied } = await em.transactional(async (tx) => {
     const result = await applyMembership(tx, ctx, guild, roster.kind === 'ok' ? roster.members : null);
-    await recordGuildSynced(tx, guild.id, status);
+    await recordGuildSynced(tx, guild.id, status, ctx.clock.now());
     return result;
   });
   // Only what changed: members who joined or left, and the guild's overview if any membership row did.
@@ -119,10 +120,13 @@ async function syncGuild(ctx: WorkerContext, payload: GuildSyncPayload, job: Job
   if (changed.any) await dropGuildResponses(ctx.redis, ctx.keys, [guild.id]);
   await queueDeliveries(ctx.queues, deliveries, ctx.logger);
 
-  // After the commit: a crash between the two leaves members stale, and the re-run enqueues them.
+  // After the commit: a crash between the two leaves members stale, and the re-run enqueues them. Only members
+  // never fetched (joiners, a guild seen for the first time) or past FRESHNESS_MAX_AGE: everyone else is the
+  // freshness scheduler's, which spends the quota where people read. An operator's resync refreshes every
+  // member past CHARACTER_CACHE_TTL, as asked.
   const dueAt = ctx.clock.now();
   const due = await membersDueForRefresh(em, guild.id, {
-    ttlSeconds: ctx.config.characterCacheTtl,
+    ttlSeconds: payload.reason === 'manual' ? ctx.config.characterCacheTtl : ctx.config.freshness.maxAgeSeconds,
     notFoundSeconds: ctx.config.notFoundCacheTtl,
     now: dueAt,
   });
@@ -131,11 +135,15 @@ async function syncGuild(ctx: WorkerContext, payload: GuildSyncPayload, job: Job
   return { status, ...applied, refreshes };
 }
 
-/** The scheduler's job: one sync per tracked guild, each deduplicated against a sync already queued. */
-async function syncAllTracked(ctx: WorkerContext): Promise<{ status: 'ok'; guilds: number }> {
-  const guilds = await trackedGuilds(ctx.orm.em.fork());
-  for (const guild of guilds) await guildSyncJob.enqueue(ctx.queues, { guild, reason: 'scheduled' });
-  return { status: 'ok', guilds: guilds.length };
+/**
+ * The periodic job: one sync per active tracked guild, each deduplicated against a sync already queued. A guild
+ * nobody opened for GUILD_RETIREMENT_DAYS is retired and left out; the api syncs it again when it is next opened.
+ */
+async function syncAllTracked(ctx: WorkerContext): Promise<{ status: 'ok'; guilds: number; retired: number }> {
+  const openings = await guildOpenings(ctx);
+  const active = openings.filter((o) => o.active);
+  for (const { guild } of active) await guildSyncJob.enqueue(ctx.queues, { guild, reason: 'scheduled' });
+  return { status: 'ok', guilds: active.length, retired: openings.length - active.length };
 }
 
 // A few guilds at a time: each one fans out many refreshes, which are what the quota is spent on.

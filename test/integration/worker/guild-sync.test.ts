@@ -14,8 +14,8 @@ describe('worker: guild sync', function () {
   before(async () => {
     stack = await startStack({
       simulator: { seed: guildId, world: { demo: false, guilds: [{ id: guildId, name: 'Sync Test Raiders', realm: `sync-${guildId}`, region: 'us', members: 200 }] } },
-      // A one-second freshness window lets the re-run below refresh everyone again.
-      env: { CHARACTER_CACHE_TTL: '1', BLIZZARD_QUOTA_PER_SECOND: '2000' },
+      // A one-second maximum age lets the re-run below refresh everyone again (a sync refreshes members past it).
+      env: { CHARACTER_CACHE_TTL: '1', FRESHNESS_MEMBER_INTERVAL: '1', FRESHNESS_MAX_AGE: '1', BLIZZARD_QUOTA_PER_SECOND: '2000' },
     });
     guild = findGuild(stack.sim.world, guildId) as SimGuild;
   });
