@@ -66,7 +66,9 @@ export async function buildApiDeps(config: Config, logger: Logger, options: ApiS
   // A guild's own plan takes its dates from the season plan in force (asked with no guild named).
   const guildPlans = new StoredGuildPlans(orm, logger, () => season.planFor(clock.now(), config.blizzard.region));
   const season: SeasonCalendar = new SeasonCalendar({ orm, logger, clock, resets: config.weeklyResets, guildPlans });
-  const demand = new DemandRecorder({ redis, keys, clock, logger });
+  // Its own connection: a flush's pipeline never queues ahead of a request's command.
+  const demandConnection = createRedis(config, 'request');
+  const demand = new DemandRecorder({ redis: demandConnection, keys, clock, logger });
   demand.start();
   return {
     config,
@@ -87,7 +89,14 @@ export async function buildApiDeps(config: Config, logger: Logger, options: ApiS
     season,
     demand,
     // Last in, first out: demand is flushed before the clock and connections close.
-    onClose: [closeClock, async () => eventConnections.forEach((connection) => connection.disconnect()), () => demand.close()],
+    onClose: [
+      closeClock,
+      async () => eventConnections.forEach((connection) => connection.disconnect()),
+      async () => {
+        await demand.close();
+        demandConnection.disconnect();
+      },
+    ],
   };
 }
 

@@ -7,8 +7,8 @@ import { MinHeap } from './heap.js';
  *
  * Every character has a class, worked out from what is known about it at `now`:
  * - **hot**: read within `demandWindowMs`, or a raider of a guild whose overview was opened within
- *   `overviewWindowMs`: refreshed before its data is `ttlMs` old (`leadMs` ahead, so a read between two ticks
- *   does not find it past the TTL);
+ *   `overviewWindowMs` or one week ago around this hour (raid nights recur weekly): refreshed before its data is
+ *   `ttlMs` old (`leadMs` ahead, so a read between two ticks does not find it past the TTL);
  * - **member**: any other member of an active guild: refreshed every `memberIntervalMs`;
  * - **retired**: every guild it belongs to was last opened `retirementMs` ago or more, and it was not read within
  *   the demand window: never refreshed until a guild of its is opened or it is read.
@@ -91,7 +91,17 @@ interface GuildState<Id> {
   openedAt: number | null;
   overviewAt: number | null;
   members: Set<Id>;
+  /** The hours (ms / HOUR_MS) in which its overview was opened, over the last eight days. */
+  overviewHours: Set<number>;
 }
+
+const HOUR_MS = 3600_000;
+const WEEK_HOURS = 168;
+/**
+ * Raid nights recur weekly: a guild whose overview was opened in this hour or the next two one week ago is about
+ * to be read again, so its raiders are hot now, before the first read of the evening.
+ */
+export const RHYTHM_LOOKAHEAD_HOURS = 2;
 
 interface CharacterState<Id> {
   id: Id;
@@ -121,6 +131,9 @@ export class FreshnessIndex<Id = number> {
   private readonly memberReady = new MinHeap<Entry<Id>>();
   private readonly urgent = new MinHeap<Entry<Id>>();
   private waitingQueue: Id[] = [];
+  /** Guilds by the hour their overview was opened in, to turn their raiders hot a week later. */
+  private readonly overviewsByHour = new Map<number, Set<number>>();
+  private lastHour: number | null = null;
 
   constructor(readonly settings: FreshnessSettings) {
     if (settings.leadMs >= settings.ttlMs) throw new RangeError('the lead must be shorter than the TTL');
@@ -159,6 +172,7 @@ export class FreshnessIndex<Id = number> {
         if (c.guilds.get(guildId)) c.demandScore += increment;
       }
     }
+    if (overview) this.noteOverviewHour(guildId, g, at);
     if (wasActive && !raidersHot) return;
     // Coming back from retirement, or raiders turning hot: their due times move earlier.
     for (const id of g.members) {
@@ -172,6 +186,20 @@ export class FreshnessIndex<Id = number> {
     const g = this.guild(guildId);
     g.openedAt = openedAt;
     g.overviewAt = overviewAt;
+  }
+
+  /** The hours each guild's overview was opened in (kept across a rebuild of the index). */
+  overviewHistory(): Map<number, number[]> {
+    const history = new Map<number, number[]>();
+    for (const [guildId, g] of this.guilds) if (g.overviewHours.size) history.set(guildId, [...g.overviewHours]);
+    return history;
+  }
+
+  adoptOverviewHistory(history: Map<number, number[]>): void {
+    for (const [guildId, hours] of history) {
+      const g = this.guild(guildId);
+      for (const hour of hours) this.noteOverviewHour(guildId, g, hour * HOUR_MS);
+    }
   }
 
   guildState(guildId: number): { openedAt: number | null; overviewAt: number | null; members: number } | undefined {
@@ -245,6 +273,7 @@ export class FreshnessIndex<Id = number> {
    * `retryMs` unless its data arrives (`characterFetched`) sooner.
    */
   pick(now: number, budget: number): Pick<Id>[] {
+    this.followRhythm(now);
     this.promoteDue(now);
     const out: Pick<Id>[] = [];
     const serve = (c: CharacterState<Id>, reason: PickReason) => {
@@ -292,7 +321,7 @@ export class FreshnessIndex<Id = number> {
   private guild(guildId: number): GuildState<Id> {
     let g = this.guilds.get(guildId);
     if (!g) {
-      g = { openedAt: null, overviewAt: null, members: new Set() };
+      g = { openedAt: null, overviewAt: null, members: new Set(), overviewHours: new Set() };
       this.guilds.set(guildId, g);
     }
     return g;
@@ -316,8 +345,53 @@ export class FreshnessIndex<Id = number> {
       if (!isGuildActive(g.openedAt, now, s.retirementMs)) continue;
       active = true;
       if (raider && g.overviewAt !== null && now - g.overviewAt < s.overviewWindowMs) return 'hot';
+      if (raider && this.raidsAround(g, now)) return 'hot';
     }
     return active ? 'member' : 'retired';
+  }
+
+  /** The guild's overview was opened one week ago in this hour or the next RHYTHM_LOOKAHEAD_HOURS. */
+  private raidsAround(g: GuildState<Id>, now: number): boolean {
+    if (g.overviewHours.size === 0) return false;
+    const hour = Math.floor(now / HOUR_MS) - WEEK_HOURS;
+    for (let k = 0; k <= RHYTHM_LOOKAHEAD_HOURS; k += 1) if (g.overviewHours.has(hour + k)) return true;
+    return false;
+  }
+
+  private noteOverviewHour(guildId: number, g: GuildState<Id>, at: number): void {
+    const hour = Math.floor(at / HOUR_MS);
+    if (g.overviewHours.has(hour)) return;
+    g.overviewHours.add(hour);
+    let guilds = this.overviewsByHour.get(hour);
+    if (!guilds) this.overviewsByHour.set(hour, (guilds = new Set()));
+    guilds.add(guildId);
+  }
+
+  /**
+   * Time alone turns raiders hot when their guild's weekly rhythm comes round: on each new hour, the raiders of
+   * guilds opened a week ago in the hour now entering the lookahead are scheduled again. Hours older than eight
+   * days are forgotten.
+   */
+  private followRhythm(now: number): void {
+    const hour = Math.floor(now / HOUR_MS);
+    const previous = this.lastHour;
+    this.lastHour = hour;
+    if (previous === null || hour <= previous) return;
+    const from = Math.max(previous + 1, hour - 1) + RHYTHM_LOOKAHEAD_HOURS - WEEK_HOURS;
+    for (let h = from; h <= hour + RHYTHM_LOOKAHEAD_HOURS - WEEK_HOURS; h += 1) {
+      for (const guildId of this.overviewsByHour.get(h) ?? []) {
+        const g = this.guilds.get(guildId)!;
+        for (const id of g.members) {
+          const c = this.characters.get(id)!;
+          if (c.guilds.get(guildId) && c.slot !== 'ready') this.schedule(c, now);
+        }
+      }
+    }
+    for (const [h, guilds] of this.overviewsByHour) {
+      if (h >= hour - WEEK_HOURS - 24) continue;
+      for (const guildId of guilds) this.guilds.get(guildId)?.overviewHours.delete(h);
+      this.overviewsByHour.delete(h);
+    }
   }
 
   private dueOf(c: CharacterState<Id>, now: number): number | null {

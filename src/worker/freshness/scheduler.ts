@@ -140,6 +140,8 @@ export class FreshnessScheduler {
   private async load(now: number): Promise<void> {
     const { ctx } = this;
     const index = new FreshnessIndex<number>(this.settings);
+    // Overview hours live only in memory: a rebuild keeps those the previous index saw.
+    if (this.index) index.adoptOverviewHistory(this.index.overviewHistory());
     const known = new Map<number, Known>();
     const byMember = new Map<string, number>();
     const [openings, overviews, members] = await Promise.all([

@@ -60,6 +60,36 @@ describe('freshness policy', () => {
       expect(isGuildActive(null, T0, settings.retirementMs)).to.equal(false);
     });
 
+    it("turns a raider hot a week later from two hours before the hour its guild's overview was opened, through that hour", () => {
+      const index = indexWith([{ id: 1, raider: true }, { id: 2 }]);
+      index.guildOpened(GUILD, T0 + 30 * 60 * S, T0 + 30 * 60 * S, true);
+      const week = 7 * D;
+      expect(index.classOf(1, T0 + week - 2 * H - 1)).to.equal('member');
+      expect(index.classOf(1, T0 + week - 2 * H)).to.equal('hot');
+      expect(index.classOf(1, T0 + week + H - 1)).to.equal('hot');
+      expect(index.classOf(1, T0 + week + H)).to.equal('member');
+      expect(index.classOf(2, T0 + week)).to.equal('member');
+    });
+
+    it('refreshes the raiders as their weekly rhythm comes round, with no read to prompt it', () => {
+      const index = indexWith([{ id: 1, raider: true }, { id: 2 }]);
+      index.guildOpened(GUILD, T0 + 30 * 60 * S, T0 + 30 * 60 * S, true);
+      const nineOClock = T0 + 7 * D - 3 * H;
+      index.characterFetched(1, nineOClock, nineOClock);
+      index.characterFetched(2, nineOClock, nineOClock);
+      expect(ids(index, nineOClock)).to.deep.equal([]);
+      expect(ids(index, nineOClock + H - 1)).to.deep.equal([]);
+      expect(index.pick(nineOClock + H, 10)).to.deep.equal([{ id: 1, reason: 'hot' }]);
+    });
+
+    it('keeps the overview hours across a rebuild of the index', () => {
+      const first = indexWith([{ id: 1, raider: true }]);
+      first.guildOpened(GUILD, T0, T0, true);
+      const second = indexWith([{ id: 1, raider: true }]);
+      second.adoptOverviewHistory(first.overviewHistory());
+      expect(second.classOf(1, T0 + 7 * D)).to.equal('hot');
+    });
+
     it('a member of two guilds stays active while either is', () => {
       const index = indexWith([{ id: 1 }]);
       index.setMembership(1, 2, false, T0);
