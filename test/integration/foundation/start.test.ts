@@ -44,6 +44,8 @@ describe('npm start', function () {
       childEnv({
         ...sim.env,
         NODE_ENV: 'production',
+        // Test-only settings the suite's environment carries are refused in production.
+        OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS: undefined,
         SECRET_KEY: 'start-test-secret-0123456789abcdef',
         FORCE_HTTPS: 'false',
         TRUST_PROXY: 'false',
@@ -54,7 +56,10 @@ describe('npm start', function () {
       }),
     );
     try {
-      await waitFor(async () => (await answers(`http://127.0.0.1:${apiPort}/health`)) && (await answers(`http://127.0.0.1:${workerPort}/health`)), 60_000, 'both processes healthy');
+      await waitFor(async () => {
+        if (run.child.exitCode !== null) throw new Error(`npm start exited ${run.child.exitCode}:\n${run.output().slice(-3000)}`);
+        return (await answers(`http://127.0.0.1:${apiPort}/health`)) && (await answers(`http://127.0.0.1:${workerPort}/health`));
+      }, 60_000, 'both processes healthy');
       run.child.kill('SIGTERM');
       expect(await run.exited, run.output()).to.equal(0);
       expect(await answers(`http://127.0.0.1:${apiPort}/health`)).to.equal(false);
