@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { ManualClock } from '../../../src/clock.js';
 import { JOBS } from '../../../src/queue/registry.js';
 import { Keys } from '../../../src/redis.js';
+import { FreshnessScheduler } from '../../../src/worker/freshness/scheduler.js';
 import { findGuild } from '../../../src/sim/index.js';
 import { suiteStack } from '../../helpers/stack.js';
 import { sql, waitForIdle } from '../../helpers/worker.js';
@@ -197,6 +198,18 @@ describe('freshness scheduler', function () {
       expect(syncs).to.deep.equal([0, 120, 240]);
       expect(rosterRequests()).to.equal(3);
       expect(stack.sim.counters().guildApi.requests).to.be.at.least(5);
+    });
+
+    it('lets one worker schedule at a time: another waits while the lease is held and takes it once it lapses', async () => {
+      const { stack } = suite;
+      const holder = stack.worker!.freshness;
+      expect((await holder.tick({ budget: 0 })).leader).to.equal(true);
+      const other = new FreshnessScheduler(stack.worker!.ctx);
+      expect(await other.tick({ budget: 0 })).to.include({ leader: false, enqueued: 0 });
+      // The lease lapses (its holder stopped without giving it up): the other takes it, and the first waits.
+      await stack.worker!.ctx.redis.del(new Keys(stack.config.redisPrefix).freshnessLease());
+      expect((await other.tick({ budget: 0 })).leader).to.equal(true);
+      expect((await holder.tick({ budget: 0 })).leader).to.equal(false);
     });
   });
 });
