@@ -5,6 +5,7 @@ import { memberLookupField, Keys } from '../../../src/redis.js';
 import { nameKey } from '../../../src/queue/schemas.js';
 import { findGuild, type SimGuild, type SimMembership } from '../../../src/sim/index.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
+import { monitorRedis } from '../../helpers/redis-monitor.js';
 import { REDIS_URL } from '../../helpers/test-env.js';
 import { waitFor } from '../../helpers/wait.js';
 import { waitForIdle } from '../../helpers/worker.js';
@@ -56,25 +57,24 @@ describe('cached reads: one Redis round trip, the bytes as stored, ETag and 304'
     // A single Redis in these tests: its one connection is the request connection.
     const client = stack.api!.deps.redis as Redis;
     const sent: string[] = [];
-    const seen: string[] = [];
     const original = client.sendCommand;
     client.sendCommand = ((command, stream) => {
       sent.push(command.name);
       return original.call(client, command, stream);
     }) as typeof original;
     const port = (client.stream as Socket).localPort;
-    const monitor = await redis.monitor();
-    monitor.on('monitor', (_time: string, args: string[], source: string) => {
-      if (source.endsWith(`:${port}`)) seen.push(String(args[0]).toLowerCase());
-    });
+    const monitor = await monitorRedis(REDIS_URL);
+    const seenFromApi = () => monitor.commands.filter((c) => c.source.endsWith(`:${port}`)).map((c) => c.name);
+    let seen: string[] = [];
     try {
       await fn();
       // MONITOR streams asynchronously: a PING sent after the request is seen after everything it sent.
       await client.ping();
-      await waitFor(async () => seen.includes('ping'), 5000, 'the monitor to see the marker');
+      await waitFor(async () => seenFromApi().includes('ping'), 5000, 'the monitor to see the marker');
+      seen = seenFromApi();
     } finally {
       client.sendCommand = original;
-      monitor.disconnect();
+      monitor.close();
     }
     return { sent: sent.filter((c) => c !== 'ping'), seen: seen.filter((c) => c !== 'ping') };
   };
