@@ -10,10 +10,10 @@ export const characterRefreshPayloadSchema = z.object({
   guildId: z.number().int().positive().optional(),
   reason: z.enum(['miss', 'stale', 'sync', 'scheduled', 'webhook', 'manual']).default('sync'),
   /**
-   * The business instant (ms) at which the character was found due, when the producer looked at its stored
-   * row: a successful fetch stored after it, by another job, has already answered this one.
+   * The fetch instant (ms) of the stored row when the producer found the character due, null when it had
+   * never been fetched: a successful fetch stored since, by another job, has already answered this one.
    */
-  dueAt: z.number().int().nonnegative().optional(),
+  seenFetchedAt: z.number().int().nonnegative().nullable().optional(),
 });
 export type CharacterRefreshPayload = z.infer<typeof characterRefreshPayloadSchema>;
 

@@ -12,17 +12,16 @@ const BATCH = 500;
  */
 export async function enqueueRefreshes(
   queues: Queues,
-  characters: readonly CharacterRef[],
+  /** With `seenFetchedAt` when the characters were found due from their stored rows (see the payload's). */
+  characters: readonly (CharacterRef & { seenFetchedAt?: number | null })[],
   priority: number,
   reason: CharacterRefreshPayload['reason'],
   logger: Logger,
-  /** When the characters were found due (see `dueAt` of the payload). */
-  dueAt?: Date,
 ): Promise<number> {
   const payloads: CharacterRefreshPayload[] = [];
   let skipped = 0;
   for (const c of characters) {
-    const parsed = characterRefreshPayloadSchema.safeParse({ region: c.region, realm: c.realm, name: c.name, reason, dueAt: dueAt?.getTime() });
+    const parsed = characterRefreshPayloadSchema.safeParse({ region: c.region, realm: c.realm, name: c.name, reason, seenFetchedAt: c.seenFetchedAt });
     if (parsed.success) payloads.push(parsed.data);
     else skipped += 1;
   }

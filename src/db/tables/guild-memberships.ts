@@ -213,6 +213,11 @@ export async function currentMembers(db: Db, guildId: number): Promise<Array<{ c
   return rows.map((r) => ({ characterId: toId(r.id), realm: r.realm_slug, nameKey: r.name_key, name: r.name }));
 }
 
+/** A member found due, with the fetch instant its stored row had then (ms; null when never fetched). */
+export interface DueCharacter extends CharacterRef {
+  seenFetchedAt: number | null;
+}
+
 /**
  * Current members never fetched or fetched longer ago than `ttlSeconds`, least recently fetched first. A
  * character Battle.net did not know is left out until `notFoundSeconds` have passed since it said so.
@@ -221,10 +226,10 @@ export async function membersDueForRefresh(
   db: Db,
   guildId: number,
   window: { ttlSeconds: number; notFoundSeconds: number; now: Date },
-): Promise<CharacterRef[]> {
-  return query<CharacterRef>(
+): Promise<DueCharacter[]> {
+  const rows = await query<CharacterRef & { fetched_at: Date | null }>(
     db,
-    `select c.region, c.realm_slug as realm, c.name
+    `select c.region, c.realm_slug as realm, c.name, p.fetched_at
      from guild_memberships gm
      join characters c on c.id = gm.character_id
      left join character_progress p on p.character_id = gm.character_id
@@ -234,6 +239,7 @@ export async function membersDueForRefresh(
      order by p.fetched_at asc nulls first, gm.character_id`,
     [guildId, window.now, window.ttlSeconds, window.now, window.notFoundSeconds],
   );
+  return rows.map(({ fetched_at, ...ref }) => ({ ...ref, seenFetchedAt: fetched_at ? new Date(fetched_at).getTime() : null }));
 }
 
 /**

@@ -45,9 +45,14 @@ interface Tally {
   result: CharacterRefreshResult['status'] | FailedOutcome['kind'] | 'failed';
 }
 
-/** Strictly after: under a clock that stands still (tests), a fetch at the same instant answers nothing. */
-function isFetchedSince(stored: StoredCharacter, dueAt: number | undefined): boolean {
-  return dueAt !== undefined && stored.fetchStatus === 'ok' && stored.fetchedAt !== null && stored.fetchedAt.getTime() > dueAt;
+/**
+ * Fetched by another job since the producer looked at the row: a row never fetched then and fetched now, or
+ * one fetched later than the instant it saw. Comparing stored instants only (not the producer's clock), so a
+ * refresh that began before the producer looked and wrote after it counts, and a clock standing still does not.
+ */
+function isFetchedSince(stored: StoredCharacter, seenFetchedAt: number | null | undefined): boolean {
+  if (seenFetchedAt === undefined || stored.fetchStatus !== 'ok' || stored.fetchedAt === null) return false;
+  return seenFetchedAt === null || stored.fetchedAt.getTime() > seenFetchedAt;
 }
 
 function identityFrom(profile: CharacterProfile): CharacterIdentity {
@@ -83,9 +88,9 @@ async function refresh(ctx: WorkerContext, payload: CharacterRefreshPayload, tal
   if (stored && payload.reason !== 'manual' && isKnownMissing(stored, ctx.config.notFoundCacheTtl, ctx.clock.now().getTime())) {
     return { status: 'not_found' };
   }
-  // Found due at dueAt, and fetched by another job since (two syncs of the guild overlapping, one on each api
-  // replica, say): this one would spend the quota on the same answer again.
-  if (stored && payload.reason !== 'manual' && isFetchedSince(stored, payload.dueAt)) return { status: 'already_fresh' };
+  // Found due, and fetched by another job since (two syncs of the guild overlapping, one on each api replica,
+  // or a reader's refresh finishing as the sync looked): this one would spend the quota on the same answer.
+  if (stored && payload.reason !== 'manual' && isFetchedSince(stored, payload.seenFetchedAt)) return { status: 'already_fresh' };
   const validators = validatorsOf(stored);
   tally.requests += 1;
   const profile = await ctx.blizzard.getProfile(payload.region, payload.realm, payload.name, { ifModifiedSince: validators.profile });

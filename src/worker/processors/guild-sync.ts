@@ -124,14 +124,14 @@ async function syncGuild(ctx: WorkerContext, payload: GuildSyncPayload, job: Job
   // never fetched (joiners, a guild seen for the first time) or past FRESHNESS_MAX_AGE: everyone else is the
   // freshness scheduler's, which spends the quota where people read. An operator's resync refreshes every
   // member past CHARACTER_CACHE_TTL, as asked.
-  const dueAt = ctx.clock.now();
   const due = await membersDueForRefresh(em, guild.id, {
     ttlSeconds: payload.reason === 'manual' ? ctx.config.characterCacheTtl : ctx.config.freshness.maxAgeSeconds,
     notFoundSeconds: ctx.config.notFoundCacheTtl,
-    now: dueAt,
+    now: ctx.clock.now(),
   });
-  // A refresh of an earlier sync may finish between this query and the enqueue, too late for deduplication.
-  const refreshes = await enqueueRefreshes(ctx.queues, due, PRIORITY.background, 'sync', ctx.logger, dueAt);
+  // A refresh of an earlier sync may finish between this query and the enqueue, too late for deduplication:
+  // each job carries the fetch instant the query saw, and ends at once when the stored row has moved past it.
+  const refreshes = await enqueueRefreshes(ctx.queues, due, PRIORITY.background, 'sync', ctx.logger);
   return { status, ...applied, refreshes };
 }
 

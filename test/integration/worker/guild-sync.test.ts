@@ -85,11 +85,14 @@ describe('worker: guild sync', function () {
     const fetchedAt = row!.fetched_at.getTime();
     const payload = { region: 'us', realm: character.realm.slug, name: character.name, reason: 'sync' } as const;
     stack.sim.resetCounters();
-    const answered = await characterRefreshJob.enqueue(stack.queues, { ...payload, dueAt: fetchedAt - 1 });
-    expect(await finished(stack.queues.characterRefresh, answered)).to.deep.equal({ status: 'already_fresh' });
+    // Found due when the row held an earlier fetch, or none at all: the fetch stored since answers it.
+    for (const seenFetchedAt of [fetchedAt - 1, null]) {
+      const answered = await characterRefreshJob.enqueue(stack.queues, { ...payload, seenFetchedAt });
+      expect(await finished(stack.queues.characterRefresh, answered)).to.deep.equal({ status: 'already_fresh' });
+    }
     expect(stack.sim.counters().blizzard.requests).to.equal(0);
-    // Found due at the very instant of the fetch (or later): that fetch does not answer it.
-    const due = await characterRefreshJob.enqueue(stack.queues, { ...payload, dueAt: fetchedAt });
+    // Found due with this very fetch in the row: nothing newer answers it, so it asks Battle.net.
+    const due = await characterRefreshJob.enqueue(stack.queues, { ...payload, seenFetchedAt: fetchedAt });
     expect(await finished(stack.queues.characterRefresh, due)).to.deep.equal({ status: 'not_modified' });
     expect(stack.sim.counters().blizzard.requests).to.equal(1);
   });
