@@ -73,7 +73,7 @@ describe('fault: worker SIGKILL six times during a 400-member sync', function ()
     await child.stop();
     child = undefined;
     const states = await Promise.all(Object.values(stack.queues).map(jobStates));
-    expect(states.map((s) => s.failed ?? 0), `failed jobs (${schedule.join('; ')})`).to.deep.equal([0, 0, 0, 0]);
+    expect(states.map((s) => s.failed ?? 0), `failed jobs (${schedule.join('; ')})`).to.deep.equal(states.map(() => 0));
     const interrupted = await guildFingerprint(spec.id);
     const counts = await rowCounts(spec.id, spec.realm);
     expect(counts, schedule.join('; ')).to.deep.equal({
