@@ -1,7 +1,7 @@
 import { loadConfig, type Config } from '../src/config.js';
 import { REQUESTS_PER_REFRESH } from '../src/worker/processors/character-refresh.js';
 import { FreshnessIndex, isGuildActive } from '../src/worker/freshness/policy.js';
-import { freshnessSettings, refreshesPerTick } from '../src/worker/freshness/settings.js';
+import { freshnessSettings, RefreshCost, refreshesPerTick } from '../src/worker/freshness/settings.js';
 
 /**
  * The scale simulation: one Battle.net client's quota against thousands of guilds over a simulated week, for
@@ -9,10 +9,14 @@ import { freshnessSettings, refreshesPerTick } from '../src/worker/freshness/set
  * the configuration gives). Time is simulated second by second, so a week takes seconds of CPU, not a week.
  *
  * What is modelled, the same for both policies:
- * - Battle.net: a character refresh is REQUESTS_PER_REFRESH requests, a roster read one; Battle.net refuses
+ * - Battle.net: a character refresh asks for the profile with If-Modified-Since and for the equipment only when the
+ *   profile changed, so it costs one request when the character did not play since its last fetch and
+ *   REQUESTS_PER_REFRESH otherwise; a roster read costs one; Battle.net refuses
  *   more than `perSecond` requests in a second or `perHour` in any rolling hour (counted, and checked to be 0).
  * - The quota gate in front of it, as `RedisQuotaGate` computes it: a token bucket holding `burstShare` of the
  *   hour's budget (less headroom), refilled evenly with the rest, and `perSecond` less headroom per second.
+ * - Play: a character changes only while its player plays (see `buildPlay`): raiders on most of their guild's raid
+ *   nights, everyone on some evenings and after the weekly reset.
  * - The worker: refreshes someone waits for first, then roster syncs, then background refreshes, each
  *   deduplicated per character while it waits; a refresh lands in the second it is admitted.
  * - The api: a read of data older than CHARACTER_CACHE_TTL is served stale and enqueues a background refresh.
@@ -22,7 +26,8 @@ import { freshnessSettings, refreshesPerTick } from '../src/worker/freshness/set
  * - The scheduler: the periodic sync covers active guilds only and refreshes members never fetched or past
  *   FRESHNESS_MAX_AGE; a snapshot syncs only a guild whose last sync is GUILD_SYNC_INTERVAL old; every
  *   FRESHNESS_TICK the index picks with the tick's budget less the refreshes still waiting; reads and openings
- *   reach it at the next tick (the api's flush, then the worker's catch-up), an overview as an opening.
+ *   reach it at the next tick (the api's flush, then the worker's catch-up), an overview as an opening; the tick's
+ *   budget is divided by the measured requests per refresh (`RefreshCost`), as the worker does.
  *
  * Reads: each session is in a guild drawn by Zipf popularity among the guilds people still open. Each guild raids
  * two or three evenings a week (Tue/Wed/Thu/Sun/Mon, three hours from 19:00-21:00 UTC); 70 % of its sessions fall
@@ -83,6 +88,11 @@ export interface PolicyResult {
   seconds_over_quota: number;
   character_refreshes: number;
   roster_syncs: number;
+  /** Share of character refreshes whose profile answered 304 (one request instead of two). */
+  refreshes_not_modified_share: number;
+  /** Character refreshes over the measured days, and the Battle.net requests they made. */
+  refreshes_measured: number;
+  requests_on_refreshes: number;
   /** Requests spent refreshing characters that no one read during the measured days. */
   requests_on_unread_characters: number;
   /** Character refreshes per hour over the measured days, on average, and those on characters someone read. */
@@ -111,7 +121,7 @@ export interface ScaleResult {
     quota_per_hour: number;
     quota_per_second: number;
   };
-  world: { guilds: number; dormant_guilds: number; characters: number; raiders: number; sessions: number };
+  world: { guilds: number; dormant_guilds: number; characters: number; raiders: number; sessions: number; play_sessions: number };
   policies: PolicyResult[];
   elapsed_ms: number;
 }
@@ -186,6 +196,81 @@ interface World {
   initialAge: Float64Array;
 }
 
+/** Each character's play sessions (seconds since the start), sorted: those of c are [offsets[c], offsets[c + 1]). */
+interface Play {
+  offsets: Int32Array;
+  starts: Float64Array;
+  ends: Float64Array;
+}
+
+/** Guilds' raid nights: days of the week (0 Sunday) and the hour (UTC) the raid starts; it lasts three hours. */
+type RaidNights = Map<number, { days: number[]; startHour: number }>;
+
+/**
+ * When each character is played, which is when its profile (login time, gear) changes:
+ * - a raider plays on each of its guild's raid nights with probability 0.85, from half an hour before the raid
+ *   to half an hour after it;
+ * - every character plays on any other evening with probability 0.3 for a raider and 0.15 for anyone else
+ *   (socials and alts), starting between 17:00 and 23:00 UTC for one to four hours;
+ * - after the weekly reset (Tuesday 15:00 UTC) a raider logs in with probability 0.6 and anyone else 0.3,
+ *   for up to an hour, to open the vault.
+ * Members of guilds nobody opens any more play as others do (a guild's page not being read says nothing of its
+ * players), without raid nights.
+ */
+function buildPlay(o: ScaleOptions, world: World, raidNights: RaidNights, random: () => number, totalSeconds: number): Play {
+  const days = Math.ceil(totalSeconds / DAY_S);
+  const offsets = new Int32Array(o.characters + 1);
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let c = 0; c < o.characters; c += 1) {
+    offsets[c] = starts.length;
+    const raider = world.raider[c] === 1;
+    const nights = raider ? raidNights.get(world.guildOf[c]!) : undefined;
+    for (let d = 0; d < days; d += 1) {
+      // Day 0 of the simulation is a Monday; getUTCDay numbering (0 Sunday).
+      const weekday = (d + 1) % 7;
+      const base = d * DAY_S;
+      if (weekday === 2 && random() < (raider ? 0.6 : 0.3)) {
+        const start = base + 15 * 3600 + random() * 3 * 3600;
+        starts.push(start);
+        ends.push(start + random() * 3600);
+      }
+      if (nights?.days.includes(weekday)) {
+        if (random() < 0.85) {
+          starts.push(base + (nights.startHour - 0.5) * 3600);
+          ends.push(base + (nights.startHour + 3.5) * 3600);
+        }
+      } else if (random() < (raider ? 0.3 : 0.15)) {
+        const start = base + (17 + random() * 6) * 3600;
+        starts.push(start);
+        ends.push(start + (1 + random() * 3) * 3600);
+      }
+    }
+  }
+  offsets[o.characters] = starts.length;
+  // Sessions of one character may overlap (the reset and an evening); sorted by start, the check below only needs
+  // the ends to be sorted too, which merging does.
+  const outStarts: number[] = [];
+  const outEnds: number[] = [];
+  const outOffsets = new Int32Array(o.characters + 1);
+  for (let c = 0; c < o.characters; c += 1) {
+    outOffsets[c] = outStarts.length;
+    const list: Array<[number, number]> = [];
+    for (let i = offsets[c]!; i < offsets[c + 1]!; i += 1) list.push([starts[i]!, ends[i]!]);
+    list.sort((a, b) => a[0] - b[0]);
+    for (const [a, b] of list) {
+      const last = outStarts.length - 1;
+      if (last >= outOffsets[c]! && a <= outEnds[last]!) outEnds[last] = Math.max(outEnds[last]!, b);
+      else {
+        outStarts.push(a);
+        outEnds.push(b);
+      }
+    }
+  }
+  outOffsets[o.characters] = outStarts.length;
+  return { offsets: outOffsets, starts: Float64Array.from(outStarts), ends: Float64Array.from(outEnds) };
+}
+
 function buildWorld(o: ScaleOptions, random: () => number): World {
   const weights = Array.from({ length: o.guilds }, () => 0.2 + random() ** 3 * 4);
   const total = weights.reduce((a, b) => a + b, 0);
@@ -237,7 +322,7 @@ interface Session {
   characters: number[];
 }
 
-function buildSessions(o: ScaleOptions, world: World, random: () => number, totalSeconds: number): Session[] {
+function buildSessions(o: ScaleOptions, world: World, random: () => number, totalSeconds: number): { sessions: Session[]; raidNights: RaidNights } {
   const guildCount = world.openOrder.length;
   const guildCdf = zipfTable(guildCount, 1.0);
   const memberCdfs = new Map<number, Float64Array>();
@@ -248,7 +333,7 @@ function buildSessions(o: ScaleOptions, world: World, random: () => number, tota
   };
   // Each guild raids two or three evenings a week, three hours from 19:00, 20:00 or 21:00 UTC.
   const RAID_DAYS = [1, 2, 3, 6, 0]; // Tue, Wed, Thu, Sun, Mon
-  const raidNights = new Map<number, { days: number[]; startHour: number }>();
+  const raidNights: RaidNights = new Map();
   for (const g of world.openOrder) {
     const nights = 2 + (random() < 0.5 ? 1 : 0);
     const days = [...RAID_DAYS].sort(() => random() - 0.5).slice(0, nights);
@@ -297,7 +382,7 @@ function buildSessions(o: ScaleOptions, world: World, random: () => number, tota
     }
     sessions.push({ second, guild, kind, characters });
   }
-  return sessions.sort((a, b) => a.second - b.second);
+  return { sessions: sessions.sort((a, b) => a.second - b.second), raidNights };
 }
 
 /** The quota gate of one client, computed as RedisQuotaGate does, at one-second granularity. */
@@ -356,7 +441,7 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
 
-function runPolicy(policy: 'hourly' | 'scheduler', o: ScaleOptions, config: Config, world: World, sessions: Session[]): PolicyResult {
+function runPolicy(policy: 'hourly' | 'scheduler', o: ScaleOptions, config: Config, world: World, sessions: Session[], play: Play): PolicyResult {
   const settings = freshnessSettings(config);
   const ttlS = config.characterCacheTtl;
   const warmupS = o.warmupDays * DAY_S;
@@ -376,6 +461,21 @@ function runPolicy(policy: 'hourly' | 'scheduler', o: ScaleOptions, config: Conf
   const lastSnapshot = new Float64Array(o.guilds).fill(-Infinity);
   const openedAt = Float64Array.from(world.openedBefore); // ms
   const refreshes = new Uint32Array(o.characters);
+  const refreshRequests = new Uint32Array(o.characters);
+  // The first play session of each character that may still end after its last fetch.
+  const playCursor = Int32Array.from(play.offsets.subarray(0, o.characters));
+  /** Whether the character played (so its profile changed) after `since` and up to `until`. */
+  const changedSince = (c: number, since: number, until: number): boolean => {
+    const last = play.offsets[c + 1]!;
+    let i = playCursor[c]!;
+    while (i < last && play.ends[i]! <= since) i += 1;
+    playCursor[c] = i;
+    return i < last && play.starts[i]! <= until;
+  };
+  const cost = new RefreshCost(REQUESTS_PER_REFRESH);
+  let tickRefreshes = 0;
+  let tickRequests = 0;
+  let measuredNotModified = 0;
   const read = new Uint8Array(o.characters);
   const perSecond = new Uint16Array(totalS);
   const ages: number[] = [];
@@ -397,7 +497,6 @@ function runPolicy(policy: 'hourly' | 'scheduler', o: ScaleOptions, config: Conf
   const pendingReads: Array<{ c: number; at: number }> = [];
   const pendingOpens: Array<{ g: number; at: number; overview: boolean }> = [];
   let carry = 0;
-  const perTick = refreshesPerTick(config, REQUESTS_PER_REFRESH);
   const tickS = config.freshness.tickSeconds;
 
   const enqueue = (c: number, reader: boolean) => {
@@ -457,7 +556,10 @@ function runPolicy(policy: 'hourly' | 'scheduler', o: ScaleOptions, config: Conf
       for (const op of pendingOpens) index.guildOpened(op.g, op.at, now, op.overview);
       pendingReads.length = 0;
       pendingOpens.length = 0;
-      const share = perTick + carry;
+      cost.observe(tickRefreshes, tickRequests);
+      tickRefreshes = 0;
+      tickRequests = 0;
+      const share = refreshesPerTick(config, cost.requestsPerRefresh) + carry;
       const whole = Math.floor(share);
       carry = share - whole;
       const budget = Math.max(0, whole - backgroundQ.length - readerQ.length);
@@ -468,12 +570,20 @@ function runPolicy(policy: 'hourly' | 'scheduler', o: ScaleOptions, config: Conf
     gate.refill();
     let used = 0;
     const refresh = (c: number) => {
-      gate.take(REQUESTS_PER_REFRESH);
-      used += REQUESTS_PER_REFRESH;
+      // Admitted with room for both requests; a 304 profile makes it one.
+      const n = changedSince(c, fetchedAt[c]!, s) ? REQUESTS_PER_REFRESH : 1;
+      gate.take(n);
+      used += n;
+      tickRefreshes += 1;
+      tickRequests += n;
       queued[c] = 0;
       fetchedAt[c] = s;
       characterRefreshes += 1;
-      if (measuring) refreshes[c]! += 1;
+      if (measuring) {
+        refreshes[c]! += 1;
+        refreshRequests[c]! += n;
+        if (n === 1) measuredNotModified += 1;
+      }
       index?.characterFetched(c, nowMs(s), nowMs(s));
     };
     while (readerQ.length > 0 && gate.available(used) >= REQUESTS_PER_REFRESH) {
@@ -528,12 +638,18 @@ function runPolicy(policy: 'hourly' | 'scheduler', o: ScaleOptions, config: Conf
     }
   }
   let unreadRequests = 0;
+  let unreadRefreshes = 0;
   let charactersRead = 0;
   let measuredRefreshes = 0;
+  let measuredRefreshRequests = 0;
   for (let c = 0; c < o.characters; c += 1) {
     measuredRefreshes += refreshes[c]!;
+    measuredRefreshRequests += refreshRequests[c]!;
     if (read[c]) charactersRead += 1;
-    else unreadRequests += refreshes[c]! * REQUESTS_PER_REFRESH;
+    else {
+      unreadRequests += refreshRequests[c]!;
+      unreadRefreshes += refreshes[c]!;
+    }
   }
   const sorted = Float64Array.from(ages).sort();
   return {
@@ -554,9 +670,12 @@ function runPolicy(policy: 'hourly' | 'scheduler', o: ScaleOptions, config: Conf
     seconds_over_quota: secondsOver,
     character_refreshes: characterRefreshes,
     roster_syncs: rosterSyncs,
+    refreshes_not_modified_share: measuredRefreshes ? Number((measuredNotModified / measuredRefreshes).toFixed(4)) : 0,
+    refreshes_measured: measuredRefreshes,
+    requests_on_refreshes: measuredRefreshRequests,
     requests_on_unread_characters: unreadRequests,
     refreshes_per_hour: Math.round(measuredRefreshes / (o.days * 24)),
-    refreshes_per_hour_on_read_characters: Math.round((measuredRefreshes - unreadRequests / REQUESTS_PER_REFRESH) / (o.days * 24)),
+    refreshes_per_hour_on_read_characters: Math.round((measuredRefreshes - unreadRefreshes) / (o.days * 24)),
     oldest_active_character_s: oldestActive,
     characters_read: charactersRead,
     reads_by_kind: Object.fromEntries(
@@ -575,8 +694,10 @@ export function runScaleSimulation(o: ScaleOptions): ScaleResult {
   const random = rng(o.seed);
   const world = buildWorld(o, random);
   const totalS = (o.warmupDays + o.days) * DAY_S;
-  const sessions = buildSessions(o, world, random, totalS);
-  const policies = (['hourly', 'scheduler'] as const).map((p) => runPolicy(p, o, config, world, sessions));
+  const { sessions, raidNights } = buildSessions(o, world, random, totalS);
+  // Play is drawn from a generator of its own, so the reads are the same with or without it.
+  const play = buildPlay(o, world, raidNights, rng(o.seed + 1), totalS);
+  const policies = (['hourly', 'scheduler'] as const).map((p) => runPolicy(p, o, config, world, sessions, play));
   let raiders = 0;
   for (let c = 0; c < o.characters; c += 1) raiders += world.raider[c]!;
   return {
@@ -600,6 +721,7 @@ export function runScaleSimulation(o: ScaleOptions): ScaleResult {
       characters: o.characters,
       raiders,
       sessions: sessions.filter((s) => s.second >= o.warmupDays * DAY_S).length,
+      play_sessions: play.starts.length,
     },
     policies,
     elapsed_ms: Math.round(performance.now() - started),

@@ -30,7 +30,8 @@ for (const p of result.policies) {
     `${p.policy.padEnd(9)} age at read p50 ${h(p.age_at_read_s.p50)}, p95 ${h(p.age_at_read_s.p95)}, p99 ${h(p.age_at_read_s.p99)}; ` +
       `${(p.reads_within_ttl * 100).toFixed(1)} % of reads within the TTL; requests/h max ${p.requests_per_hour_max} ` +
       `(rolling ${p.requests_rolling_hour_max}), /s max ${p.requests_per_second_max}; over quota: ${p.hours_over_quota} h, ${p.seconds_over_quota} s; ` +
-      `on unread characters ${p.requests_on_unread_characters}; oldest active character ${h(p.oldest_active_character_s)}`,
+      `on unread characters ${p.requests_on_unread_characters}; oldest active character ${h(p.oldest_active_character_s)}; ` +
+      `${(p.refreshes_not_modified_share * 100).toFixed(1)} % of refreshes 304`,
   );
 }
 for (const p of result.policies) console.log(p.policy, JSON.stringify(p.reads_by_kind), 'characters read', p.characters_read);

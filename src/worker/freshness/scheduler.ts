@@ -8,7 +8,7 @@ import { enqueueRefreshes } from '../fan-out.js';
 import { REQUESTS_PER_REFRESH } from '../processors/character-refresh.js';
 import { guildOpenings } from './guilds.js';
 import { FreshnessIndex, type PickReason } from './policy.js';
-import { demandMember, freshnessSettings, refreshesPerTick } from './settings.js';
+import { demandMember, freshnessSettings, RefreshCost, refreshesPerTick } from './settings.js';
 
 /** How often the leader rebuilds its index from PostgreSQL (memberships change rarely; fetches are followed per tick). */
 const RELOAD_MS = 10 * 60 * 1000;
@@ -51,6 +51,9 @@ export class FreshnessScheduler {
   private readsWatermark = 0;
   private guildsWatermark = 0;
   private carry = 0;
+  /** Requests per refresh measured on this worker's refreshes (a 304 costs one). */
+  private readonly cost = new RefreshCost(REQUESTS_PER_REFRESH);
+  private costSeen = { refreshes: 0, requests: 0 };
   private readonly token = randomUUID();
   private running: Promise<TickResult> | undefined;
   private readonly settings;
@@ -115,10 +118,24 @@ export class FreshnessScheduler {
   private async quotaBudget(): Promise<number> {
     const counts = await this.ctx.queues.characterRefresh.getJobCounts('wait', 'prioritized');
     const waiting = (counts.wait ?? 0) + (counts.prioritized ?? 0);
-    const share = refreshesPerTick(this.ctx.config, REQUESTS_PER_REFRESH) + this.carry;
+    await this.observeCost();
+    const share = refreshesPerTick(this.ctx.config, this.cost.requestsPerRefresh) + this.carry;
     const whole = Math.floor(share);
     this.carry = share - whole;
     return Math.max(0, whole - waiting);
+  }
+
+  /** Feeds the refreshes this process made since the last tick, and their requests, to the cost estimate. */
+  private async observeCost(): Promise<void> {
+    const { values } = await this.ctx.metrics.blizzardRequestsPerRefresh.get();
+    let refreshes = 0;
+    let requests = 0;
+    for (const v of values) {
+      if (v.metricName?.endsWith('_count')) refreshes += v.value;
+      else if (v.metricName?.endsWith('_sum')) requests += v.value;
+    }
+    this.cost.observe(refreshes - this.costSeen.refreshes, requests - this.costSeen.requests);
+    this.costSeen = { refreshes, requests };
   }
 
   private async holdLease(): Promise<boolean> {

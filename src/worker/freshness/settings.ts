@@ -42,3 +42,32 @@ export function refreshesPerTick(
 
 /** The key a character's demand is recorded under: the same for the api (which knows names) and the worker. */
 export const demandMember = (region: string, realm: string, nameKey: string): string => `${region}/${realm}/${nameKey}`;
+
+/** Refreshes over which the cost estimate mostly forgets older ones. */
+export const REFRESH_COST_WINDOW = 1000;
+
+/**
+ * Battle.net requests a refresh costs, on average over the recent refreshes: one when the profile answers 304
+ * (nothing changed since the last fetch), `max` otherwise. The scheduler divides its request budget by it, so
+ * quota a 304 leaves unspent goes to more refreshes. Starts at `max` (nothing known yet) and never leaves
+ * [1, max]: a wrong guess only changes how many refreshes wait in the queue, the quota gate still admits the
+ * requests.
+ */
+export class RefreshCost {
+  private estimate: number;
+
+  constructor(private readonly max: number) {
+    this.estimate = max;
+  }
+
+  /** `refreshes` refreshes that made `requests` requests between them. */
+  observe(refreshes: number, requests: number): void {
+    if (!(refreshes > 0) || !Number.isFinite(requests)) return;
+    const weight = Math.min(1, refreshes / REFRESH_COST_WINDOW);
+    this.estimate += weight * (requests / refreshes - this.estimate);
+  }
+
+  get requestsPerRefresh(): number {
+    return Math.min(this.max, Math.max(1, this.estimate));
+  }
+}

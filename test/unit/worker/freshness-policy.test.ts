@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import {
   demandIncrement, demandWeight, FreshnessIndex, guildsDueForSync, isGuildActive, type FreshnessSettings,
 } from '../../../src/worker/freshness/policy.js';
+import { REFRESH_COST_WINDOW, RefreshCost, refreshesPerTick } from '../../../src/worker/freshness/settings.js';
 
 const S = 1000;
 const H = 3600 * S;
@@ -305,6 +306,43 @@ describe('freshness policy', () => {
       for (let t = 0; t < 720; t += 1) picked += index.pick(T0 + t * 5 * S, 25).length;
       expect(picked).to.equal(720 * 25);
       expect(performance.now() - started).to.be.below(1000);
+    });
+  });
+
+  describe('refresh cost (a 304 profile costs one request, a changed character two)', () => {
+    it('starts at two requests a refresh, before any refresh is seen', () => {
+      expect(new RefreshCost(2).requestsPerRefresh).to.equal(2);
+    });
+
+    it('follows the measured mean: a window of half 304s gives 1.5, and the budget in refreshes grows by a third', () => {
+      const cost = new RefreshCost(2);
+      cost.observe(REFRESH_COST_WINDOW, 1.5 * REFRESH_COST_WINDOW);
+      expect(cost.requestsPerRefresh).to.be.closeTo(1.5, 1e-9);
+      const config = { freshness: { budgetShare: 1, tickSeconds: 5 }, blizzard: { quotaPerHour: 36_000, quotaHeadroom: 0, quotaBurstShare: 0 } };
+      expect(refreshesPerTick(config as never, cost.requestsPerRefresh) / refreshesPerTick(config as never, 2)).to.be.closeTo(4 / 3, 1e-9);
+    });
+
+    it('moves part of the way on fewer refreshes than the window, and ignores a tick with none', () => {
+      const cost = new RefreshCost(2);
+      cost.observe(REFRESH_COST_WINDOW / 2, REFRESH_COST_WINDOW / 2); // all 304: half-way from 2 to 1
+      expect(cost.requestsPerRefresh).to.be.closeTo(1.5, 1e-9);
+      cost.observe(0, 0);
+      cost.observe(0, 5);
+      expect(cost.requestsPerRefresh).to.be.closeTo(1.5, 1e-9);
+    });
+
+    it('stays within one and two requests whatever it is fed (0-request refreshes, more than two)', () => {
+      const low = new RefreshCost(2);
+      low.observe(REFRESH_COST_WINDOW, 1 * REFRESH_COST_WINDOW);
+      expect(low.requestsPerRefresh).to.equal(1);
+      low.observe(REFRESH_COST_WINDOW, 0); // refreshes skipped as already fresh or known missing
+      expect(low.requestsPerRefresh).to.equal(1);
+      const high = new RefreshCost(2);
+      high.observe(REFRESH_COST_WINDOW, 3 * REFRESH_COST_WINDOW);
+      expect(high.requestsPerRefresh).to.equal(2);
+      const justUnder = new RefreshCost(2);
+      justUnder.observe(REFRESH_COST_WINDOW, 1.999 * REFRESH_COST_WINDOW);
+      expect(justUnder.requestsPerRefresh).to.be.closeTo(1.999, 1e-9);
     });
   });
 });
