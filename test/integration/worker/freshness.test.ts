@@ -3,6 +3,7 @@ import { ManualClock } from '../../../src/clock.js';
 import { JOBS } from '../../../src/queue/registry.js';
 import { Keys } from '../../../src/redis.js';
 import { FreshnessScheduler } from '../../../src/worker/freshness/scheduler.js';
+import { REFRESH_COST_WINDOW, refreshesPerTick } from '../../../src/worker/freshness/settings.js';
 import { findGuild } from '../../../src/sim/index.js';
 import { suiteStack } from '../../helpers/stack.js';
 import { sql, waitForIdle } from '../../helpers/worker.js';
@@ -210,6 +211,29 @@ describe('freshness scheduler', function () {
       await stack.worker!.ctx.redis.del(new Keys(stack.config.redisPrefix).freshnessLease());
       expect((await other.tick({ budget: 0 })).leader).to.equal(true);
       expect((await holder.tick({ budget: 0 })).leader).to.equal(false);
+    });
+
+    it('divides its share of the quota by the requests a refresh made: 304s (one request) buy twice the refreshes', async () => {
+      const { stack } = suite;
+      const { ctx } = stack.worker!;
+      await waitForIdle(stack.queues);
+      await ctx.redis.del(new Keys(stack.config.redisPrefix).freshnessLease());
+      const scheduler = new FreshnessScheduler(ctx);
+      // The first tick takes the lease and counts the refreshes this process made so far.
+      expect((await scheduler.tick()).leader).to.equal(true);
+      await waitForIdle(stack.queues);
+      const within = (budget: number, requestsPerRefresh: number) => {
+        const share = refreshesPerTick(ctx.config, requestsPerRefresh);
+        expect(budget).to.be.within(Math.floor(share), Math.floor(share) + 1);
+      };
+      expect(Math.floor(refreshesPerTick(ctx.config, 1))).to.be.greaterThan(Math.floor(refreshesPerTick(ctx.config, 2)) + 1);
+      for (let i = 0; i < REFRESH_COST_WINDOW; i += 1) ctx.metrics.blizzardRequestsPerRefresh.observe({ result: 'not_modified' }, 1);
+      const cheap = await scheduler.tick();
+      within(cheap.budget, 1);
+      await waitForIdle(stack.queues);
+      for (let i = 0; i < REFRESH_COST_WINDOW; i += 1) ctx.metrics.blizzardRequestsPerRefresh.observe({ result: 'ok' }, 2);
+      within((await scheduler.tick()).budget, 2);
+      await ctx.redis.del(new Keys(stack.config.redisPrefix).freshnessLease());
     });
   });
 });
