@@ -88,6 +88,7 @@ const envSchema = z.object({
   PERMISSION_CACHE_TTL: positiveInt(60),
   GUILD_SYNC_INTERVAL: positiveInt(3600),
   GUILD_RETIREMENT_DAYS: positiveNumber(14),
+  FRESHNESS_SCHEDULER: bool(true),
   FRESHNESS_TICK: positiveInt(5),
   FRESHNESS_MEMBER_INTERVAL: positiveInt(43200),
   FRESHNESS_MAX_AGE: positiveInt(86400),
@@ -166,6 +167,8 @@ export interface Config {
   guildSyncInterval: number;
   /** The freshness scheduler's settings (src/worker/freshness): what is kept fresh, and how much quota it spends. */
   freshness: {
+    /** Whether this worker runs the scheduler at all (a deployment always does; most tests do not). */
+    enabled: boolean;
     /** Seconds between the scheduler's ticks. */
     tickSeconds: number;
     /** Seconds between refreshes of members of active guilds that nobody reads. */
@@ -342,6 +345,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     permissionCacheTtl: Math.min(e.PERMISSION_CACHE_TTL, 60),
     guildSyncInterval: e.GUILD_SYNC_INTERVAL,
     freshness: {
+      enabled: e.FRESHNESS_SCHEDULER,
       tickSeconds: e.FRESHNESS_TICK,
       // Never shorter than the windows they extend: a long CHARACTER_CACHE_TTL raises both.
       memberIntervalSeconds: Math.max(e.FRESHNESS_MEMBER_INTERVAL, e.CHARACTER_CACHE_TTL),

@@ -83,7 +83,7 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
   if (options.schedule !== false) {
     await assertSchedules(ctx);
     ctx.onClose.push(startMaintenance(ctx));
-    ctx.onClose.push(freshness.start());
+    if (config.freshness.enabled) ctx.onClose.push(freshness.start());
     // Events accepted while no worker ran, or whose jobs Redis lost, are queued again before anything else.
     await drainInbox(ctx).catch((err: Error) => logger.warn({ reason: err.message }, 'inbox drain at start failed, the periodic drain will retry'));
   }

@@ -105,6 +105,9 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     // Activity doubles the Battle.net calls of a first refresh; suites about gear, quotas and load leave it out,
     // and the activity suites switch it on.
     ACTIVITY_REFRESH: 'false',
+    // The freshness scheduler refreshes in the background whatever it finds due, at moments no test chose, and
+    // many suites move the clock by days; its own suites switch it on.
+    FRESHNESS_SCHEDULER: 'false',
     // Event endpoints and Discord webhooks may be a receiver on this machine (plain http on loopback); private and
     // metadata addresses stay refused, and the outbound safety tests check the strict policy itself.
     OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS: 'true',

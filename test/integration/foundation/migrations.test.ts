@@ -38,8 +38,13 @@ describe('npm run migrate / migrate:down / seed:targets on a fresh database', fu
     for (const t of ['guilds', 'characters', 'character_progress', 'guild_memberships', 'item_level_history', 'weekly_targets', 'guild_messages', 'guild_comparisons', 'processed_webhook_events']) {
       expect(up).to.include(t);
     }
+    // Columns and indexes: a migration may add either (the latest may be an index alone).
     const columns = () =>
-      query<{ c: string }>(url, `select table_name || '.' || column_name || ' ' || data_type as c from information_schema.columns where table_schema = 'public' order by 1`);
+      query<{ c: string }>(
+        url,
+        `select table_name || '.' || column_name || ' ' || data_type as c from information_schema.columns where table_schema = 'public'
+         union all select indexdef from pg_indexes where schemaname = 'public' order by 1`,
+      );
     const applied = async () => Number((await query<{ n: string }>(url, 'select count(*) as n from mikro_orm_migrations'))[0]?.n);
     const upColumns = await columns();
     expect(await applied()).to.equal(MIGRATIONS.length);

@@ -28,7 +28,7 @@ describe('freshness scheduler', function () {
   describe('retirement', () => {
     const clock = new ManualClock('2026-12-02T12:00:00Z');
     const spec = isolatedGuild(6);
-    const suite = suiteStack({ api: true, clock, ownDatabase: true, simulator: { seed: spec.id, world: { demo: false, guilds: [spec] } } });
+    const suite = suiteStack({ api: true, clock, ownDatabase: true, env: { FRESHNESS_SCHEDULER: 'true' }, simulator: { seed: spec.id, world: { demo: false, guilds: [spec] } } });
 
     const overview = () => {
       const officer = findGuild(suite.stack.sim.world, spec.id)!.members.find((m) => m.rankId <= 1)!.bnetId;
@@ -98,7 +98,7 @@ describe('freshness scheduler', function () {
     const clock = new ManualClock('2026-12-02T12:00:00Z');
     const spec = isolatedGuild(8);
     // Only the Guild Master counts as a raider here, so the overview lists few members as read.
-    const suite = suiteStack({ api: true, clock, ownDatabase: true, env: { RAIDER_MAX_RANK: '0' }, simulator: { seed: spec.id, world: { demo: false, guilds: [spec] } } });
+    const suite = suiteStack({ api: true, clock, ownDatabase: true, env: { FRESHNESS_SCHEDULER: 'true', RAIDER_MAX_RANK: '0' }, simulator: { seed: spec.id, world: { demo: false, guilds: [spec] } } });
 
     const fetchedAt = async () =>
       new Map(
@@ -168,7 +168,7 @@ describe('freshness scheduler', function () {
       api: true,
       clock,
       ownDatabase: true,
-      env: { GUILD_SYNC_INTERVAL: String(SYNC_INTERVAL_SECONDS) },
+      env: { FRESHNESS_SCHEDULER: 'true', GUILD_SYNC_INTERVAL: String(SYNC_INTERVAL_SECONDS) },
       simulator: { seed: spec.id, world: { demo: false, guilds: [spec] } },
     });
 
