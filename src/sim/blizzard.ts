@@ -79,13 +79,14 @@ async function serveApi(state: SimState, req: SimRequest, res: ServerResponse, r
 
   const lastModified = new Date(resource.lastModified).toUTCString();
   const headers = { 'last-modified': lastModified, 'battlenet-namespace': namespace };
+  // A Battle.net sending garbage sends it whatever the request asked, as the other faults answer before this.
+  if (faults.malformed) return sendJson(res, 200, malformedBody(path), headers);
   const since = Date.parse(String(req.headers['if-modified-since'] ?? ''));
   if (!Number.isNaN(since) && since >= resource.lastModified) {
     counters.blizzard.notModified += 1;
     res.writeHead(304, headers);
     return void res.end();
   }
-  if (faults.malformed) return sendJson(res, 200, malformedBody(path), headers);
   sendJson(res, 200, resource.render(), headers);
 }
 

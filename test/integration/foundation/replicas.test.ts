@@ -45,6 +45,8 @@ for (const redisKind of ['one Redis', 'a Redis Cluster'] as const) {
           BLIZZARD_QUOTA_HEADROOM: '0.25',
           BLIZZARD_QUOTA_EDGE_MS: '300',
           WORKER_CONCURRENCY: '2',
+          // All three run the freshness scheduler, as a deployment does: its lease lets one of them pick at a time.
+          FRESHNESS_SCHEDULER: 'true',
           LOG_LEVEL: 'info',
         },
       });
