@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { MEMBER_SORTS } from '../../../src/api/schemas/members.js';
 import { findGuild } from '../../../src/sim/index.js';
-import { startStack, type Stack } from '../../helpers/stack.js';
+import { suiteStack, type Stack } from '../../helpers/stack.js';
 import { waitForIdle } from '../../helpers/worker.js';
 import { bearer, call, expectError, targetToday } from './helpers.js';
 
@@ -19,6 +19,8 @@ interface Member {
 }
 
 describe('GET /guilds/:id/progress/members (officer overview)', function () {
+  // The demo guild as the simulator makes it: other files change its members in the run's shared database.
+  const suite = suiteStack({ api: true, ownDatabase: true });
   let stack: Stack;
   let url: string;
   const week = targetToday('us');
@@ -26,14 +28,10 @@ describe('GET /guilds/:id/progress/members (officer overview)', function () {
   const overview = (query = '', bnetId = stack.sim.world.demoUsers.officer) => call(`${url}/guilds/1/progress/members${query}`, as(bnetId));
 
   before(async () => {
-    stack = await startStack({ api: true });
-    url = stack.api!.url;
+    ({ stack, url } = suite);
     // The first authorized request makes the guild tracked; the worker then syncs and fetches every member.
     await overview();
     await waitForIdle(stack.queues);
-  });
-  after(async () => {
-    await stack?.close();
   });
 
   it('lists every current member with On Track / Behind against this week, by item level descending', async () => {
