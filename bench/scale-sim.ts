@@ -2,6 +2,7 @@ import { loadConfig, type Config } from '../src/config.js';
 import { REQUESTS_PER_REFRESH } from '../src/worker/processors/character-refresh.js';
 import { FreshnessIndex, isGuildActive } from '../src/worker/freshness/policy.js';
 import { freshnessSettings, RefreshCost, refreshesPerTick } from '../src/worker/freshness/settings.js';
+import { seeded } from './stats.js';
 
 /**
  * The scale simulation: one Battle.net client's quota against thousands of guilds over a simulated week, for
@@ -126,17 +127,6 @@ export interface ScaleResult {
   elapsed_ms: number;
 }
 
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Cumulative weights for drawing index i with weight 1/(i+1)^s. */
 function zipfTable(n: number, s: number): Float64Array {
@@ -691,12 +681,12 @@ function runPolicy(policy: 'hourly' | 'scheduler', o: ScaleOptions, config: Conf
 export function runScaleSimulation(o: ScaleOptions): ScaleResult {
   const started = performance.now();
   const config = loadConfig({ NODE_ENV: 'development', ...o.env }, 'worker');
-  const random = rng(o.seed);
+  const random = seeded(o.seed);
   const world = buildWorld(o, random);
   const totalS = (o.warmupDays + o.days) * DAY_S;
   const { sessions, raidNights } = buildSessions(o, world, random, totalS);
   // Play is drawn from a generator of its own, so the reads are the same with or without it.
-  const play = buildPlay(o, world, raidNights, rng(o.seed + 1), totalS);
+  const play = buildPlay(o, world, raidNights, seeded(o.seed + 1), totalS);
   const policies = (['hourly', 'scheduler'] as const).map((p) => runPolicy(p, o, config, world, sessions, play));
   let raiders = 0;
   for (let c = 0; c < o.characters; c += 1) raiders += world.raider[c]!;

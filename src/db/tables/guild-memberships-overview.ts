@@ -140,6 +140,15 @@ const PROJECTED_WEEK = `
     from horizon h
    where round((m.item_level + greatest(coalesce(m.weekly_gain, 0), 0) * (h.week - ?::int) - h.target)::numeric, 1) >= 0`;
 
+/** What an overview row holds, the same whichever plan sets the target (`g` the gap, `f` the projection). */
+const MEMBER_COLUMNS = `select m.character_name, m.realm_slug, m.class_name, m.spec_name, m.role, m.rank_id, m.rank_name,
+         m.item_level, m.level, m.last_updated, m.weekly_gain, m.missing_enchants, m.empty_sockets, m.tier_pieces, g.gap,
+         case when g.gap is null then 'unknown' when g.gap >= 0 then 'ahead' else 'behind' end as status,
+         f.projected_week, coalesce(g.gap < 0 and f.projected_week is null, false) as at_risk,
+         a.mplus_score,
+         case when a.week_start is null then null when w.this_week then a.vault_slots else 0 end as vault_slots,
+         case when a.week_start is null then null when w.this_week then a.raid_bosses else 0 end as raid_kills_this_week`;
+
 /**
  * The guild's current members with gap and status against this week's target. Both are derived here from the
  * stored item level rather than read from the row, so the overview moves to a new week's target at the reset
@@ -148,13 +157,7 @@ const PROJECTED_WEEK = `
  * with the week it was computed in; from an earlier week it reads as zero (nothing done yet this week).
  */
 const MEMBERS = `
-  select m.character_name, m.realm_slug, m.class_name, m.spec_name, m.role, m.rank_id, m.rank_name,
-         m.item_level, m.level, m.last_updated, m.weekly_gain, m.missing_enchants, m.empty_sockets, m.tier_pieces, g.gap,
-         case when g.gap is null then 'unknown' when g.gap >= 0 then 'ahead' else 'behind' end as status,
-         f.projected_week, coalesce(g.gap < 0 and f.projected_week is null, false) as at_risk,
-         a.mplus_score,
-         case when a.week_start is null then null when w.this_week then a.vault_slots else 0 end as vault_slots,
-         case when a.week_start is null then null when w.this_week then a.raid_bosses else 0 end as raid_kills_this_week
+  ${MEMBER_COLUMNS}
     from guild_memberships m
    cross join lateral (select round((m.item_level::numeric - ?::numeric), 1)::float8 as gap) g
    cross join lateral (${PROJECTED_WEEK}) f
@@ -172,13 +175,7 @@ const WITH_TEAM_HORIZON = `with horizon as materialized (select * from unnest(?:
   character_team as materialized (select * from unnest(?::bigint[], ?::int[]) as t(character_id, team))`;
 
 const TEAM_MEMBERS = `
-  select m.character_name, m.realm_slug, m.class_name, m.spec_name, m.role, m.rank_id, m.rank_name,
-         m.item_level, m.level, m.last_updated, m.weekly_gain, m.missing_enchants, m.empty_sockets, m.tier_pieces, g.gap,
-         case when g.gap is null then 'unknown' when g.gap >= 0 then 'ahead' else 'behind' end as status,
-         f.projected_week, coalesce(g.gap < 0 and f.projected_week is null, false) as at_risk,
-         a.mplus_score,
-         case when a.week_start is null then null when w.this_week then a.vault_slots else 0 end as vault_slots,
-         case when a.week_start is null then null when w.this_week then a.raid_bosses else 0 end as raid_kills_this_week,
+  ${MEMBER_COLUMNS},
          tt.target as target_ilvl, tm.team
     from guild_memberships m
    cross join lateral (select coalesce((select t.team from character_team t where t.character_id = m.character_id limit 1),
