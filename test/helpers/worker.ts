@@ -128,11 +128,13 @@ export async function guildFingerprint(guildId: number, options: { withUpdatedAt
 
 /**
  * The job's result once the worker has finished it, from the queue's completion events (no polling); the job's
- * failure reason is thrown if it failed for good.
+ * failure reason is thrown if it failed for good. The events are read from the start of the queue's stream:
+ * read from "now" (BullMQ's default), a job that finished between BullMQ's own check of its state and the
+ * first read of the stream was never reported, and a job that ends at once (a loaded run) waited out the timeout.
  */
 export async function finished<T = unknown>(queue: Queue, job: Job, timeoutMs = 10_000): Promise<T> {
   const connection = createRedis(REDIS_URL, 'worker');
-  const events = new QueueEvents(queue.name, { connection, prefix: queue.opts.prefix });
+  const events = new QueueEvents(queue.name, { connection, prefix: queue.opts.prefix, lastEventId: '0-0' });
   try {
     await events.waitUntilReady();
     return (await job.waitUntilFinished(events, timeoutMs)) as T;
