@@ -92,8 +92,7 @@ describe('worker: guild sync', function () {
       expect(await finished(stack.queues.characterRefresh, answered, 30_000)).to.deep.equal({ status: 'already_fresh' });
     }
     expect(stack.sim.counters().blizzard.requests).to.equal(0);
-    // Found due with this very fetch in the row: nothing newer answers it, so it asks Battle.net (through the
-    // quota gate, which the two syncs before may have drained for a while: a loaded run waits on it).
+    // Found due with this very fetch in the row: nothing newer answers it, so it asks Battle.net.
     const due = await characterRefreshJob.enqueue(stack.queues, { ...payload, seenFetchedAt: fetchedAt });
     expect(await finished(stack.queues.characterRefresh, due, 60_000)).to.deep.equal({ status: 'not_modified' });
     expect(stack.sim.counters().blizzard.requests).to.equal(1);
