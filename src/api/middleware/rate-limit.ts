@@ -41,26 +41,22 @@ export function applyConsumed(ctx: Context, points: number, taken: ConsumedPoint
  * Health, readiness and metrics are mounted before this and never reach it.
  */
 export function rateLimit(deps: ApiDeps): Middleware {
+  // Shared in Redis across replicas; counted in memory per replica while Redis is down.
+  const limiterOf = (points: number) =>
+    new RateLimiterRedis({
+      storeClient: deps.redis,
+      keyPrefix: deps.keys.rateLimit(),
+      points,
+      duration: RATE_LIMIT_WINDOW_SECONDS,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: new RateLimiterMemory({ points, duration: RATE_LIMIT_WINDOW_SECONDS }),
+    });
   const userPoints = deps.config.rateLimitPerMinute;
-  const limiter = new RateLimiterRedis({
-    storeClient: deps.redis,
-    keyPrefix: deps.keys.rateLimit(),
-    points: userPoints,
-    duration: RATE_LIMIT_WINDOW_SECONDS,
-    rejectIfRedisNotReady: true,
-    insuranceLimiter: new RateLimiterMemory({ points: userPoints, duration: RATE_LIMIT_WINDOW_SECONDS }),
-  });
+  const limiter = limiterOf(userPoints);
 
   const tokens = apiTokenReader(deps);
   const tokenPoints = deps.config.apiTokenRateLimitPerMinute;
-  const tokenLimiter = new RateLimiterRedis({
-    storeClient: deps.redis,
-    keyPrefix: deps.keys.rateLimit(),
-    points: tokenPoints,
-    duration: RATE_LIMIT_WINDOW_SECONDS,
-    rejectIfRedisNotReady: true,
-    insuranceLimiter: new RateLimiterMemory({ points: tokenPoints, duration: RATE_LIMIT_WINDOW_SECONDS }),
-  });
+  const tokenLimiter = limiterOf(tokenPoints);
 
   return async (ctx, next) => {
     // Routes match case-insensitively, so the exemption must too.
