@@ -96,6 +96,8 @@ describe('worker: upstream failures and duplicates', function () {
 
   it('makes one upstream fetch for 1,000 simultaneous refreshes of the same character', async () => {
     const character = guild.roster[4] as SimCharacter;
+    // Nothing in flight: a refresh of this character begun earlier would absorb the 1,000 and fetch before the count.
+    await waitForIdle(stack.queues);
     // A changed character, so the one fetch is a full one: the profile, then the equipment.
     stack.sim.changeGear('us', character.realm.slug, character.name);
     stack.sim.resetCounters();
