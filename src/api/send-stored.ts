@@ -21,7 +21,7 @@ export function sendStored(ctx: Context, body: StoredBody): void {
  * compared weakly (a `W/` prefix on either side is ignored). Evaluated whatever the request's Cache-Control
  * says: `no-cache` is addressed to caches on the way, and fetch() adds it to every conditional request.
  */
-function noneMatchFails(header: string, etag: string): boolean {
+export function noneMatchFails(header: string, etag: string): boolean {
   if (!header) return false;
   if (header.trim() === '*') return true;
   const opaque = etag.replace(/^W\//, '');

@@ -10,6 +10,7 @@ import { openOrm } from '../db/orm.js';
 import { createRedis, Keys } from '../redis.js';
 import { closeQueues, createQueueEvents, createQueues, QUEUE_NAMES } from '../queue/queues.js';
 import { createApp } from './app.js';
+import { cachedReadHandler } from './cached-reads/handler.js';
 import type { ApiDeps } from './deps.js';
 import { ROUTE_MODULES } from './routes/index.js';
 import { GuildApiClient } from '../upstream/guild-api/client.js';
@@ -147,11 +148,23 @@ export async function startApi(
   const deps = await buildApiDeps(config, logger, options);
   const app = createApp(deps, ROUTE_MODULES);
   const handle = app.callback();
+  const cached = cachedReadHandler(deps);
   // Once shutting down, every response closes its connection: a keep-alive client that keeps sending would
   // otherwise hold server.close() open for as long as its load lasts.
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
     if (deps.shuttingDown) res.setHeader('Connection', 'close');
-    void handle(req, res);
+    cached(req, res).then(
+      (served) => {
+        if (!served) void handle(req, res);
+      },
+      (err: unknown) => {
+        // The handler gives Koa every request it cannot answer; what it did not foresee is logged, and Koa
+        // answers when nothing was sent yet.
+        deps.logger.error({ err }, 'cached read failed');
+        if (!res.headersSent) void handle(req, res);
+        else res.destroy();
+      },
+    );
   });
   // Keep-alive sockets must not hold a graceful shutdown open for long.
   server.keepAliveTimeout = 5000;

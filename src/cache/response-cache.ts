@@ -34,14 +34,19 @@ export function encodeEntry(body: StoredBody, expiresAt: number): Buffer {
 
 /** The body of a cached entry while it is still valid at `now`; undefined when absent, expired or unreadable. */
 export function decodeEntry(raw: Buffer | null | undefined, now: number): StoredBody | undefined {
-  if (!raw) return undefined;
+  const entry = raw ? splitEntry(raw) : undefined;
+  return entry && entry.expiresAt > now ? entry.body : undefined;
+}
+
+/** A cached entry's parts: where its header line ends (the newline's index), its expiry and its body. */
+export function splitEntry(raw: Buffer): { headerEnd: number; expiresAt: number; body: StoredBody } | undefined {
   const end = raw.indexOf(10);
   if (end < 0) return undefined;
   const header = raw.toString('latin1', 0, end);
   const space = header.indexOf(' ');
   const expiresAt = Number(header.slice(0, space));
-  if (space < 0 || !(expiresAt > now)) return undefined;
-  return { etag: header.slice(space + 1), bytes: raw.subarray(end + 1) };
+  if (space < 0 || Number.isNaN(expiresAt)) return undefined;
+  return { headerEnd: end, expiresAt, body: { etag: header.slice(space + 1), bytes: raw.subarray(end + 1) } };
 }
 
 /** Upper bound on a guild hash's life, so a guild nobody reads any more leaves nothing behind. */

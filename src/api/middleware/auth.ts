@@ -23,12 +23,23 @@ interface AuthState {
  * is sent but is not a bearer token (a credential was sent, and it is not one we take), undefined when none is.
  */
 function tokenOf(ctx: Context): string | undefined {
-  const header = ctx.get('authorization');
-  if (header) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return tokenFromHeaders(ctx.get('authorization'), ctx.get('cookie'));
+}
+
+/** The cookie's value as Koa's cookies module reads it (first match, surrounding quotes dropped). */
+const ACCESS_TOKEN_COOKIE = /(?:^|;) *access_token=([^;]*)/;
+
+/**
+ * `tokenOf` from the raw header values, for the cached reads answered before Koa: the same rule on both paths.
+ */
+export function tokenFromHeaders(authorization: string | undefined, cookie: string | undefined): string | undefined {
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     return match?.[1] ?? '';
   }
-  return ctx.cookies.get('access_token') || undefined;
+  let value = cookie ? ACCESS_TOKEN_COOKIE.exec(cookie)?.[1] : undefined;
+  if (value?.startsWith('"')) value = value.slice(1, -1);
+  return value || undefined;
 }
 
 export type TokenCheck = { user: AuthenticatedUser } | { problem: Exclude<AuthProblem, 'missing'> };

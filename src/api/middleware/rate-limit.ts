@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Context, Middleware } from 'koa';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { tooManyRequests } from '../../errors.js';
@@ -25,12 +26,29 @@ export interface ConsumedPoint {
 /** The Redis counter of a subject (`user:<bnetId>`), as rate-limiter-flexible names it (`<keyPrefix>:<key>`). */
 export const rateLimitCounterKey = (keys: Keys, subject: string): string => `${keys.rateLimit()}:${subject}`;
 
+/** The RateLimit-* headers for a point taken from a budget of `points`, in the order they are sent. */
+export function rateLimitHeaders(points: number, taken: ConsumedPoint): Array<[string, string]> {
+  return [
+    ['RateLimit-Limit', String(points)],
+    ['RateLimit-Remaining', String(Math.max(0, points - taken.consumed))],
+    ['RateLimit-Reset', String(secondsUntil(taken.msBeforeNext))],
+  ];
+}
+
 /** Sets the RateLimit-* headers for a point taken from a user's budget; over the budget, 429 with Retry-After. */
 export function applyConsumed(ctx: Context, points: number, taken: ConsumedPoint): void {
-  ctx.set('RateLimit-Limit', String(points));
-  ctx.set('RateLimit-Remaining', String(Math.max(0, points - taken.consumed)));
-  ctx.set('RateLimit-Reset', String(secondsUntil(taken.msBeforeNext)));
+  for (const [name, value] of rateLimitHeaders(points, taken)) ctx.set(name, value);
   if (taken.consumed > points) throw tooManyRequests(secondsUntil(taken.msBeforeNext));
+}
+
+/**
+ * Points already taken for requests that then went on to Koa: the cached reads take their caller's point before
+ * Koa sees the request, and hand it over here so `rateLimit` applies it instead of taking a second one.
+ */
+const handedOver = new WeakMap<IncomingMessage, ConsumedPoint>();
+
+export function handOverPoint(req: IncomingMessage, taken: ConsumedPoint): void {
+  handedOver.set(req, taken);
 }
 
 /**
@@ -62,8 +80,8 @@ export function rateLimit(deps: ApiDeps): Middleware {
     // Routes match case-insensitively, so the exemption must too.
     const path = ctx.path.toLowerCase();
     if (EXEMPT_PREFIXES.some((prefix) => path.startsWith(prefix))) return next();
-    // A user's cached read already took its point (src/api/routes/cached-reads.ts) and went on down the chain.
-    const taken = ctx.state.consumedPoint as ConsumedPoint | undefined;
+    // A user's cached read already took its point (src/api/cached-reads/handler.ts) and came on to Koa.
+    const taken = handedOver.get(ctx.req);
     if (taken) {
       applyConsumed(ctx, userPoints, taken);
       return next();

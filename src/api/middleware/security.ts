@@ -14,19 +14,32 @@ const PROBES = new Set(['/health', '/ready', '/metrics']);
  */
 export function security(options: { forceHttps: boolean }): Middleware {
   return async (ctx, next) => {
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('X-Frame-Options', 'DENY');
-    ctx.set('Referrer-Policy', 'no-referrer');
-    ctx.set('Cross-Origin-Resource-Policy', 'same-site');
-    if (!ctx.path.startsWith('/admin/queues')) {
-      ctx.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
-    }
+    for (const [name, value] of securityHeaders(ctx.path, options.forceHttps)) ctx.set(name, value);
     if (options.forceHttps) {
-      ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
       if (ctx.protocol !== 'https' && !PROBES.has(ctx.path)) {
         throw new AppError(403, 'https_required', 'HTTPS is required');
       }
     }
     await next();
   };
+}
+
+const ALWAYS: Array<[string, string]> = [
+  ['X-Content-Type-Options', 'nosniff'],
+  ['X-Frame-Options', 'DENY'],
+  ['Referrer-Policy', 'no-referrer'],
+  ['Cross-Origin-Resource-Policy', 'same-site'],
+];
+const CSP: [string, string] = ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"];
+const HSTS: [string, string] = ['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'];
+
+/**
+ * The security headers of a response to `path`, in the order they are sent. The dashboard's pages load their own
+ * scripts and styles, so it is the one place without the API's CSP. Shared by this middleware and the cached
+ * reads answered before Koa (src/api/cached-reads/handler.ts), so both send the same.
+ */
+export function securityHeaders(path: string, forceHttps: boolean): Array<[string, string]> {
+  const headers = path.startsWith('/admin/queues') ? [...ALWAYS] : [...ALWAYS, CSP];
+  if (forceHttps) headers.push(HSTS);
+  return headers;
 }

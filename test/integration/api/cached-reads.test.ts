@@ -4,9 +4,12 @@ import { Redis } from 'ioredis';
 import { memberLookupField, Keys } from '../../../src/redis.js';
 import { nameKey } from '../../../src/queue/schemas.js';
 import { findGuild, type SimGuild, type SimMembership } from '../../../src/sim/index.js';
+import { startApi, type RunningApi } from '../../../src/api/server.js';
+import { ManualClock } from '../../../src/clock.js';
+import { LogCapture } from '../../helpers/log-capture.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 import { monitorRedis } from '../../helpers/redis-monitor.js';
-import { REDIS_URL } from '../../helpers/test-env.js';
+import { REDIS_URL, testConfig } from '../../helpers/test-env.js';
 import { waitFor } from '../../helpers/wait.js';
 import { waitForIdle } from '../../helpers/worker.js';
 import { bearer, call, expectError, isolatedGuild, metric } from './helpers.js';
@@ -20,7 +23,8 @@ interface Raw {
 
 describe('cached reads: one Redis round trip, the bytes as stored, ETag and 304', function () {
   this.timeout(60_000);
-  const LIMIT = 40;
+  const LIMIT = 100;
+  const ORIGIN = 'https://app.example.com';
   const spec = isolatedGuild(10);
   let stack: Stack;
   let url: string;
@@ -79,8 +83,17 @@ describe('cached reads: one Redis round trip, the bytes as stored, ETag and 304'
     return { sent: sent.filter((c) => c !== 'ping'), seen: seen.filter((c) => c !== 'ping') };
   };
 
+  /** Drops the cached body of a read, so the next one is computed by the routes behind Koa. */
+  const dropBody = async (kind: 'character' | 'overview') => {
+    if (kind === 'character') await redis.hdel(keys.guildMemberLookups(guild.id), memberLookupField(gm().realmSlug, nameKey(gm().characterName)));
+    else await redis.unlink(keys.guildResponses(guild.id));
+  };
+  /** A response's headers that do not change from one request to the next, by name. */
+  const stableHeaders = (headers: Headers) =>
+    Object.fromEntries([...headers].filter(([name]) => !['date', 'x-request-id', 'ratelimit-remaining', 'ratelimit-reset'].includes(name)));
+
   before(async () => {
-    stack = await startStack({ api: true, env: { RATE_LIMIT_PER_MINUTE: String(LIMIT) }, simulator: { seed: spec.id, world: { demo: false, guilds: [spec] } } });
+    stack = await startStack({ api: true, env: { RATE_LIMIT_PER_MINUTE: String(LIMIT), CORS_ORIGINS: ORIGIN }, simulator: { seed: spec.id, world: { demo: false, guilds: [spec] } } });
     url = stack.api!.url;
     guild = findGuild(stack.sim.world, spec.id)!;
     keys = new Keys(stack.config.redisPrefix);
@@ -112,8 +125,7 @@ describe('cached reads: one Redis round trip, the bytes as stored, ETag and 304'
   it('sends the same bytes and headers on a hit as when the body was computed, with an ETag', async () => {
     for (const [path, kind] of [[characterPath(gm()), 'character'], [overviewPath(), 'overview']] as const) {
       const hit = await get(path, gm().bnetId);
-      if (kind === 'character') await redis.hdel(keys.guildMemberLookups(guild.id), memberLookupField(gm().realmSlug, nameKey(gm().characterName)));
-      else await redis.unlink(keys.guildResponses(guild.id));
+      await dropBody(kind);
       const missesBefore = await misses(kind);
       const computed = await get(path, gm().bnetId);
       expect(await misses(kind), `${path} was computed again`).to.equal(missesBefore + 1);
@@ -126,6 +138,70 @@ describe('cached reads: one Redis round trip, the bytes as stored, ETag and 304'
       }
       expect(hit.headers.get('content-type')).to.equal('application/json; charset=utf-8');
       expect(Number(hit.headers.get('content-length'))).to.equal(hit.bytes.length);
+    }
+  });
+
+  it('sends on a hit every header the routes send for the same request, whatever the origin', async () => {
+    for (const [path, kind] of [[characterPath(gm()), 'character'], [overviewPath(), 'overview']] as const) {
+      for (const origin of [ORIGIN, 'https://elsewhere.example.com', undefined]) {
+        const headers: Record<string, string> = origin ? { origin, 'x-request-id': 'req-cached.1' } : { 'x-request-id': 'req-cached.1' };
+        const before = await hits(kind);
+        const hit = await get(path, gm().bnetId, headers);
+        expect(await hits(kind), `${path} from ${origin}: a hit`).to.equal(before + 1);
+        await dropBody(kind);
+        const computed = await get(path, gm().bnetId, headers);
+        expect(await hits(kind), `${path} from ${origin}: computed`).to.equal(before + 1);
+        expect(stableHeaders(hit.headers), `${path} from ${origin}`).to.deep.equal(stableHeaders(computed.headers));
+        expect(hit.headers.get('x-request-id')).to.equal('req-cached.1');
+        expect(hit.headers.get('access-control-allow-origin')).to.equal(origin === ORIGIN ? ORIGIN : null);
+        expect(hit.headers.get('content-security-policy')).to.be.a('string');
+      }
+    }
+  });
+
+  it('takes the access_token cookie as the routes do, quoted or not, and leaves an API token to the routes', async () => {
+    const token = stack.sim.tokenFor(gm().bnetId);
+    const before = await hits('character');
+    for (const cookie of [`access_token=${token}`, `theme=dark; access_token="${token}"`]) {
+      const res = await fetch(`${url}${characterPath(gm())}`, { headers: { cookie } });
+      expect(res.status, cookie.slice(0, 20)).to.equal(200);
+    }
+    expect(await hits('character'), 'both served before Koa').to.equal(before + 2);
+    const unknown = await fetch(`${url}${characterPath(gm())}`, { headers: { authorization: 'Bearer pat_unknown' } });
+    expect(unknown.status, 'an API token is checked by the routes').to.equal(401);
+    expect(await hits('character')).to.equal(before + 2);
+  });
+
+  it('sends a body it holds only while Redis still stores that very entry', async () => {
+    const client = stack.api!.deps.redis as unknown as Record<string, (...args: unknown[]) => Promise<unknown[]>>;
+    const original = client.progressCachedReadBuffer!;
+    const bodies: unknown[] = [];
+    client.progressCachedReadBuffer = async (...args: unknown[]) => {
+      const replies = await original.apply(client, args);
+      bodies.push(replies[4]);
+      return replies;
+    };
+    try {
+      const first = await get(overviewPath(), gm().bnetId);
+      const second = await get(overviewPath(), gm().bnetId);
+      expect(second.bytes.equals(first.bytes)).to.equal(true);
+      expect(bodies.at(-1), 'Redis did not send the unchanged body again').to.equal(1);
+
+      // Another writer stores a new body for the same read: the copy held is stale and must not be sent.
+      const field = (await redis.hkeys(keys.guildResponses(guild.id))).find((f) => f.startsWith('overview:'))!;
+      const stored = (await redis.hgetBuffer(keys.guildResponses(guild.id), field))!;
+      const expiresAt = stored.toString('latin1', 0, stored.indexOf(10)).split(' ')[0];
+      const changed = Buffer.from('{"members":[],"changed":true}');
+      await redis.hset(keys.guildResponses(guild.id), field, Buffer.concat([Buffer.from(`${expiresAt} "changed-tag"\n`), changed]));
+      const third = await get(overviewPath(), gm().bnetId);
+      expect(third.bytes.equals(changed), 'the body Redis stores now').to.equal(true);
+      expect(third.headers.get('etag')).to.equal('"changed-tag"');
+      expect(Buffer.isBuffer(bodies.at(-1))).to.equal(true);
+      expect((await get(overviewPath(), gm().bnetId)).bytes.equals(changed)).to.equal(true);
+      expect(bodies.at(-1)).to.equal(1);
+    } finally {
+      client.progressCachedReadBuffer = original;
+      await dropBody('overview');
     }
   });
 
@@ -182,5 +258,73 @@ describe('cached reads: one Redis round trip, the bytes as stored, ETag and 304'
     expect(refused.status).to.equal(429);
     expect(Number(refused.headers.get('retry-after'))).to.be.within(1, 60);
     expect(refused.headers.get('ratelimit-remaining')).to.equal('0');
+  });
+
+  describe('on an api behind a TLS proxy, with a clock of its own', () => {
+    let other: RunningApi;
+    const clock = new ManualClock(Date.now());
+    const logs = new LogCapture();
+    const proxied = (proto: string) => ({ 'x-forwarded-proto': proto });
+    const otherGet = async (path: string, headers: Record<string, string>) => {
+      const res = await fetch(`${other.url}${path}`, { headers: { ...bearer(stack.sim.tokenFor(gm().bnetId)), ...headers } });
+      return { status: res.status, headers: res.headers, text: await res.text() };
+    };
+    const otherHits = () => metric(other.url, 'progress_cache_hits_total', { kind: 'character' });
+    /** The access-log lines of a path, without what differs from one request to the next. */
+    const requestLines = (path: string) =>
+      logs
+        .lines()
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((line) => line.msg === 'request' && line.path === path)
+        .map(({ time: _time, ms: _ms, pid: _pid, hostname: _host, ...rest }) => rest);
+
+    before(async () => {
+      other = await startApi(testConfig({ ...stack.env, FORCE_HTTPS: 'true', TRUST_PROXY: 'true', LOG_LEVEL: 'info' }), logs.logger('info', 'api'), 0, '127.0.0.1', { clock });
+    });
+    after(async () => {
+      await other?.close();
+    });
+
+    it('serves a forwarded https read from the cache with HSTS, and refuses plain http as the routes do', async () => {
+      const path = characterPath(gm());
+      await waitFor(async () => (await otherGet(path, proxied('https'))).status === 200, 10_000, 'the view to be cached');
+      const before = await otherHits();
+      const served = await otherGet(path, { ...proxied('https'), 'x-request-id': 'proxied-1' });
+      expect(served.status).to.equal(200);
+      expect(served.headers.get('strict-transport-security')).to.match(/^max-age=/);
+      expect(await otherHits(), 'a hit').to.equal(before + 1);
+      const refused = await otherGet(path, proxied('http'));
+      expect(refused.status).to.equal(403);
+      expect(JSON.parse(refused.text).code).to.equal('https_required');
+      expect(await otherHits(), 'plain http is never served from the cache').to.equal(before + 1);
+    });
+
+    it('writes the same access-log line for a hit as the routes do', async () => {
+      const path = characterPath(gm());
+      const pathOnly = path.split('?')[0] as string;
+      await otherGet(path, { ...proxied('https'), 'x-request-id': 'log-hit' });
+      await dropBody('character');
+      await otherGet(path, { ...proxied('https'), 'x-request-id': 'log-computed' });
+      await waitFor(async () => requestLines(pathOnly).some((l) => l.requestId === 'log-computed'), 5000, 'the log line');
+      const hit = requestLines(pathOnly).find((l) => l.requestId === 'log-hit');
+      const computed = requestLines(pathOnly).find((l) => l.requestId === 'log-computed');
+      expect(hit).to.deep.equal({ ...computed, requestId: 'log-hit' });
+      expect(hit).to.include({ method: 'GET', route: '/guilds/:guild_id/progress/character/:character_name', status: 200, user: gm().bnetId });
+    });
+
+    it('serves a body until the instant it expires by business time, and not at that instant', async () => {
+      const path = characterPath(gm());
+      await waitFor(async () => (await otherGet(path, proxied('https'))).status === 200, 10_000, 'the view to be cached');
+      const stored = (await redis.hgetBuffer(keys.guildMemberLookups(guild.id), memberLookupField(gm().realmSlug, nameKey(gm().characterName))))!;
+      const expiresAt = Number(stored.toString('latin1', 0, stored.indexOf(10)).split(' ')[0]);
+      clock.set(expiresAt - 1);
+      let before = await otherHits();
+      expect((await otherGet(path, proxied('https'))).status).to.equal(200);
+      expect(await otherHits(), 'one millisecond before: a hit').to.equal(before + 1);
+      clock.set(expiresAt);
+      before = await otherHits();
+      await otherGet(path, proxied('https'));
+      expect(await otherHits(), 'at the instant: not served from the cache').to.equal(before);
+    });
   });
 });
