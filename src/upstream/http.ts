@@ -1,14 +1,17 @@
-import { got, RequestError, type Got, type Method } from 'got';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Logger } from '../logger.js';
 
 /**
  * One HTTP attempt, reduced to what the clients decide on. Retries, tokens and quotas live in the
- * clients: each retry must pass the quota again, which got's built-in retry cannot do.
+ * clients: each retry must pass the quota again, which an HTTP library's built-in retry cannot do.
  */
 export type Attempt =
   | { kind: 'response'; status: number; headers: Record<string, string | string[] | undefined>; body: string }
   | { kind: 'timeout' }
   | { kind: 'network'; code: string };
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 
 export interface AttemptRequest {
   method: Method;
@@ -20,13 +23,16 @@ export interface AttemptRequest {
   timeoutMs: number;
 }
 
-export const http: Got = got.extend({
-  retry: { limit: 0 },
-  throwHttpErrors: false,
-  followRedirect: false,
-  responseType: 'text',
-  headers: { 'user-agent': 'progress-api' },
-});
+/*
+ * Node's own http rather than got: the clients use none of got's features (retries, redirects, hooks, caching
+ * are off or done above), and got's per-request option handling and stream layers cost ~0.3-0.45 ms of CPU per
+ * request more than this, a large share of a refresh's two Battle.net calls (docs/benchmarks.md). Sockets are
+ * kept alive between requests, as got did with Node's global agent.
+ */
+const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+
+/** Names a failure to send or receive like the socket error it was, so the clients can report it. */
+const failure = (code: string, message: string) => Object.assign(new Error(message), { code });
 
 /**
  * Sends one request and logs it. Only method, path, status and duration are logged: query strings,
@@ -34,35 +40,78 @@ export const http: Got = got.extend({
  */
 export async function attempt(upstream: string, logger: Logger, request: AttemptRequest): Promise<Attempt> {
   const started = performance.now();
-  const path = pathOf(request.url);
-  const base = { upstream, method: request.method, path };
+  let url: URL | undefined;
   try {
-    const response = await http(request.url, {
-      method: request.method,
-      headers: request.headers,
-      searchParams: request.searchParams,
-      form: request.form,
-      json: request.json,
-      timeout: { request: request.timeoutMs },
-    });
+    url = new URL(request.url);
+  } catch {
+    // Left undefined: send() reports it as a network failure, as for any other request that cannot go out.
+  }
+  const base = { upstream, method: request.method, path: url?.pathname ?? '(invalid url)' };
+  try {
+    const response = await send(url, request);
     const durationMs = Math.round(performance.now() - started);
-    const level = response.statusCode >= 500 || response.statusCode === 429 ? 'warn' : 'debug';
-    logger[level]({ ...base, status: response.statusCode, durationMs }, 'upstream request');
-    return { kind: 'response', status: response.statusCode, headers: response.headers, body: response.body };
+    if (response.status >= 500 || response.status === 429) {
+      logger.warn({ ...base, status: response.status, durationMs }, 'upstream request');
+    } else if (logger.isLevelEnabled('debug')) {
+      logger.debug({ ...base, status: response.status, durationMs }, 'upstream request');
+    }
+    return { kind: 'response', ...response };
   } catch (error) {
     const durationMs = Math.round(performance.now() - started);
-    const code = error instanceof RequestError ? error.code : 'EUNKNOWN';
+    const code = typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'EUNKNOWN';
     logger.warn({ ...base, error: code, durationMs }, 'upstream request failed');
     return code === 'ETIMEDOUT' ? { kind: 'timeout' } : { kind: 'network', code };
   }
 }
 
-function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return '(invalid url)';
-  }
+type Received = { status: number; headers: IncomingHttpHeaders; body: string };
+
+/** The whole exchange, body included, within `timeoutMs`; redirects are answers like any other (never followed). */
+function send(url: URL | undefined, request: AttemptRequest): Promise<Received> {
+  return new Promise((resolve, reject) => {
+    if (!url) return reject(failure('ERR_INVALID_URL', 'invalid url'));
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return reject(failure('ERR_UNSUPPORTED_PROTOCOL', `unsupported protocol ${url.protocol}`));
+    for (const [name, value] of Object.entries(request.searchParams ?? {})) url.searchParams.append(name, value);
+    const headers: OutgoingHttpHeaders = { 'user-agent': 'progress-api', ...request.headers };
+    let body: string | undefined;
+    if (request.form !== undefined) {
+      body = new URLSearchParams(request.form).toString();
+      headers['content-type'] ??= 'application/x-www-form-urlencoded';
+    } else if (request.json !== undefined) {
+      body = JSON.stringify(request.json);
+      headers['content-type'] ??= 'application/json';
+    }
+    if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
+
+    let req: ClientRequest | undefined;
+    const timer = setTimeout(() => {
+      const error = failure('ETIMEDOUT', `no complete answer within ${request.timeoutMs} ms`);
+      settle(error);
+      req?.destroy(error);
+    }, request.timeoutMs);
+    let settled = false;
+    const settle = (error: Error | undefined, received?: Received) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve(received as Received);
+    };
+    const isHttps = url.protocol === 'https:';
+    req = (isHttps ? httpsRequest : httpRequest)(url, { method: request.method, headers, agent: isHttps ? agents.https : agents.http }, (res) => {
+      res.setEncoding('utf8');
+      let text = '';
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => settle(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      res.on('error', (error) => settle(error));
+      // A connection closed before the whole body arrived.
+      res.on('close', () => settle(failure('ECONNRESET', 'response closed before its end')));
+    });
+    req.on('error', (error) => settle(error));
+    req.end(body);
+  });
 }
 
 /** A header's single value (Node gives arrays for repeated headers). */
