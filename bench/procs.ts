@@ -28,8 +28,8 @@ export function spawnTs(
   const fd = openSync(logFile, 'a');
   // The node binary itself, not npm: its pid is the one whose /proc we sample.
   // Compiled, as production runs it: with production's Node flags.
-  const args = compiled ? [...PRODUCTION_NODE_FLAGS, `dist/${entry.replace(/\.ts$/, '.js')}`] : ['--import', 'tsx', entry];
-  const child = spawn(process.execPath, [...nodeArgs, ...args], {
+  const args = compiled ? [...PRODUCTION_NODE_FLAGS, ...nodeArgs, `dist/${entry.replace(/\.ts$/, '.js')}`] : [...nodeArgs, '--import', 'tsx', entry];
+  const child = spawn(process.execPath, args, {
     env: env as NodeJS.ProcessEnv,
     stdio: ['ignore', fd, fd],
   });
