@@ -1,5 +1,8 @@
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
+import { spawn, execSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+const cpu = (pid) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) * 10; };
+const redisPid = Number(execSync('pgrep -x redis-server').toString().split('\n')[0]);
 const size = process.argv[2];
 const variants = process.argv.slice(3);
 const procs = {};
@@ -12,8 +15,11 @@ for (const v of variants) {
 await new Promise((r) => setTimeout(r, 1500));
 const res = Object.fromEntries(variants.map((v) => [v, []]));
 for (let round = 0; round < 2; round++) for (const v of variants) {
+  const c0 = cpu(procs[v].child.pid), r0 = cpu(redisPid);
   const r = await autocannon({ url: `http://127.0.0.1:${procs[v].port}/x`, connections: 50, duration: 4 });
+  const n = r.requests.total;
   res[v].push(r.requests.average);
+  (res[v].cpu ??= []).push(Math.round((cpu(procs[v].child.pid) - c0) * 1000 / n) + 'us/' + Math.round((cpu(redisPid) - r0) * 1000 / n) + 'us');
 }
-for (const v of variants) console.log(v, res[v].map(Math.round).join(' '), Math.round(res[v].reduce((a, b) => a + b) / res[v].length));
+for (const v of variants) console.log(v, res[v].map(Math.round).join(' '), res[v].cpu.join(' '), Math.round(res[v].reduce((a, b) => a + b) / res[v].length));
 for (const v of variants) procs[v].child.kill();

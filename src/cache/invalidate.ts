@@ -1,6 +1,7 @@
 import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from '../redis.js';
 import { memberLookupField, type Keys } from '../redis.js';
+import { TAG_SUFFIX, tagField } from './response-cache.js';
 
 /**
  * Cache invalidation shared by the worker (after it writes a projection) and the api (webhooks).
@@ -21,7 +22,7 @@ export async function dropCharacterResponses(
   // One command per guild: each guild's keys share a slot, two guilds' keys need not (Redis Cluster).
   await Promise.all(
     [...new Set([...guildIds, ...holders])].map((id) => {
-      if (!named.has(id)) return redis.hdel(keys.guildMemberLookups(id), field).catch(() => undefined);
+      if (!named.has(id)) return redis.hdel(keys.guildMemberLookups(id), field, tagField(field)).catch(() => undefined);
       return redis
         .eval(
           DROP_CHARACTER,
@@ -48,15 +49,16 @@ const VERSION_TTL_SECONDS = 8 * 24 * 3600;
  * says who). Every other user's "my characters" and every other member's view stay. The version moves, so a
  * body computed before this is not stored after it.
  * KEYS: member hash, version, overviews, users' bodies, owners; ARGV: the member's field, the version's TTL.
+ * Each body's tag field (`TAG_SUFFIX`) goes with it.
  */
 const DROP_CHARACTER = `
-redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[1], ARGV[1], ARGV[1] .. '${TAG_SUFFIX}')
 redis.call('INCR', KEYS[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 redis.call('UNLINK', KEYS[3])
 local users = redis.call('HGET', KEYS[5], ARGV[1])
 if users then
-  for id in string.gmatch(users, '[^,]+') do redis.call('HDEL', KEYS[4], 'characters:' .. id) end
+  for id in string.gmatch(users, '[^,]+') do redis.call('HDEL', KEYS[4], 'characters:' .. id, 'characters:' .. id .. '${TAG_SUFFIX}') end
 end
 return 1`;
 
@@ -84,7 +86,10 @@ export async function dropMemberResponses(
   members: ReadonlyArray<{ realm: string; nameKey: string }>,
 ): Promise<void> {
   if (members.length === 0) return;
-  const fields = members.map((m) => memberLookupField(m.realm, m.nameKey));
+  const fields = members.flatMap((m) => {
+    const field = memberLookupField(m.realm, m.nameKey);
+    return [field, tagField(field)];
+  });
   await redis.hdel(keys.guildMemberLookups(guildId), ...fields).catch(() => undefined);
 }
 

@@ -29,8 +29,20 @@ export function storedJson(body: unknown): StoredBody {
  * its end (a reset came). Redis's expiry is kept as well, so nothing is left behind.
  */
 export function encodeEntry(body: StoredBody, expiresAt: number): Buffer {
-  return Buffer.concat([Buffer.from(`${expiresAt} ${body.etag}\n`, 'latin1'), body.bytes]);
+  return Buffer.concat([Buffer.from(entryHeader(body, expiresAt), 'latin1'), body.bytes]);
 }
+
+/** An entry's first line, newline included. */
+export const entryHeader = (body: StoredBody, expiresAt: number): string => `${expiresAt} ${body.etag}\n`;
+
+/**
+ * Every entry is stored with a copy of its header line in a field of its own (this suffix after the entry's
+ * field; no entry's field ends so), written by the same HSET. A reader holding a copy of the body compares that
+ * short field instead of loading the whole entry into a script: for a 150 KB overview, ~220 µs of Redis's time
+ * per read against ~12. A drop removes both fields; one left behind alone is never taken for an entry.
+ */
+export const TAG_SUFFIX = ' #tag';
+export const tagField = (field: string): string => `${field}${TAG_SUFFIX}`;
 
 /** The body of a cached entry while it is still valid at `now`; undefined when absent, expired or unreadable. */
 export function decodeEntry(raw: Buffer | null | undefined, now: number): StoredBody | undefined {
@@ -62,13 +74,13 @@ export interface GuildRead<T> {
 }
 
 /**
- * HSET + EXPIRE of a guild hash, only while the guild's version is still the one read before computing. With a
+ * HSET (the entry and its tag) + EXPIRE of a guild hash, only while the guild's version is still the one read before computing. With a
  * user (ARGV[5]) and the members the body lists (ARGV[6…]), the user is noted under each of them in the guild's
  * owners hash (KEYS[3]), in the same step, so a write about one of them finds this body to drop.
  */
 const SET_IF_VERSION = `
 if (redis.call('GET', KEYS[2]) or '') ~= ARGV[4] then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2], ARGV[1] .. '${TAG_SUFFIX}', string.sub(ARGV[2], 1, string.find(ARGV[2], '\\n', 1, true)))
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 if ARGV[5] then
   for i = 6, #ARGV do
@@ -116,11 +128,13 @@ export class ResponseCache {
     if (ttl < 1) return;
     const index = this.keys.characterViewGuilds(region, realm, nameKey);
     const members = this.keys.guildMemberLookups(guildId);
+    const field = memberLookupField(realm, nameKey);
+    const expiresAt = this.now() + ttl * 1000;
     try {
       await this.redis.multi().sadd(index, String(guildId)).expire(index, VIEW_INDEX_TTL_SECONDS).exec();
       await this.redis
         .multi()
-        .hset(members, memberLookupField(realm, nameKey), encodeEntry(body, this.now() + ttl * 1000))
+        .hset(members, field, encodeEntry(body, expiresAt), tagField(field), entryHeader(body, expiresAt))
         .expire(members, GUILD_HASH_TTL_SECONDS)
         .exec();
     } catch {

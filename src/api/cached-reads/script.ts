@@ -1,3 +1,4 @@
+import { TAG_SUFFIX } from '../../cache/response-cache.js';
 import type { RedisClient } from '../../redis.js';
 import { GUILD_FIELD } from '../services/guild-tracker.js';
 import { RATE_LIMIT_WINDOW_SECONDS } from '../middleware/rate-limit.js';
@@ -20,8 +21,9 @@ end`;
  * Everything a cached read needs about one guild: the caller's cached permission, guild-api's snapshot of the
  * guild and the cached body. KEYS[o] permission, KEYS[o+1] snapshot, KEYS[o+2] the hash holding the body;
  * ARGV[2] the body's field, or '' when it depends on the guild's realm: then ARGV[3] .. realm .. ARGV[4].
- * ARGV[5] is the header line of the copy the api already holds ('' for none): when the stored entry still starts
- * with it, the body is not sent again and the reply says 1 instead.
+ * ARGV[5] is the header line of the copy the api already holds ('' for none): when the entry is there and its tag
+ * field (written with it, see `TAG_SUFFIX`) still says that line, the body is neither loaded nor sent and the reply
+ * says 1 instead.
  * All three keys are about one guild, so under Redis Cluster they share its hash tag and slot.
  */
 const readStep = (o: number) => `
@@ -33,8 +35,13 @@ if field == '' and guild then
   if ok and type(g) == 'table' and type(g.realm) == 'string' then field = ARGV[3] .. g.realm .. ARGV[4] end
 end
 local body = false
-if field ~= '' then body = redis.call('HGET', KEYS[${o + 2}], field) end
-if body and ARGV[5] ~= '' and string.sub(body, 1, #ARGV[5]) == ARGV[5] then body = 1 end`;
+if field ~= '' then
+  if ARGV[5] ~= '' and redis.call('HGET', KEYS[${o + 2}], field .. '${TAG_SUFFIX}') == ARGV[5] and redis.call('HEXISTS', KEYS[${o + 2}], field) == 1 then
+    body = 1
+  else
+    body = redis.call('HGET', KEYS[${o + 2}], field)
+  end
+end`;
 
 /** One round trip on a single Redis: rate limit, permission, snapshot and body. */
 const COMBINED = `${RATE_LIMIT_STEP}\n${readStep(2)}\nreturn {consumed, ttl, perm, guild, body}`;

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { memberLookupField, Keys } from '../../../src/redis.js';
+import { tagField } from '../../../src/cache/response-cache.js';
 import { nameKey } from '../../../src/queue/schemas.js';
 import { findGuild, type SimGuild, type SimMembership } from '../../../src/sim/index.js';
 import { startApi, type RunningApi } from '../../../src/api/server.js';
@@ -192,13 +193,24 @@ describe('cached reads: one Redis round trip, the bytes as stored, ETag and 304'
       const stored = (await redis.hgetBuffer(keys.guildResponses(guild.id), field))!;
       const expiresAt = stored.toString('latin1', 0, stored.indexOf(10)).split(' ')[0];
       const changed = Buffer.from('{"members":[],"changed":true}');
-      await redis.hset(keys.guildResponses(guild.id), field, Buffer.concat([Buffer.from(`${expiresAt} "changed-tag"\n`), changed]));
+      // As every writer stores an entry: the entry and its header line's tag field in one HSET.
+      const header = `${expiresAt} "changed-tag"\n`;
+      await redis.hset(keys.guildResponses(guild.id), field, Buffer.concat([Buffer.from(header), changed]), tagField(field), header);
       const third = await get(overviewPath(), gm().bnetId);
       expect(third.bytes.equals(changed), 'the body Redis stores now').to.equal(true);
       expect(third.headers.get('etag')).to.equal('"changed-tag"');
       expect(Buffer.isBuffer(bodies.at(-1))).to.equal(true);
       expect((await get(overviewPath(), gm().bnetId)).bytes.equals(changed)).to.equal(true);
       expect(bodies.at(-1)).to.equal(1);
+
+      // The entry dropped with its tag left behind: the copy held is not taken for it.
+      await redis.hdel(keys.guildResponses(guild.id), field);
+      expect(await redis.hget(keys.guildResponses(guild.id), tagField(field))).to.equal(header);
+      const missesBefore = await misses('overview');
+      const fourth = await get(overviewPath(), gm().bnetId);
+      expect(fourth.status).to.equal(200);
+      expect(fourth.bytes.equals(changed), 'computed again, not the copy held').to.equal(false);
+      expect(await misses('overview')).to.equal(missesBefore + 1);
     } finally {
       client.progressCachedReadBuffer = original;
       await dropBody('overview');

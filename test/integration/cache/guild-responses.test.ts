@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { dropCharacterResponses, dropGuildResponses, dropGuildTargets } from '../../../src/cache/invalidate.js';
-import { ResponseCache } from '../../../src/cache/response-cache.js';
+import { dropCharacterResponses, dropGuildResponses, dropGuildTargets, dropMemberResponses } from '../../../src/cache/invalidate.js';
+import { ResponseCache, storedJson, tagField } from '../../../src/cache/response-cache.js';
 import { ManualClock } from '../../../src/clock.js';
 import { createMetrics } from '../../../src/metrics.js';
-import { createRedis, Keys } from '../../../src/redis.js';
+import { createRedis, Keys, memberLookupField } from '../../../src/redis.js';
 import { REDIS_URL, testRun, uniqueId } from '../../helpers/test-env.js';
 
 /**
@@ -65,5 +65,38 @@ describe('cached guild bodies and a drop racing a read', function () {
     clock.advance(1);
     expect((await cache.getGuild(guildId, 'overview:a', 'overview')).body, 'at its end').to.equal(undefined);
     clock.set('2026-12-08T12:00:00Z');
+  });
+
+  it('stores every entry with its header line in a tag field, and every drop takes both', async () => {
+    const stored = storedJson({ name: 'Tag' });
+    const field = memberLookupField('r', 'n');
+    const members = keys.guildMemberLookups(guildId);
+    const expectPair = async (hash: string, f: string, present: boolean) => {
+      const [entry, tag] = await redis.hmgetBuffer(hash, f, tagField(f));
+      if (!present) return expect([entry, tag], `${f}: both gone`).to.deep.equal([null, null]);
+      expect(entry, f).to.be.instanceOf(Buffer);
+      expect(tag!.toString('latin1'), `${f}: the tag is the entry's first line`).to.equal(entry!.toString('latin1', 0, entry!.indexOf(10) + 1));
+      expect(tag!.toString('latin1')).to.equal(`${Date.parse('2026-12-08T12:01:00Z')} ${stored.etag}\n`);
+    };
+    try {
+      await cache.setCharacterView(guildId, 'us', 'r', 'n', stored, 60);
+      const miss = await cache.getGuildBody(guildId, 'overview:t', 'overview');
+      await cache.setGuildBody(guildId, 'overview:t', stored, 60, miss.version);
+      await expectPair(members, field, true);
+      await expectPair(keys.guildResponses(guildId), 'overview:t', true);
+      await dropCharacterResponses(redis, keys, { region: 'us', realm: 'r', nameKey: 'n' }, [guildId]);
+      await expectPair(members, field, false);
+      await expectPair(keys.guildResponses(guildId), 'overview:t', false);
+
+      await cache.setCharacterView(guildId, 'us', 'r', 'n', stored, 60);
+      await dropMemberResponses(redis, keys, guildId, 'us', [{ realm: 'r', nameKey: 'n' }]);
+      await expectPair(members, field, false);
+      // A guild that did not name the character holds a copy too: it goes from there as well.
+      await cache.setCharacterView(guildId, 'us', 'r', 'n', stored, 60);
+      await dropCharacterResponses(redis, keys, { region: 'us', realm: 'r', nameKey: 'n' }, []);
+      await expectPair(members, field, false);
+    } finally {
+      await redis.del(members, keys.characterViewGuilds('us', 'r', 'n'), keys.guildCharacterOwners(guildId), keys.guildUserResponses(guildId));
+    }
   });
 });
