@@ -1,3 +1,4 @@
+import { cpuMs } from '../procs.js';
 import { request } from 'node:http';
 import type { SimGuild } from '../../src/sim/index.js';
 import { load, steady, type LoadResult } from '../load.js';
@@ -26,6 +27,12 @@ export interface ReadFigures {
   saturation: LoadResult;
   baseline: LoadResult;
   bare: LoadResult;
+  /**
+   * CPU per request during the saturation runs (µs, /proc, 10 ms ticks): the api's and Redis's while the service
+   * was loaded, the bare server's while it was. They explain `bare_ratio` on a machine whose two cores are shared
+   * by the load generator, the api and Redis: the ratio follows what each request costs the whole machine.
+   */
+  cpu_us_per_request: { api: number; redis: number; bare: number };
   /** The api's memory right after saturation: resident, V8 heap (total and used) and external. */
   api_memory_mb: Record<string, number>;
   /** Where the time went during the fixed-load window. */
@@ -118,10 +125,18 @@ export async function measureRead(stack: Stack, target: ReadTarget, bnetId: numb
   await load({ url: bareUrl, headers, connections, seconds: warmupSeconds });
   const half = Math.max(1, saturationSeconds / 2);
   const rounds: Array<[LoadResult, LoadResult, LoadResult]> = [];
+  const redisPid = await redisPidOf(stack);
+  const cpu = { api: 0, apiRedis: 0, bare: 0, apiRequests: 0, bareRequests: 0 };
   for (let i = 0; i < 2; i += 1) {
-    const ours = await load({ url: apiUrl, headers, connections, seconds: half });
+    const [ours, apiCpu] = await cpuDuring([stack.api.child.pid, redisPid], () => load({ url: apiUrl, headers, connections, seconds: half }));
     const koa = await load({ url: baseUrl, connections, seconds: half });
-    rounds.push([ours, koa, await load({ url: bareUrl, headers, connections, seconds: half })]);
+    const [floorRun, bareCpu] = await cpuDuring([bare.child.pid], () => load({ url: bareUrl, headers, connections, seconds: half }));
+    rounds.push([ours, koa, floorRun]);
+    cpu.api += apiCpu[0] ?? Number.NaN;
+    cpu.apiRedis += apiCpu[1] ?? Number.NaN;
+    cpu.bare += bareCpu[0] ?? Number.NaN;
+    cpu.apiRequests += ours.requests;
+    cpu.bareRequests += floorRun.requests;
   }
   const memory = await memoryOf(stack.api.url);
   const saturation = combine(rounds.map((r) => r[0]));
@@ -148,6 +163,11 @@ export async function measureRead(stack: Stack, target: ReadTarget, bnetId: numb
     bare: floor,
     fixed_load: diagnosis,
     api_memory_mb: memory,
+    cpu_us_per_request: {
+      api: round((1000 * cpu.api) / Math.max(1, cpu.apiRequests), 1),
+      redis: round((1000 * cpu.apiRedis) / Math.max(1, cpu.apiRequests), 1),
+      bare: round((1000 * cpu.bare) / Math.max(1, cpu.bareRequests), 1),
+    },
     same_json: sameJson,
     non2xx: saturation.non2xx + fixed.non2xx + base.non2xx + floor.non2xx,
   };
@@ -217,4 +237,20 @@ async function compareBytes(captured: RawResponse, apiUrl: string, bareUrl: stri
       `body ${apiSame ? 'same' : 'changed'}, headers\n${text(captured)}\n--- bare:\n${text(theirs)}`);
   }
   return bareSame && apiSame;
+}
+
+/** The Redis server's pid, when it runs on this machine (it always does for the bench: 127.0.0.1). */
+async function redisPidOf(stack: Stack): Promise<number | undefined> {
+  const info = await stack.redis.info('server').catch(() => '');
+  const pid = /^process_id:(\d+)/m.exec(info)?.[1];
+  return pid === undefined ? undefined : Number(pid);
+}
+
+/** CPU ms each process used while `fn` ran (NaN for a process that could not be read). */
+async function cpuDuring<T>(pids: Array<number | undefined>, fn: () => Promise<T>): Promise<[T, number[]]> {
+  const read = () => Promise.all(pids.map((pid) => (pid === undefined ? Promise.resolve(undefined) : cpuMs(pid))));
+  const before = await read();
+  const result = await fn();
+  const after = await read();
+  return [result, after.map((a, i) => (a === undefined || before[i] === undefined ? Number.NaN : a - (before[i] as number)))];
 }

@@ -39,6 +39,10 @@ describe('npm run bench -- --quick', function () {
       expect(r.same_json, `read.${kind}: the baseline must serve the same body`).to.equal(true);
       expect(r.same_bytes, `read.${kind}: the bare server must send the api's bytes`).to.equal(true);
       expect(r.bare_ratio).to.be.closeTo(r.rps / r.bare_rps, 0.01);
+      for (const who of ['api', 'redis', 'bare']) {
+        const us = r.cpu_us_per_request[who];
+        expect(Number.isFinite(us) && us >= 0, `read.${kind}.cpu_us_per_request.${who} = ${us}`).to.equal(true);
+      }
     }
     const names = results.targets.map((t: { name: string }) => t.name);
     expect(names).to.include.members(['read.character.bare_ratio', 'read.overview.bare_ratio']);
