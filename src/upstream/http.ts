@@ -106,8 +106,11 @@ function send(url: URL | undefined, request: AttemptRequest): Promise<Received> 
       });
       res.on('end', () => settle(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: text }));
       res.on('error', (error) => settle(error));
-      // A connection closed before the whole body arrived.
-      res.on('close', () => settle(failure('ECONNRESET', 'response closed before its end')));
+      // A connection closed before the whole body arrived ('close' also follows every complete response, so
+      // the error, and its stack trace, is only made when nothing settled first).
+      res.on('close', () => {
+        if (!settled) settle(failure('ECONNRESET', 'response closed before its end'));
+      });
     });
     req.on('error', (error) => settle(error));
     req.end(body);
