@@ -16,7 +16,7 @@ import {
 import {
   historyPointStatement, itemLevelHistory, moveHistory, recordItemLevel, type ItemLevelPoint,
 } from './tables/item-level-history.js';
-import { queryBound, type Db } from './sql.js';
+import { inTransaction, queryBound, type Db } from './sql.js';
 
 /** The outcome of one character refresh, written across the character's tables. */
 export interface CharacterProjection extends FetchedProgress {
@@ -108,7 +108,7 @@ async function writeProjection(db: Db, p: CharacterProjection, gain: WeeklyGain)
 
 /** The same writes as several statements in one transaction, for a rename, which moves rows between characters. */
 async function saveProjectionInTransaction(em: EntityManager, p: CharacterProjection): Promise<SavedProjection> {
-  return em.transactional(async (tx) => {
+  return inTransaction(em, async (tx) => {
     const formerKey = p.identity.blizzardId === null ? undefined : await adoptFormerIdentity(tx, p.key, p.identity.name, p.identity.blizzardId);
     const characterId = await upsertCharacterIdentity(tx, p.key, p.identity);
     await saveFetchedProgress(tx, characterId, p);
@@ -156,7 +156,7 @@ async function adoptFormerIdentity(tx: Db, key: CharacterKey, name: string, bliz
  * Returns the guilds the character belongs to.
  */
 export async function markCharacterNotFound(em: EntityManager, key: CharacterKey, displayName: string, at: Date): Promise<number[]> {
-  return em.transactional(async (tx) => {
+  return inTransaction(em, async (tx) => {
     const characterId = await ensureCharacter(tx, key, displayName);
     await markProgressNotFound(tx, characterId, at);
     return currentGuildIds(tx, characterId);
@@ -164,7 +164,7 @@ export async function markCharacterNotFound(em: EntityManager, key: CharacterKey
 }
 
 export async function recordCharacterError(em: EntityManager, key: CharacterKey, displayName: string, reason: string, at: Date): Promise<void> {
-  await em.transactional(async (tx) => {
+  await inTransaction(em, async (tx) => {
     const characterId = await ensureCharacter(tx, key, displayName);
     await recordProgressError(tx, characterId, reason, at);
   });

@@ -34,6 +34,30 @@ export async function queryBound<T>(db: Db, sql: string, params: readonly unknow
   return result.rows;
 }
 
+/**
+ * Runs `work` in one transaction (a savepoint when `em` is already in one), on a fork that carries it: every
+ * statement given that fork runs inside it. Not `em.transactional`: MikroORM runs its callback inside an
+ * AsyncLocalStorage (and flushes its unit of work inside another), and from the first one a Node 20 process
+ * tracks every promise it makes through async hooks, for good: ~25 % more CPU on promise-heavy code like the
+ * worker's jobs, all of them, after the first guild sync (docs/benchmarks.md). Our statements take their
+ * transaction from the em they are given and there are no entities to flush, so neither is needed.
+ */
+export async function inTransaction<T>(em: EntityManager, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  const connection = em.getConnection();
+  await connection.ensureConnection();
+  const trx = await connection.begin({ ctx: em.getTransactionContext() });
+  const tx = em.fork();
+  tx.setTransactionContext(trx);
+  try {
+    const result = await work(tx);
+    await connection.commit(trx);
+    return result;
+  } catch (error) {
+    await connection.rollback(trx);
+    throw error;
+  }
+}
+
 /** pg returns bigint columns as strings; our ids and bnet ids stay far below 2^53. */
 export const toId = (value: string | number): number => Number(value);
 

@@ -8,6 +8,7 @@ import { queueDeliveries, recordEvent } from '../outbound/events.js';
 import { buildGuildDigest, digestEventData, postDigest } from '../outbound/reset-digest.js';
 import { eventDeliveryJob, resetDigestJob, type ResetDigestPayload } from '../queue/outbound.js';
 import { regionSchema } from '../queue/schemas.js';
+import { inTransaction } from '../db/sql.js';
 import type { WorkerContext } from './context.js';
 import { outboundPolicyOf } from './event-delivery.js';
 
@@ -55,7 +56,7 @@ export async function sendResetDigest(ctx: WorkerContext, payload: ResetDigestPa
   const guild = { id: stored.id, name: stored.name, region: region.success ? region.data : ctx.config.blizzard.region };
   const digest = await buildGuildDigest(ctx, guild, resetAt);
   const deliveries: number[] = [];
-  const outcome = await em.transactional(async (tx): Promise<{ status: 'sent' | 'already_sent' } | { status: 'failed'; error: string }> => {
+  const outcome = await inTransaction(em, async (tx): Promise<{ status: 'sent' | 'already_sent' } | { status: 'failed'; error: string }> => {
     const claim = await claimResetDigest(tx, guild.id, resetAt, digest.week);
     if (claim.status === 'sent') return { status: 'already_sent' };
     const now = ctx.clock.now();

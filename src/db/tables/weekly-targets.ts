@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SeasonPlan } from '../../domain/types.js';
-import { query, type Db } from '../sql.js';
+import { inTransaction, query, type Db } from '../sql.js';
 import { col, defineTable, type Row } from '../table.js';
 
 /** One week of a season plan; (expansion, season, week) is the natural key a plan is loaded on. */
@@ -18,7 +18,7 @@ export const weeklyTargetsTable = defineTable('weekly_targets', {
 /** Upserts every week of the plan on (expansion, season, week): loading the same plan twice changes nothing. */
 export async function saveSeasonPlan(em: EntityManager, plan: SeasonPlan): Promise<number> {
   let changed = 0;
-  await em.transactional(async (tx) => {
+  await inTransaction(em, async (tx) => {
     for (const w of plan.weeks) {
       const rows = await query<{ id: number }>(
         tx,

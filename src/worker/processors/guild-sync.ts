@@ -8,6 +8,7 @@ import { countCurrentMembers, currentMembers, markLeavers, membersDueForRefresh,
 import { lockGuildMembership, recordGuildSynced, recordMembershipAsOf, upsertGuild } from '../../db/tables/guilds.js';
 import { guildOpenings } from '../freshness/guilds.js';
 import { PRIORITY } from '../../queue/character-refresh.js';
+import { inTransaction } from '../../db/sql.js';
 import { guildSyncJob, type GuildSyncPayload } from '../../queue/guild-sync.js';
 import { guildMemberSchema, type GuildRef } from '../../queue/schemas.js';
 import type { GuildRosterMember } from '../../upstream/blizzard/client.js';
@@ -109,7 +110,7 @@ async function syncGuild(ctx: WorkerContext, payload: GuildSyncPayload, job: Job
   const roster = await fetchRoster(ctx, guild, job, token);
   const status = roster.kind === 'ok' ? 'ok' : roster.kind === 'not_found' ? 'not_found' : 'partial';
 
-  const { changed, deliveries, ...applied } = await em.transactional(async (tx) => {
+  const { changed, deliveries, ...applied } = await inTransaction(em, async (tx) => {
     const result = await applyMembership(tx, ctx, guild, roster.kind === 'ok' ? roster.members : null);
     await recordGuildSynced(tx, guild.id, status, ctx.clock.now());
     return result;

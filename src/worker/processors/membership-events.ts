@@ -9,6 +9,7 @@ import { guildSyncJob } from '../../queue/guild-sync.js';
 import type { WebhookEvent } from '../../queue/membership-event.js';
 import { nameKey, type GuildRef } from '../../queue/schemas.js';
 import { queueDeliveries, recordMemberEvents } from '../../outbound/events.js';
+import { inTransaction } from '../../db/sql.js';
 import type { WorkerContext } from '../context.js';
 import { enqueueRefreshes } from '../fan-out.js';
 import { drainInbox, processInboxEvent } from '../inbox.js';
@@ -38,7 +39,7 @@ type MemberEvent = Extract<WebhookEvent, { type: 'member.joined' | 'member.left'
  */
 async function applyMemberEvent(ctx: WorkerContext, em: EntityManager, guild: GuildRef, event: MemberEvent, occurredAt: Date): Promise<boolean> {
   const character = characterOf(guild, event.data);
-  const applied = await em.transactional(async (tx) => {
+  const applied = await inTransaction(em, async (tx) => {
     await lockGuildMembership(tx, guild.id);
     const identity = { ...character, className: null, level: null, ownerBnetId: null };
     const ids = await upsertCharacters(tx, guild.region, [identity]);
