@@ -10,7 +10,8 @@ import { handOverPoint, rateLimitCounterKey, rateLimitHeaders, type ConsumedPoin
 import { recordRequest, requestIdOf } from '../middleware/request-context.js';
 import { securityHeaders } from '../middleware/security.js';
 import { noneMatchFails } from '../send-stored.js';
-import { parseDecision } from '../services/guild-access.js';
+import { parseDecision, type AccessDecision } from '../services/guild-access.js';
+import { ParsedByBytes } from './parsed-by-bytes.js';
 import { HeldBodies, type HeldBody } from './held-bodies.js';
 import { PlanCache, type Plan } from './plan.js';
 import { cachedReadScript, type Replies, type Reply } from './script.js';
@@ -48,6 +49,8 @@ export function cachedReadHandler(
   const plans = new PlanCache(keys);
   const held = new HeldBodies(HELD_BODY_BYTES);
   const cors = corsHeadersFor(config.corsOrigins);
+  const decisions = new ParsedByBytes((raw) => parseDecision(raw.toString('utf8')));
+  const guildRefs = new ParsedByBytes(guildRefOf);
 
   return async (req, res) => {
     const started = process.hrtime.bigint();
@@ -75,7 +78,7 @@ export function cachedReadHandler(
     }
     const [consumed, ttl, perm, guild, entry] = replies;
     const taken: ConsumedPoint = { consumed: Number(consumed), msBeforeNext: Number(ttl) };
-    const body = taken.consumed <= points && Buffer.isBuffer(perm) && Buffer.isBuffer(guild) && allows(perm, plan) ? bodyOf(entry, copy, line) : undefined;
+    const body = taken.consumed <= points && Buffer.isBuffer(perm) && Buffer.isBuffer(guild) && allows(decisions.of(`${plan.guildId}:${bnetId}`, perm), plan) ? bodyOf(entry, copy, line) : undefined;
     if (!body || !Buffer.isBuffer(guild)) {
       handOverPoint(req, taken);
       return false;
@@ -104,8 +107,7 @@ export function cachedReadHandler(
   };
 
   /** A cached decision that lets the caller read the plan's route. */
-  function allows(perm: Buffer, plan: Plan): boolean {
-    const decision = parseDecision(perm.toString('utf8'));
+  function allows(decision: AccessDecision | undefined, plan: Plan): boolean {
     return decision !== undefined && decision.allowed && decision.rankId <= MAX_RANK[plan.level];
   }
 
@@ -123,14 +125,20 @@ export function cachedReadHandler(
   function recordDemand(plan: Plan, guild: Buffer): void {
     demand.guildOpened(plan.guildId, plan.kind === 'overview');
     if (!plan.character) return;
-    try {
-      const ref = JSON.parse(guild.toString('utf8')) as { realm?: unknown; region?: unknown };
-      const realm = plan.character.realm ?? (typeof ref.realm === 'string' ? ref.realm : undefined);
-      const region = typeof ref.region === 'string' ? ref.region : config.blizzard.region;
-      if (realm) demand.characterRead(region, realm, plan.character.name);
-    } catch {
-      // A snapshot that does not parse served no body either (the script found no field); nothing to record.
-    }
+    const ref = guildRefs.of(String(plan.guildId), guild);
+    const realm = plan.character.realm ?? ref.realm;
+    if (realm) demand.characterRead(ref.region ?? config.blizzard.region, realm, plan.character.name);
+  }
+}
+
+/** The guild's realm and region from guild-api's description, each when it is there. */
+function guildRefOf(raw: Buffer): { realm?: string; region?: string } {
+  try {
+    const ref = JSON.parse(raw.toString('utf8')) as { realm?: unknown; region?: unknown };
+    return { realm: typeof ref.realm === 'string' ? ref.realm : undefined, region: typeof ref.region === 'string' ? ref.region : undefined };
+  } catch {
+    // A snapshot that does not parse served no body either (the script found no field); nothing to record.
+    return {};
   }
 }
 
