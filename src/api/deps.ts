@@ -2,7 +2,8 @@ import type { QueueEvents } from 'bullmq';
 import type { RedisClient } from '../redis.js';
 import type { ProcessServices } from '../process-services.js';
 import type { GuildApiClient } from '../upstream/guild-api/client.js';
-import type { ResponseCache } from '../cache/response-cache.js';
+import type { ResponseCache, StoredBody } from '../cache/response-cache.js';
+import type { SingleFlight } from './services/single-flight.js';
 import type { GuildAccess } from './services/guild-access.js';
 import type { DemandRecorder } from './services/demand.js';
 import type { GuildTracker } from './services/guild-tracker.js';
@@ -25,6 +26,8 @@ export interface ApiDeps extends ProcessServices {
   demand: DemandRecorder;
   /** Rendered response bodies in Redis, dropped by the worker after every projection write. */
   responseCache: ResponseCache;
+  /** Overviews being computed after a miss, by guild and variant: concurrent misses share one computation. */
+  overviewFlight: SingleFlight<StoredBody>;
   /** Closed last-in-first-out by closeApiDeps, before Redis and the pool. */
   onClose: Array<() => Promise<void>>;
   /** The producers' own connection, closed with the queues. */

@@ -16,6 +16,7 @@ import { ROUTE_MODULES } from './routes/index.js';
 import { GuildApiClient } from '../upstream/guild-api/client.js';
 import { ResponseCache } from '../cache/response-cache.js';
 import { GuildAccess } from './services/guild-access.js';
+import { SingleFlight } from './services/single-flight.js';
 import { DemandRecorder } from './services/demand.js';
 import { GuildTracker } from './services/guild-tracker.js';
 import { SeasonCalendar } from '../season/calendar.js';
@@ -87,6 +88,7 @@ export async function buildApiDeps(config: Config, logger: Logger, options: ApiS
     guildAccess: new GuildAccess({ redis, keys, guildApi, logger, ttlSeconds: config.permissionCacheTtl }),
     guildTracker: new GuildTracker({ config, clock, orm, redis, keys, queues, guildApi, logger }),
     responseCache: new ResponseCache(redis, keys, metrics, clock),
+    overviewFlight: new SingleFlight(),
     season,
     demand,
     // Last in, first out: demand is flushed before the clock and connections close.

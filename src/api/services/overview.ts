@@ -25,7 +25,7 @@ export const NATURAL_ORDER: Record<MemberSortKey, 'asc' | 'desc'> = {
 const OVERVIEW_SECONDS = 60;
 
 /** The officer overview: one page of current members with this week's gap and status, and the guild summary. */
-export type OverviewDeps = Pick<ApiDeps, 'config' | 'clock' | 'logger' | 'orm' | 'responseCache' | 'season'>;
+export type OverviewDeps = Pick<ApiDeps, 'config' | 'clock' | 'logger' | 'orm' | 'responseCache' | 'season' | 'overviewFlight'>;
 
 /** The overview variant's field in the guild's response hash: every query value that changes the body. */
 export function overviewField(q: MembersQuery): string {
@@ -47,11 +47,27 @@ export async function guildOverview(
   q: MembersQuery,
   choice: TeamPlanChoice = { kind: 'stored' },
 ): Promise<StoredBody> {
-  const order = q.order ?? NATURAL_ORDER[q.sort];
   const preview = choice.kind !== 'stored';
   const field = overviewField(q);
-  const cached = preview ? { body: undefined, version: undefined } : await deps.responseCache.getGuildBody(access.guildId, field, 'overview');
+  if (preview) return computeOverview(deps, access, q, choice, field, undefined);
+  const cached = await deps.responseCache.getGuildBody(access.guildId, field, 'overview');
   if (cached.body) return cached.body;
+  // Every officer's overview of a guild is the same body, and the cached one expires for all of them at once: the
+  // misses that arrive while it is being computed wait for that one computation instead of each running the two
+  // statements and serialising ~150 KB again (50 at once doubled the api's memory and stalled it).
+  return deps.overviewFlight.run(`${access.guildId}:${field}`, () => computeOverview(deps, access, q, choice, field, cached.version));
+}
+
+async function computeOverview(
+  deps: OverviewDeps,
+  access: GuildAccessState,
+  q: MembersQuery,
+  choice: TeamPlanChoice,
+  field: string,
+  version: string | undefined,
+): Promise<StoredBody> {
+  const order = q.order ?? NATURAL_ORDER[q.sort];
+  const preview = choice.kind !== 'stored';
 
   const region = await guildRegion(deps, access);
   const targets = await fromDatabase(deps.logger, () => guildTargets(deps, access.guildId, region, deps.clock.now(), choice));
@@ -78,7 +94,7 @@ export async function guildOverview(
     teamOf: (m) => (everyone ? { id: everyone.plan.planId, name: everyone.plan.name } : teamNames.get(m.team ?? 0)),
     preview: preview ? { plan: everyone ? everyone.plan.planId : 'guild' } : undefined,
   }));
-  if (!preview) await deps.responseCache.setGuildBody(access.guildId, field, body, secondsWithinWeek(season, OVERVIEW_SECONDS), cached.version);
+  if (!preview) await deps.responseCache.setGuildBody(access.guildId, field, body, secondsWithinWeek(season, OVERVIEW_SECONDS), version);
   return body;
 }
 

@@ -217,6 +217,40 @@ describe('cached reads: one Redis round trip, the bytes as stored, ETag and 304'
     }
   });
 
+  it('computes an overview once for misses that arrive together, and answers them all with it', async () => {
+    const cache = stack.api!.deps.responseCache;
+    const { getGuildBody, setGuildBody } = cache;
+    const COUNT = 12;
+    // Each miss waits until all of them have missed, so they are in the api together when the first computes.
+    let arrived = 0;
+    let release!: () => void;
+    const together = new Promise<void>((resolve) => (release = resolve));
+    cache.getGuildBody = async (...args: Parameters<typeof getGuildBody>) => {
+      const read = await getGuildBody.apply(cache, args);
+      arrived += 1;
+      if (arrived === COUNT) release();
+      await together;
+      return read;
+    };
+    let stored = 0;
+    cache.setGuildBody = (...args: Parameters<typeof setGuildBody>) => {
+      stored += 1;
+      return setGuildBody.apply(cache, args);
+    };
+    try {
+      await dropBody('overview');
+      const missesBefore = await misses('overview');
+      const answers = await Promise.all(Array.from({ length: COUNT }, () => get(overviewPath(), gm().bnetId)));
+      expect(answers.map((a) => a.status)).to.deep.equal(answers.map(() => 200));
+      expect(await misses('overview'), 'every one of them missed').to.equal(missesBefore + COUNT);
+      expect(stored, 'one computation, stored once').to.equal(1);
+      for (const a of answers) expect(a.bytes.equals(answers[0]!.bytes)).to.equal(true);
+    } finally {
+      cache.getGuildBody = getGuildBody;
+      cache.setGuildBody = setGuildBody;
+    }
+  });
+
   it('answers If-None-Match with its ETag 304 and no body, from the cache and after a miss alike', async () => {
     for (const [path, kind] of [[characterPath(gm()), 'character'], [overviewPath(), 'overview']] as const) {
       const first = await get(path, gm().bnetId);
