@@ -1,5 +1,5 @@
-import type { MythicPlusActivity, RaidActivity, WeeklyActivitySummary } from '../../domain/activity.js';
-import { query, toId, toIso, type Db } from '../sql.js';
+import type { ActivityFetchState, MythicPlusActivity, RaidActivity, WeeklyActivitySummary } from '../../domain/activity.js';
+import { query, queryBound, toId, toIso, type Db } from '../sql.js';
 import { col, defineTable, type Row } from '../table.js';
 import type { CharacterKey } from './characters.js';
 
@@ -58,21 +58,32 @@ function toStored(r: ActivityRow): StoredActivity {
 }
 
 /**
- * Records the profile's last log-in (a later one only; null leaves it) and returns the character's activity
- * state, or undefined for a character not stored.
+ * Records the profile's last log-in (a later one only; null leaves it) and returns what decides whether activity
+ * is due, or undefined for a character not stored. One statement on every refresh: the stored lists are not
+ * read back (the refresh never uses them), and the state is the row as the upsert left it, else as it was.
  */
-export async function noteLogin(db: Db, key: CharacterKey, lastLoginAt: Date | null): Promise<StoredActivity | undefined> {
-  if (lastLoginAt !== null) {
-    await query(
-      db,
-      `insert into character_activity as a (character_id, last_login_at)
-       select c.id, ?::timestamptz from characters c where c.region = ? and c.realm_slug = ? and c.name_key = ?
+export async function noteLogin(db: Db, key: CharacterKey, lastLoginAt: Date | null): Promise<ActivityFetchState | undefined> {
+  const [row] = await queryBound<{ last_login_at: Date | null; fetched_login_at: Date | null; fetched_at: Date | null }>(
+    db,
+    `with noted as (
+       insert into character_activity as a (character_id, last_login_at)
+       select c.id, ?::timestamptz from characters c
+        where c.region = ?::text and c.realm_slug = ?::text and c.name_key = ?::text and ?::timestamptz is not null
        on conflict (character_id) do update set last_login_at = excluded.last_login_at, updated_at = now()
-        where a.last_login_at is null or excluded.last_login_at > a.last_login_at`,
-      [lastLoginAt, key.region, key.realm, key.nameKey],
-    );
-  }
-  return findStoredActivity(db, key);
+        where a.last_login_at is null or excluded.last_login_at > a.last_login_at
+       returning a.character_id, a.last_login_at, a.fetched_login_at, a.fetched_at
+     )
+     select case when n.character_id is null then a.last_login_at else n.last_login_at end as last_login_at,
+            case when n.character_id is null then a.fetched_login_at else n.fetched_login_at end as fetched_login_at,
+            case when n.character_id is null then a.fetched_at else n.fetched_at end as fetched_at
+       from characters c
+       left join character_activity a on a.character_id = c.id
+       left join noted n on n.character_id = c.id
+      where c.region = ?::text and c.realm_slug = ?::text and c.name_key = ?::text`,
+    [lastLoginAt, key.region, key.realm, key.nameKey, lastLoginAt, key.region, key.realm, key.nameKey],
+  );
+  if (!row) return undefined;
+  return { lastLoginAt: date(row.last_login_at), fetchedLoginAt: date(row.fetched_login_at), fetchedAt: date(row.fetched_at) };
 }
 
 export async function findStoredActivity(db: Db, key: CharacterKey): Promise<StoredActivity | undefined> {
