@@ -86,17 +86,16 @@ export function cachedReadHandler(
 
     const requestId = requestIdOf(headerOf(req, 'x-request-id'));
     const notModified = noneMatchFails(headerOf(req, 'if-none-match') ?? '', body.etag);
-    const headers: Array<[string, string]> = [
-      ['X-Request-Id', requestId],
-      ...cors(headerOf(req, 'origin')),
-      ...securityHeaders(path, config.forceHttps),
-      ...rateLimitHeaders(points, taken),
-      ['Cache-Control', 'private, no-store'],
-    ];
+    // Name, value, name, value…: the form writeHead takes without copying into a headers object.
+    const headers: string[] = ['X-Request-Id', requestId];
+    for (const [name, value] of cors(headerOf(req, 'origin'))) headers.push(name, value);
+    for (const [name, value] of securityHeaders(path, config.forceHttps)) headers.push(name, value);
+    for (const [name, value] of rateLimitHeaders(points, taken)) headers.push(name, value);
+    headers.push('Cache-Control', 'private, no-store');
     // A 304 carries the tag but, as Koa sends it, no Content-Type or Content-Length.
-    if (notModified) headers.push(['ETag', body.etag]);
-    else headers.push(['Content-Type', 'application/json; charset=utf-8'], ['ETag', body.etag], ['Content-Length', String(body.bytes.length)]);
-    res.writeHead(notModified ? 304 : 200, headers.flat());
+    if (notModified) headers.push('ETag', body.etag);
+    else headers.push('Content-Type', 'application/json; charset=utf-8', 'ETag', body.etag, 'Content-Length', String(body.bytes.length));
+    res.writeHead(notModified ? 304 : 200, headers);
     res.end(notModified ? undefined : body.bytes);
 
     responseCache.countHit(plan.kind);

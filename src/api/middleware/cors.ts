@@ -8,13 +8,17 @@ export const EXPOSED_HEADERS = ['Content-Disposition', 'Retry-After', 'RateLimit
  * from: `Vary: Origin` always, and the allowing headers only for a configured origin. The cached reads answered
  * before Koa send these; a test compares them with what the middleware below sends for the same request.
  */
-export function corsHeadersFor(origins: string[]): (origin: string | undefined) => Array<[string, string]> {
-  const allowed = new Set(origins);
+export function corsHeadersFor(origins: string[]): (origin: string | undefined) => ReadonlyArray<readonly [string, string]> {
   const exposed = EXPOSED_HEADERS.join(',');
-  return (origin) =>
-    origin && allowed.has(origin)
-      ? [['Vary', 'Origin'], ['Access-Control-Allow-Origin', origin], ['Access-Control-Allow-Credentials', 'true'], ['Access-Control-Expose-Headers', exposed]]
-      : [['Vary', 'Origin']];
+  // Made once per configured origin; a request names one of them or gets the one header every response has.
+  const allowed = new Map(
+    origins.map((origin) => [
+      origin,
+      [['Vary', 'Origin'], ['Access-Control-Allow-Origin', origin], ['Access-Control-Allow-Credentials', 'true'], ['Access-Control-Expose-Headers', exposed]] as const,
+    ]),
+  );
+  const other = [['Vary', 'Origin']] as const;
+  return (origin) => (origin && allowed.get(origin)) || other;
 }
 
 /** Only the configured origins get CORS headers (credentials included); any other origin gets none. */

@@ -24,22 +24,30 @@ export function security(options: { forceHttps: boolean }): Middleware {
   };
 }
 
-const ALWAYS: Array<[string, string]> = [
+type Header = readonly [name: string, value: string];
+
+const ALWAYS: Header[] = [
   ['X-Content-Type-Options', 'nosniff'],
   ['X-Frame-Options', 'DENY'],
   ['Referrer-Policy', 'no-referrer'],
   ['Cross-Origin-Resource-Policy', 'same-site'],
 ];
-const CSP: [string, string] = ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"];
-const HSTS: [string, string] = ['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'];
+const CSP: Header = ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"];
+const HSTS: Header = ['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'];
+/** The four lists there can be, made once: every response takes one of them. */
+const VARIANTS = {
+  api: [...ALWAYS, CSP],
+  apiHttps: [...ALWAYS, CSP, HSTS],
+  dashboard: [...ALWAYS],
+  dashboardHttps: [...ALWAYS, HSTS],
+};
 
 /**
  * The security headers of a response to `path`, in the order they are sent. The dashboard's pages load their own
  * scripts and styles, so it is the one place without the API's CSP. Shared by this middleware and the cached
  * reads answered before Koa (src/api/cached-reads/handler.ts), so both send the same.
  */
-export function securityHeaders(path: string, forceHttps: boolean): Array<[string, string]> {
-  const headers = path.startsWith('/admin/queues') ? [...ALWAYS] : [...ALWAYS, CSP];
-  if (forceHttps) headers.push(HSTS);
-  return headers;
+export function securityHeaders(path: string, forceHttps: boolean): readonly Header[] {
+  if (path.startsWith('/admin/queues')) return forceHttps ? VARIANTS.dashboardHttps : VARIANTS.dashboard;
+  return forceHttps ? VARIANTS.apiHttps : VARIANTS.api;
 }
