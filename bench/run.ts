@@ -96,7 +96,7 @@ try {
       say(`read.${t.label}: ${r.rps} req/s vs Koa+pg baseline ${r.baseline_rps} (×${r.ratio}) and bare node:http ${r.bare_rps} (×${r.bare_ratio}); p50/p95/p99 ${r.p50_ms}/${r.p95_ms}/${r.p99_ms} ms; same JSON: ${r.same_json}, same bytes: ${r.same_bytes}`);
       const d = r.fixed_load;
       say(`  api memory after saturation: ${JSON.stringify(r.api_memory_mb)} MB`);
-      say(`  CPU per request at saturation: api ${r.cpu_us_per_request.api} µs + Redis ${r.cpu_us_per_request.redis} µs; bare server ${r.cpu_us_per_request.bare} µs`);
+      say(`  CPU per request at saturation: api ${r.cpu_us_per_request.api} µs + Redis ${r.cpu_us_per_request.redis} µs; bare server ${r.cpu_us_per_request.bare} µs; cache hits ${r.saturation_hit_rate}`);
       say(`  in the api ${d.server_p50_ms}/${d.server_p95_ms}/${d.server_p99_ms} ms, event loop p99 ${d.event_loop_p99_ms} ms; api ${d.api_core_share}, load generator ${d.loadgen_core_share} of a core, machine ${round(d.machine_busy * 100, 0)} % busy (${d.other_cores} cores used by everything else)`);
     }
     await stack.bare?.child.stop();

@@ -33,6 +33,8 @@ export interface ReadFigures {
    * by the load generator, the api and Redis: the ratio follows what each request costs the whole machine.
    */
   cpu_us_per_request: { api: number; redis: number; bare: number };
+  /** Cache hits ÷ (hits + misses) of the service's saturation runs: a cached body expiring in one shows here. */
+  saturation_hit_rate: number;
   /** The api's memory right after saturation: resident, V8 heap (total and used) and external. */
   api_memory_mb: Record<string, number>;
   /** Where the time went during the fixed-load window. */
@@ -126,9 +128,13 @@ export async function measureRead(stack: Stack, target: ReadTarget, bnetId: numb
   const half = Math.max(1, saturationSeconds / 2);
   const rounds: Array<[LoadResult, LoadResult, LoadResult]> = [];
   const redisPid = await redisPidOf(stack);
-  const cpu = { api: 0, apiRedis: 0, bare: 0, apiRequests: 0, bareRequests: 0 };
+  const cpu = { api: 0, apiRedis: 0, bare: 0, apiRequests: 0, bareRequests: 0, hits: 0, misses: 0 };
   for (let i = 0; i < 2; i += 1) {
+    const cacheBefore = await cacheCounts(stack.api.url);
     const [ours, apiCpu] = await cpuDuring([stack.api.child.pid, redisPid], () => load({ url: apiUrl, headers, connections, seconds: half }));
+    const cacheAfter = await cacheCounts(stack.api.url);
+    cpu.hits += cacheAfter.hits - cacheBefore.hits;
+    cpu.misses += cacheAfter.misses - cacheBefore.misses;
     const koa = await load({ url: baseUrl, connections, seconds: half });
     const [floorRun, bareCpu] = await cpuDuring([bare.child.pid], () => load({ url: bareUrl, headers, connections, seconds: half }));
     rounds.push([ours, koa, floorRun]);
@@ -163,6 +169,7 @@ export async function measureRead(stack: Stack, target: ReadTarget, bnetId: numb
     bare: floor,
     fixed_load: diagnosis,
     api_memory_mb: memory,
+    saturation_hit_rate: round(cpu.hits / Math.max(1, cpu.hits + cpu.misses), 4),
     cpu_us_per_request: {
       api: round((1000 * cpu.api) / Math.max(1, cpu.apiRequests), 1),
       redis: round((1000 * cpu.apiRedis) / Math.max(1, cpu.apiRequests), 1),
@@ -253,4 +260,10 @@ async function cpuDuring<T>(pids: Array<number | undefined>, fn: () => Promise<T
   const result = await fn();
   const after = await read();
   return [result, after.map((a, i) => (a === undefined || before[i] === undefined ? Number.NaN : a - (before[i] as number)))];
+}
+
+/** The api's cache hit and miss counters, all kinds. */
+async function cacheCounts(url: string): Promise<{ hits: number; misses: number }> {
+  const samples = await scrape(`${url}/metrics`);
+  return { hits: sum(samples, 'progress_cache_hits_total'), misses: sum(samples, 'progress_cache_misses_total') };
 }
