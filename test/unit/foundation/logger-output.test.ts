@@ -1,0 +1,37 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+
+const LOGGER = fileURLToPath(new URL('../../../src/logger.ts', import.meta.url));
+
+/** Runs a process that logs `count` lines through the service's logger, then ends as `ending` says. */
+function logThenEnd(count: number, ending: string) {
+  const script = `
+    import { createLogger } from ${JSON.stringify(LOGGER)};
+    const logger = createLogger({ level: 'info', name: 'probe' });
+    for (let i = 0; i < ${count}; i += 1) logger.info({ i, authorization: 'Bearer secret-value' }, 'line');
+    ${ending}
+  `;
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000, maxBuffer: 64 * 1024 * 1024 });
+  const lines = run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { i: number; msg: string; authorization?: string });
+  return { status: run.status, lines };
+}
+
+describe('log output: written asynchronously, never lost at exit', function () {
+  this.timeout(60_000);
+  const COUNT = 20_000;
+
+  for (const [how, ending, status] of [
+    ['exits on its own', '', 0],
+    ['calls process.exit at once', 'process.exit(3);', 3],
+    ['dies of an uncaught exception', "setImmediate(() => { throw new Error('boom'); });", 1],
+  ] as const) {
+    it(`writes every line, in order, when the process ${how}`, () => {
+      const run = logThenEnd(COUNT, ending);
+      expect(run.status).to.equal(status);
+      expect(run.lines).to.have.length(COUNT);
+      expect(run.lines.every((l, i) => l.i === i && l.msg === 'line')).to.equal(true);
+      expect(run.lines[0]!.authorization, 'still scrubbed').to.equal('[redacted]');
+    });
+  }
+});
