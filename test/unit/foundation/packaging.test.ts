@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { PRODUCTION_NODE_FLAGS } from '../../../src/cli/children.js';
+import { PRODUCTION_ENV, PRODUCTION_NODE_FLAGS } from '../../../src/cli/children.js';
 
 const read = (file: string) => readFileSync(file, 'utf8');
 const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string> };
@@ -45,13 +45,16 @@ describe('packaging', () => {
     });
   }
 
-  it('runs the compiled api and worker with the same Node flags everywhere production runs them', () => {
+  it('runs the compiled api and worker with the same Node flags and environment everywhere production runs them', () => {
     const flags = PRODUCTION_NODE_FLAGS.join(' ');
     expect(flags).to.match(/--max-old-space-size=\d+/);
     for (const [file, entry] of [['Dockerfile.api', 'api'], ['Dockerfile.worker', 'worker']] as const) {
       const cmd = /^CMD \[(.*)\]$/m.exec(read(file))?.[1] ?? '';
       expect(JSON.parse(`[${cmd}]`), file).to.deep.equal(['node', ...PRODUCTION_NODE_FLAGS, `dist/src/${entry}/main.js`]);
-      expect(pkg.scripts[`start:${entry}`]).to.equal(`node ${flags} dist/src/${entry}/main.js`);
+      const env = Object.entries(PRODUCTION_ENV).map(([name, value]) => `${name}=${value}`);
+      expect(pkg.scripts[`start:${entry}`]).to.equal(`${env.join(' ')} node ${flags} dist/src/${entry}/main.js`);
+      const dockerEnv = /^ENV (.*)$/m.exec(read(file))?.[1]?.split(' ') ?? [];
+      expect(dockerEnv, file).to.include.members(env);
     }
   });
 
