@@ -61,7 +61,20 @@ interface ScriptClient {
   progressGuildReadBuffer(...args: Array<string | number>): Promise<[Reply, Reply, Reply]>;
 }
 
-/** The one round trip of a cached read (two commands at once under Redis Cluster, where the counter has its own slot). */
+interface Pending {
+  args: Array<string | number>;
+  resolve: (replies: Replies) => void;
+  reject: (error: unknown) => void;
+}
+
+type Pipeline = ScriptClient & { exec(): Promise<Array<[Error | null, unknown]> | null> };
+
+/**
+ * The one round trip of a cached read (two commands at once under Redis Cluster, where the counter has its own
+ * slot). On a single Redis, the reads that arrive while the api handles one batch of ready sockets go out
+ * together at the end of it (`setImmediate`), as one pipeline: one write for Redis to read and one reply to
+ * parse instead of one of each per request. Each read is still its own script, with its own point and answer.
+ */
 export function cachedReadScript(redis: RedisClient) {
   const client = redis as unknown as ScriptClient;
   if (typeof client.progressCachedReadBuffer !== 'function') {
@@ -69,13 +82,41 @@ export function cachedReadScript(redis: RedisClient) {
     redis.defineCommand('progressRateLimitStep', { numberOfKeys: 1, lua: RATE_LIMIT_ONLY });
     redis.defineCommand('progressGuildRead', { numberOfKeys: 3, lua: READ_ONLY });
   }
+  let pending: Pending[] = [];
+
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    if (batch.length === 1) {
+      const [one] = batch as [Pending];
+      client.progressCachedReadBuffer(...one.args).then(one.resolve, one.reject);
+      return;
+    }
+    const pipeline = redis.pipeline() as unknown as Pipeline;
+    for (const { args } of batch) pipeline.progressCachedReadBuffer(...args);
+    pipeline.exec().then(
+      (results) =>
+        batch.forEach((one, i) => {
+          const [error, replies] = results?.[i] ?? [new Error('no reply from Redis'), undefined];
+          if (error) one.reject(error);
+          else one.resolve(replies as Replies);
+        }),
+      (error: unknown) => batch.forEach((one) => one.reject(error)),
+    );
+  };
+
   return async (plan: Plan, counter: string, permission: string, snapshot: string, heldHeader: string): Promise<Replies> => {
     const args = [RATE_LIMIT_WINDOW_SECONDS, plan.field, ...plan.fieldParts, heldHeader];
-    if (!redis.isCluster) return client.progressCachedReadBuffer(counter, permission, snapshot, plan.hash, ...args);
-    const [limit, read] = await Promise.all([
-      client.progressRateLimitStepBuffer(counter, RATE_LIMIT_WINDOW_SECONDS),
-      client.progressGuildReadBuffer(permission, snapshot, plan.hash, ...args),
-    ]);
-    return [...limit, ...read];
+    if (redis.isCluster) {
+      const [limit, read] = await Promise.all([
+        client.progressRateLimitStepBuffer(counter, RATE_LIMIT_WINDOW_SECONDS),
+        client.progressGuildReadBuffer(permission, snapshot, plan.hash, ...args),
+      ]);
+      return [...limit, ...read];
+    }
+    return new Promise<Replies>((resolve, reject) => {
+      pending.push({ args: [counter, permission, snapshot, plan.hash, ...args], resolve, reject });
+      if (pending.length === 1) setImmediate(flush);
+    });
   };
 }
