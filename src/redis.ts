@@ -240,3 +240,18 @@ export function queuePrefix(redisPrefix: string, queueName: string): string {
 
 /** The field of a member's cached view in `Keys.guildMemberLookups`. */
 export const memberLookupField = (realm: string, nameKey: string): string => `char:${realm}:${nameKey}`;
+
+/** A Lua script defined as a command of one client; each call answers the script's reply. */
+export type ScriptCommand = (keys: readonly string[], ...args: Array<string | number | Buffer>) => Promise<unknown>;
+
+/**
+ * The script as a command of this client (defined once per client, on a single node or a Cluster alike): it goes
+ * by its SHA (EVALSHA) and its text only the first time on each connection, where `eval` would send the whole
+ * script on every call.
+ */
+export function scriptCommand(redis: RedisClient, name: string, numberOfKeys: number, lua: string): ScriptCommand {
+  const commands = redis as unknown as Record<string, ((...args: Array<string | number | Buffer>) => Promise<unknown>) | undefined>;
+  if (typeof commands[name] !== 'function') redis.defineCommand(name, { numberOfKeys, lua });
+  const command = commands[name]!;
+  return (keys, ...args) => command.call(redis, ...keys, ...args);
+}

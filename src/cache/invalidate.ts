@@ -1,6 +1,6 @@
 import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from '../redis.js';
-import { memberLookupField, type Keys } from '../redis.js';
+import { memberLookupField, scriptCommand, type Keys } from '../redis.js';
 import { TAG_SUFFIX, tagField } from './response-cache.js';
 
 /**
@@ -19,23 +19,19 @@ export async function dropCharacterResponses(
   const holders = (await redis.smembers(index).catch(() => [] as string[])).map(Number).filter(Number.isSafeInteger);
   const field = memberLookupField(character.realm, character.nameKey);
   const named = new Set(guildIds);
+  const dropCharacter = scriptCommand(redis, 'progressDropCharacter', 5, DROP_CHARACTER);
   // One command per guild: each guild's keys share a slot, two guilds' keys need not (Redis Cluster).
   await Promise.all(
     [...new Set([...guildIds, ...holders])].map((id) => {
       if (!named.has(id)) return redis.hdel(keys.guildMemberLookups(id), field, tagField(field)).catch(() => undefined);
-      return redis
-        .eval(
-          DROP_CHARACTER,
-          5,
-          keys.guildMemberLookups(id),
-          keys.guildResponsesVersion(id),
-          keys.guildResponses(id),
-          keys.guildUserResponses(id),
-          keys.guildCharacterOwners(id),
-          field,
-          VERSION_TTL_SECONDS,
-        )
-        .catch(() => undefined);
+      const guildKeys = [
+        keys.guildMemberLookups(id),
+        keys.guildResponsesVersion(id),
+        keys.guildResponses(id),
+        keys.guildUserResponses(id),
+        keys.guildCharacterOwners(id),
+      ];
+      return dropCharacter(guildKeys, field, VERSION_TTL_SECONDS).catch(() => undefined);
     }),
   );
 }

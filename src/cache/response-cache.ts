@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../metrics.js';
-import { memberLookupField, type Keys, type RedisClient } from '../redis.js';
+import { memberLookupField, scriptCommand, type Keys, type RedisClient, type ScriptCommand } from '../redis.js';
 
 export type CacheKind = 'character' | 'overview' | 'characters';
 
@@ -106,12 +106,16 @@ export const myCharactersField = (bnetId: number): string => `characters:${bnetI
  * Every operation fails soft: with Redis down a read is a miss and a write is skipped.
  */
 export class ResponseCache {
+  private readonly setIfVersion: ScriptCommand;
+
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly metrics: Metrics,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.setIfVersion = scriptCommand(redis, 'progressSetIfVersion', 3, SET_IF_VERSION);
+  }
 
   /** A current member's cached view in this guild. */
   async getCharacterView(guildId: number, realm: string, nameKey: string): Promise<StoredBody | undefined> {
@@ -178,20 +182,10 @@ export class ResponseCache {
   ): Promise<void> {
     if (ttlSeconds <= 0 || version === undefined) return;
     const ownerArgs = owner ? [String(owner.bnetId), ...owner.listed.map((c) => memberLookupField(c.realm, c.nameKey))] : [];
-    await this.redis
-      .eval(
-        SET_IF_VERSION,
-        3,
-        this.hashOf(guildId, field),
-        this.keys.guildResponsesVersion(guildId),
-        this.keys.guildCharacterOwners(guildId),
-        field,
-        encodeEntry(body, this.now() + ttlSeconds * 1000),
-        GUILD_HASH_TTL_SECONDS,
-        version,
-        ...ownerArgs,
-      )
-      .catch(() => undefined);
+    const keys = [this.hashOf(guildId, field), this.keys.guildResponsesVersion(guildId), this.keys.guildCharacterOwners(guildId)];
+    await this.setIfVersion(keys, field, encodeEntry(body, this.now() + ttlSeconds * 1000), GUILD_HASH_TTL_SECONDS, version, ...ownerArgs).catch(
+      () => undefined,
+    );
   }
 
   /** A user's "my characters", noted under each character it lists (see `setGuildBody`). */
