@@ -17,7 +17,7 @@ import { JOBS } from '../queue/registry.js';
 import { wasLogged } from './job-log.js';
 import { assertEveryKindProcessed, kindsByQueue, queueProcessor } from './dispatch.js';
 import { PROCESSORS, QUEUE_WORKERS, type ProcessorRegistry } from './processors/index.js';
-import { watchQueueDepth } from './queue-depth.js';
+import { sampleQueueDepth } from './queue-depth.js';
 import { SeasonCalendar } from '../season/calendar.js';
 import { drainInbox } from './inbox.js';
 import { FreshnessScheduler } from './freshness/scheduler.js';
@@ -90,7 +90,6 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
     // Events accepted while no worker ran, or whose jobs Redis lost, are queued again before anything else.
     await drainInbox(ctx).catch((err: Error) => logger.warn({ reason: err.message }, 'inbox drain at start failed, the periodic drain will retry'));
   }
-  ctx.onClose.push(watchQueueDepth(ctx));
 
   const consumed = [...kindsByQueue()].filter(([queueKey]) => !options.queues || options.queues.includes(queueKey));
   const workers = consumed.map(([queueKey, kinds]) => {
@@ -146,8 +145,10 @@ async function serveHealth(ctx: WorkerContext, port: number, host: string): Prom
     void (async () => {
       const probe = () => probeDependencies(ctx.orm, ctx.redis, ctx.metrics);
       if (req.url === '/metrics') {
-        // The up gauges are measured at scrape time: a scrape alone must not report a dependency as down.
-        await probe();
+        // The up gauges and the queue depths are measured at scrape time: a scrape alone must not report a
+        // dependency as down. With Redis down the queue depths keep their last sample.
+        const status = await probe();
+        if (status.redis) await sampleQueueDepth(ctx);
         res.writeHead(200, { 'Content-Type': ctx.metrics.registry.contentType });
         res.end(await ctx.metrics.registry.metrics());
         return;

@@ -134,6 +134,16 @@ describe('worker: upstream failures and duplicates', function () {
     expect(rows[1]?.bosses_total).to.be.greaterThan(0);
   });
 
+  it('counts the queues at the scrape itself: a job added just before is in that scrape', async () => {
+    const later = await stack.queues.outbound.add('depth-probe', {}, { delay: 3_600_000 });
+    try {
+      const body = await (await fetch(`${stack.worker?.url}/metrics`)).text();
+      expect(body).to.match(new RegExp(`^progress_queue_jobs\\{[^}]*queue="${QUEUE_NAMES.outbound}"[^}]*state="delayed"[^}]*\\} [1-9]`, 'm'));
+    } finally {
+      await later.remove();
+    }
+  });
+
   it("exports queue depth, failed jobs and Battle.net calls on the worker's /metrics", async () => {
     const text = await waitFor(async () => {
       const body = await (await fetch(`${stack.worker?.url}/metrics`)).text();
