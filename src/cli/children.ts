@@ -21,14 +21,15 @@ export interface Child {
 export const PRODUCTION_NODE_FLAGS: readonly string[] = ['--max-old-space-size=128', '--max-semi-space-size=4'];
 
 /**
- * The environment the compiled api and worker run with wherever production runs them, beside the flags above.
- * glibc gives each thread that allocates its own malloc arena, and memory freed in one is kept there: with
- * Node's thread pool and V8's helper threads that left the api's resident memory 15-30 MB above what it used,
- * more after each burst (overview saturation: 145-161 MB peaks against 134 with two arenas, worker 130 against
- * 119). Two arenas are enough for a process whose allocations come from one main thread. An operator's own
- * value wins; musl-based images ignore it.
+ * The environment the compiled api and worker run with wherever production runs them, beside the flags above:
+ * glibc's allocator, told to give memory back. Its default raises the size from which an allocation gets pages of
+ * its own (and returns them when freed) to the largest block freed so far, so after the first ~150 KB overview
+ * body or socket copy was freed every later one came from the heap, which then stayed at its high-water mark:
+ * the api rose from ~130 to 155-170 MB under overview load and stayed there. A fixed 128 KiB threshold keeps
+ * large blocks returnable (120 MB after the same load); two arenas stop each thread from keeping freed memory of
+ * its own. An operator's own values win; musl-based images ignore both.
  */
-export const PRODUCTION_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
+export const PRODUCTION_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' };
 
 /** Whether this module runs compiled (from dist/) rather than as TypeScript under tsx. */
 const isCompiled = import.meta.url.endsWith('.js');
