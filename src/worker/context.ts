@@ -1,6 +1,4 @@
 import type { ProcessServices } from '../process-services.js';
-import type { characterActivityJob } from '../queue/character-activity.js';
-import type { GroupedEnqueue } from '../queue/grouped-enqueue.js';
 import type { BlizzardClient } from '../upstream/blizzard/client.js';
 import type { QuotaGate } from '../upstream/blizzard/quota.js';
 import type { WarcraftLogsClient } from '../upstream/warcraftlogs/client.js';
@@ -17,6 +15,4 @@ export interface UpstreamServices {
 export interface WorkerContext extends ProcessServices, UpstreamServices {
   /** Run on shutdown, after the workers have finished their jobs and before connections close. */
   onClose: Array<() => Promise<void> | void>;
-  /** Activity jobs queued by refreshes, added in groups: a busy worker queues many at once. */
-  activityJobs: GroupedEnqueue<'characterRefresh', 'activity', (typeof characterActivityJob)['schema']>;
 }

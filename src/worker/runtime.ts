@@ -12,8 +12,6 @@ import { healthBody, isHealthy, probeDependencies } from '../health.js';
 import { createRedis, Keys, queuePrefix } from '../redis.js';
 import { closeQueues, createQueues, QUEUE_NAMES, type QueueKey } from '../queue/queues.js';
 import type { WorkerContext } from './context.js';
-import { GroupedEnqueue } from '../queue/grouped-enqueue.js';
-import { JOBS } from '../queue/registry.js';
 import { wasLogged } from './job-log.js';
 import { assertEveryKindProcessed, kindsByQueue, queueProcessor } from './dispatch.js';
 import { PROCESSORS, QUEUE_WORKERS, type ProcessorRegistry } from './processors/index.js';
@@ -79,7 +77,6 @@ export async function startWorker(config: Config, logger: Logger, options: Worke
     keys: new Keys(config.redisPrefix),
     queues,
     onClose: [closeClock],
-    activityJobs: new GroupedEnqueue(JOBS.characterActivity, queues),
     ...createUpstreamServices(config, logger, metrics, redis),
   };
   const freshness = new FreshnessScheduler(ctx);

@@ -5,6 +5,7 @@ import { findStoredCharacter, type StoredCharacter } from '../../db/tables/chara
 import type { CharacterIdentity, CharacterKey } from '../../db/tables/characters.js';
 import { isActivityDue, isKnownMissing, roleOf } from '../../domain/index.js';
 import { noteLogin } from '../../db/tables/character-activity.js';
+import { JOBS } from '../../queue/registry.js';
 import type { CharacterRefreshPayload } from '../../queue/character-refresh.js';
 import { nameKey } from '../../queue/schemas.js';
 import type { CharacterProfile } from '../../upstream/blizzard/client.js';
@@ -137,7 +138,7 @@ async function queueActivityIfDue(ctx: WorkerContext, payload: CharacterRefreshP
   try {
     const state = await noteLogin(ctx.orm.em.fork(), key, lastLoginAt === null ? null : new Date(lastLoginAt));
     if (state && isActivityDue(state)) {
-      await ctx.activityJobs.enqueue({ region: payload.region, realm: payload.realm, name: payload.name });
+      await JOBS.characterActivity.enqueue(ctx.queues, { region: payload.region, realm: payload.realm, name: payload.name });
     }
   } catch (err) {
     ctx.logger.warn({ character: `${payload.region}/${payload.realm}/${payload.name}`, err: (err as Error).message }, 'could not queue the activity refresh');
