@@ -92,22 +92,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    options.destination ?? (options.format === 'pretty' ? prettyTransport() : standardOutput()),
+    options.destination ?? (options.format === 'pretty' ? prettyTransport() : undefined),
   );
-}
-
-/** How much unwritten log output is kept while standard output cannot take it; beyond it lines are dropped. */
-const MAX_UNWRITTEN_BYTES = 16 * 1024 * 1024;
-
-/**
- * Standard output, written asynchronously: a line is handed to the OS as soon as no write is in flight, and the
- * lines logged meanwhile go together in the next write. Written synchronously, every request's access-log line
- * was a system call of its own on the request's path (a tenth of the api's CPU on a cached read). pino flushes
- * what is left when the process exits, a crash included; only a SIGKILL can lose the last lines. A standard
- * output that stops draining costs at most `MAX_UNWRITTEN_BYTES` of memory, never a stalled process.
- */
-function standardOutput(): pino.DestinationStream {
-  return pino.destination({ dest: 1, sync: false, maxLength: MAX_UNWRITTEN_BYTES });
 }
 
 export type { Logger };

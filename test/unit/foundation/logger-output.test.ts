@@ -17,7 +17,7 @@ function logThenEnd(count: number, ending: string) {
   return { status: run.status, lines };
 }
 
-describe('log output: written asynchronously, never lost at exit', function () {
+describe('log output: never lost at exit', function () {
   this.timeout(60_000);
   const COUNT = 20_000;
 
