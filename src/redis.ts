@@ -250,8 +250,15 @@ export type ScriptCommand = (keys: readonly string[], ...args: Array<string | nu
  * script on every call.
  */
 export function scriptCommand(redis: RedisClient, name: string, numberOfKeys: number, lua: string): ScriptCommand {
-  const commands = redis as unknown as Record<string, ((...args: Array<string | number | Buffer>) => Promise<unknown>) | undefined>;
-  if (typeof commands[name] !== 'function') redis.defineCommand(name, { numberOfKeys, lua });
-  const command = commands[name]!;
+  defineScript(redis, name, numberOfKeys, lua);
+  const command = (redis as unknown as Record<string, (...args: Array<string | number | Buffer>) => Promise<unknown>>)[name]!;
   return (keys, ...args) => command.call(redis, ...keys, ...args);
+}
+
+/**
+ * Defines the script as the command `name` of this client (and `nameBuffer`, and on the client's pipelines),
+ * once per client whoever asks first.
+ */
+export function defineScript(redis: RedisClient, name: string, numberOfKeys: number, lua: string): void {
+  if (typeof (redis as unknown as Record<string, unknown>)[name] !== 'function') redis.defineCommand(name, { numberOfKeys, lua });
 }

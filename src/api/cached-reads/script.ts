@@ -1,5 +1,5 @@
 import { TAG_SUFFIX } from '../../cache/response-cache.js';
-import type { RedisClient } from '../../redis.js';
+import { defineScript, type RedisClient } from '../../redis.js';
 import { GUILD_FIELD } from '../services/guild-tracker.js';
 import { RATE_LIMIT_WINDOW_SECONDS } from '../middleware/rate-limit.js';
 import type { Plan } from './plan.js';
@@ -77,11 +77,9 @@ type Pipeline = ScriptClient & { exec(): Promise<Array<[Error | null, unknown]> 
  */
 export function cachedReadScript(redis: RedisClient) {
   const client = redis as unknown as ScriptClient;
-  if (typeof client.progressCachedReadBuffer !== 'function') {
-    redis.defineCommand('progressCachedRead', { numberOfKeys: 4, lua: COMBINED });
-    redis.defineCommand('progressRateLimitStep', { numberOfKeys: 1, lua: RATE_LIMIT_ONLY });
-    redis.defineCommand('progressGuildRead', { numberOfKeys: 3, lua: READ_ONLY });
-  }
+  defineScript(redis, 'progressCachedRead', 4, COMBINED);
+  defineScript(redis, 'progressRateLimitStep', 1, RATE_LIMIT_ONLY);
+  defineScript(redis, 'progressGuildRead', 3, READ_ONLY);
   let pending: Pending[] = [];
 
   const flush = () => {
