@@ -77,7 +77,9 @@ async function run(options: LoadOptions, latencies: number[], counts: { non2xx: 
     url: options.url,
     connections: options.connections,
     headers: options.headers,
-    ...(script ? { amount: script.length } : { duration: options.seconds ?? 10 }),
+    // autocannon checks for the end of a run once per sample interval (1 s by default), so a run shorter than a
+    // second (the quick run's) needs a shorter interval to end on time; whole seconds keep the default.
+    ...(script ? { amount: script.length } : { duration: options.seconds ?? 10, sampleInt: Math.min(1000, (options.seconds ?? 10) * 1000) }),
     ...(options.rate ? { overallRate: options.rate } : {}),
     ...(script
       ? {

@@ -125,7 +125,7 @@ export async function measureRead(stack: Stack, target: ReadTarget, bnetId: numb
   await load({ url: apiUrl, headers, connections, seconds: warmupSeconds });
   await load({ url: baseUrl, connections, seconds: warmupSeconds });
   await load({ url: bareUrl, headers, connections, seconds: warmupSeconds });
-  const half = Math.max(1, saturationSeconds / 2);
+  const half = Math.max(0.5, saturationSeconds / 2);
   const rounds: Array<[LoadResult, LoadResult, LoadResult]> = [];
   const redisPid = await redisPidOf(stack);
   const cpu = { api: 0, apiRedis: 0, bare: 0, apiRequests: 0, bareRequests: 0, hits: 0, misses: 0 };
