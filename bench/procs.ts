@@ -3,7 +3,7 @@ import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { PRODUCTION_ENV, PRODUCTION_NODE_FLAGS } from '../src/cli/children.js';
+import { PRODUCTION_ENV, PRODUCTION_NODE_FLAGS, roleOfEntry } from '../src/cli/children.js';
 
 /** A Node child running a TypeScript entry (under tsx, or its compiled twin in dist/), its output kept in a log file. */
 export interface Child {
@@ -28,7 +28,7 @@ export function spawnTs(
   const fd = openSync(logFile, 'a');
   // The node binary itself, not npm: its pid is the one whose /proc we sample.
   // Compiled, as production runs it: with production's Node flags and environment.
-  const args = compiled ? [...PRODUCTION_NODE_FLAGS, ...nodeArgs, `dist/${entry.replace(/\.ts$/, '.js')}`] : [...nodeArgs, '--import', 'tsx', entry];
+  const args = compiled ? [...PRODUCTION_NODE_FLAGS[roleOfEntry(entry)], ...nodeArgs, `dist/${entry.replace(/\.ts$/, '.js')}`] : [...nodeArgs, '--import', 'tsx', entry];
   const child = spawn(process.execPath, args, {
     env: (compiled ? { ...PRODUCTION_ENV, ...env } : env) as NodeJS.ProcessEnv,
     stdio: ['ignore', fd, fd],

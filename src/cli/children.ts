@@ -15,10 +15,24 @@ export interface Child {
  * jobs in flight, the api's cached bodies served as stored bytes), but left alone V8 grows the heap with
  * garbage to 230-270 MB under load before collecting. A capped old generation makes it collect first, and a
  * 4 MB young generation (instead of 16) keeps short-lived garbage small, at no measurable cost in requests per
- * second or CPU per character (2 MB did cost ~10 % of the api's requests per second). Figures in
- * docs/benchmarks.md.
+ * second or CPU per character (2 MB did cost ~10 % of the api's requests per second).
+ *
+ * The worker also collects on its own thread only: V8's helper threads (parallel scavenges, concurrent marking)
+ * used about a third of its CPU on a resync, and doing that work on the main thread costs ~1 ms less CPU per
+ * character in all, at the price of longer pauses, which no job notices. The api keeps them: there a pause is
+ * a reader's latency. Figures in docs/benchmarks.md.
  */
-export const PRODUCTION_NODE_FLAGS: readonly string[] = ['--max-old-space-size=128', '--max-semi-space-size=4'];
+export const PRODUCTION_NODE_FLAGS: Readonly<Record<ServiceRole, readonly string[]>> = {
+  api: ['--max-old-space-size=128', '--max-semi-space-size=4'],
+  worker: ['--max-old-space-size=128', '--max-semi-space-size=4', '--single-threaded-gc'],
+};
+
+export type ServiceRole = 'api' | 'worker';
+
+/** The role whose production flags an entry runs with ("src/worker/main.ts": the worker's; any other, the simulator too, the api's). */
+export function roleOfEntry(entry: string): ServiceRole {
+  return /(^|\/)worker\//.test(entry) ? 'worker' : 'api';
+}
 
 /**
  * The environment the compiled api and worker run with wherever production runs them, beside the flags above:
@@ -41,7 +55,7 @@ const isCompiled = import.meta.url.endsWith('.js');
  */
 export function entryArgs(entry: string): string[] {
   const file = fileURLToPath(new URL(`../${entry}.${isCompiled ? 'js' : 'ts'}`, import.meta.url));
-  return isCompiled ? [...PRODUCTION_NODE_FLAGS, file] : ['--import', 'tsx', file];
+  return isCompiled ? [...PRODUCTION_NODE_FLAGS[roleOfEntry(entry)], file] : ['--import', 'tsx', file];
 }
 
 /** Starts a child sharing this terminal's output; `onExit` hears how it ended. */

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { PRODUCTION_ENV, PRODUCTION_NODE_FLAGS } from '../../../src/cli/children.js';
+import { PRODUCTION_ENV, PRODUCTION_NODE_FLAGS, roleOfEntry } from '../../../src/cli/children.js';
 
 const read = (file: string) => readFileSync(file, 'utf8');
 const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string> };
@@ -46,16 +46,25 @@ describe('packaging', () => {
   }
 
   it('runs the compiled api and worker with the same Node flags and environment everywhere production runs them', () => {
-    const flags = PRODUCTION_NODE_FLAGS.join(' ');
-    expect(flags).to.match(/--max-old-space-size=\d+/);
     for (const [file, entry] of [['Dockerfile.api', 'api'], ['Dockerfile.worker', 'worker']] as const) {
+      const flags = PRODUCTION_NODE_FLAGS[entry].join(' ');
+      expect(flags).to.match(/--max-old-space-size=\d+/);
       const cmd = /^CMD \[(.*)\]$/m.exec(read(file))?.[1] ?? '';
-      expect(JSON.parse(`[${cmd}]`), file).to.deep.equal(['node', ...PRODUCTION_NODE_FLAGS, `dist/src/${entry}/main.js`]);
+      expect(JSON.parse(`[${cmd}]`), file).to.deep.equal(['node', ...PRODUCTION_NODE_FLAGS[entry], `dist/src/${entry}/main.js`]);
       const env = Object.entries(PRODUCTION_ENV).map(([name, value]) => `${name}=${value}`);
       expect(pkg.scripts[`start:${entry}`]).to.equal(`${env.join(' ')} node ${flags} dist/src/${entry}/main.js`);
       const dockerEnv = /^ENV (.*)$/m.exec(read(file))?.[1]?.split(' ') ?? [];
       expect(dockerEnv, file).to.include.members(env);
     }
+  });
+
+  it('collects garbage on the main thread in the worker only, and gives every other entry the api\'s flags', () => {
+    expect(PRODUCTION_NODE_FLAGS.worker).to.include('--single-threaded-gc');
+    expect(PRODUCTION_NODE_FLAGS.api).to.not.include('--single-threaded-gc');
+    expect(roleOfEntry('worker/main')).to.equal('worker');
+    expect(roleOfEntry('src/worker/main.ts')).to.equal('worker');
+    expect(roleOfEntry('api/main')).to.equal('api');
+    expect(roleOfEntry('cli/sim')).to.equal('api');
   });
 
   it('docker-compose runs postgres, redis, a one-shot migrate, the api and the worker from existing files', () => {
