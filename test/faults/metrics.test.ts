@@ -3,7 +3,7 @@ import { characterRefreshJob, PRIORITY } from '../../src/queue/character-refresh
 import { findGuild, type SimGuild } from '../../src/sim/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { waitFor, waitForIdle } from '../helpers/worker.js';
-import { bearer, call, metricsOf, ownGuild, sample, sleep } from './support.js';
+import { bearer, call, metricsOf, ownGuild, sample } from './support.js';
 
 /**
  * What operators watch (docs/reliability.md) must be there and must move: traffic, a failure and a 429 are driven
@@ -63,8 +63,7 @@ describe('watching it: the documented metrics exist and move', function () {
     await characterRefreshJob.enqueue(stack.queues, { region: 'us', realm: spec.realm, name, reason: 'manual' }, { priority: PRIORITY.reader });
     await waitFor(async () => sample(await metricsOf(workerUrl), 'progress_upstream_rate_limited_total', { upstream: 'blizzard' }) > 0 || undefined, 15_000, 'a 429');
     stack.sim.resetFaults();
-    // Queue depth is sampled every few seconds.
-    await sleep(5500);
+    // No wait here: the worker counts its queues when /metrics is scraped.
 
     const api1 = await metricsOf(apiUrl);
     const worker1 = await metricsOf(workerUrl);
