@@ -102,7 +102,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    options.destination ?? (options.format === 'pretty' ? prettyTransport() : stdoutLines()),
+    options.destination ?? (options.format === 'pretty' ? prettyTransport() : undefined) ?? stdoutLines(),
   );
 }
 

@@ -17,7 +17,7 @@ export interface Child {
  * 4 MB young generation (instead of 16) keeps short-lived garbage small, at no measurable cost in requests per
  * second or CPU per character (2 MB did cost ~10 % of the api's requests per second).
  *
- * The worker also collects on its own thread only: V8's helper threads (parallel scavenges, concurrent marking)
+ * The worker also collects garbage on its main thread only: V8's helper threads (parallel scavenges, concurrent marking)
  * used about a third of its CPU on a resync, and doing that work on the main thread costs ~1 ms less CPU per
  * character in all, at the price of longer pauses, which no job notices. The api keeps them: there a pause is
  * a reader's latency. Figures in docs/benchmarks.md.
