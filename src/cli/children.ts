@@ -17,19 +17,24 @@ export interface Child {
  * 4 MB young generation (instead of 16) keeps short-lived garbage small, at no measurable cost in requests per
  * second or CPU per character (2 MB did cost ~10 % of the api's requests per second).
  *
- * The worker also collects garbage on its main thread only: V8's helper threads (parallel scavenges, concurrent marking)
- * used about a third of its CPU on a resync, and doing that work on the main thread costs ~1 ms less CPU per
- * character in all, at the price of longer pauses, which no job notices. The api keeps them: there a pause is
- * a reader's latency. Figures in docs/benchmarks.md.
+ * The worker also collects garbage on its main thread only: V8's helper threads (parallel scavenges,
+ * concurrent marking) used about a third of its CPU on a resync, and doing that work on the main thread costs
+ * ~1 ms less CPU per character in all, at the price of longer pauses, which no job notices. The api keeps them:
+ * there a pause is a reader's latency. Figures in docs/benchmarks.md.
  */
-export const PRODUCTION_NODE_FLAGS: Readonly<Record<ServiceRole, readonly string[]>> = {
-  api: ['--max-old-space-size=128', '--max-semi-space-size=4'],
-  worker: ['--max-old-space-size=128', '--max-semi-space-size=4', '--single-threaded-gc'],
-};
+const HEAP_FLAGS: readonly string[] = ['--max-old-space-size=128', '--max-semi-space-size=4'];
 
 export type ServiceRole = 'api' | 'worker';
 
-/** The role whose production flags an entry runs with ("src/worker/main.ts": the worker's; any other, the simulator too, the api's). */
+export const PRODUCTION_NODE_FLAGS: Readonly<Record<ServiceRole, readonly string[]>> = {
+  api: HEAP_FLAGS,
+  worker: [...HEAP_FLAGS, '--single-threaded-gc'],
+};
+
+/**
+ * The role whose production flags an entry runs with: "worker/main" or "src/worker/main.ts" the worker's, any
+ * other (the simulator too) the api's.
+ */
 export function roleOfEntry(entry: string): ServiceRole {
   return /(^|\/)worker\//.test(entry) ? 'worker' : 'api';
 }
