@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { memberLookupField, Keys } from '../../../src/redis.js';
-import { tagField } from '../../../src/cache/response-cache.js';
+import { TAG_SUFFIX, tagField } from '../../../src/cache/response-cache.js';
 import { nameKey } from '../../../src/queue/schemas.js';
 import { findGuild, type SimGuild, type SimMembership } from '../../../src/sim/index.js';
 import { startApi, type RunningApi } from '../../../src/api/server.js';
@@ -189,7 +189,10 @@ describe('cached reads: one Redis round trip, the bytes as stored, ETag and 304'
       expect(bodies.at(-1), 'Redis did not send the unchanged body again').to.equal(1);
 
       // Another writer stores a new body for the same read: the copy held is stale and must not be sent.
-      const field = (await redis.hkeys(keys.guildResponses(guild.id))).find((f) => f.startsWith('overview:'))!;
+      // The body's own field, not its tag field beside it: HKEYS lists a hash's fields in an order of Redis's own.
+      const fields = (await redis.hkeys(keys.guildResponses(guild.id))).filter((f) => f.startsWith('overview:') && !f.endsWith(TAG_SUFFIX));
+      expect(fields, 'one cached overview').to.have.length(1);
+      const field = fields[0]!;
       const stored = (await redis.hgetBuffer(keys.guildResponses(guild.id), field))!;
       const expiresAt = stored.toString('latin1', 0, stored.indexOf(10)).split(' ')[0];
       const changed = Buffer.from('{"members":[],"changed":true}');
