@@ -26,7 +26,7 @@ describe('log output: never lost at exit', function () {
     ['calls process.exit at once', 'process.exit(3);', 3],
     ['dies of an uncaught exception', "setImmediate(() => { throw new Error('boom'); });", 1],
     // No exit handler runs here: only lines already written survive, which a thread-pool hand-off does not promise.
-    ['is killed outright (SIGKILL)', "process.kill(process.pid, 'SIGKILL');", null],
+    ['is killed outright (SIGKILL) in a later turn', "setImmediate(() => process.kill(process.pid, 'SIGKILL'));", null],
   ] as const) {
     it(`writes every line, in order, when the process ${how}`, () => {
       const run = logThenEnd(COUNT, ending);
@@ -36,4 +36,12 @@ describe('log output: never lost at exit', function () {
       expect(run.lines[0]!.authorization, 'still scrubbed').to.equal('[redacted]');
     });
   }
+
+  it('loses to SIGKILL only the lines of the turn it interrupts', () => {
+    // The next turn logs as many lines again and is killed before it ends: those were never written.
+    const again = `setImmediate(() => { for (let i = ${COUNT}; i < ${2 * COUNT}; i += 1) logger.info({ i }, 'line'); process.kill(process.pid, 'SIGKILL'); });`;
+    const run = logThenEnd(COUNT, again);
+    expect(run.status).to.equal(null);
+    expect(run.lines.map((l) => l.i)).to.deep.equal(Array.from({ length: COUNT }, (_, i) => i));
+  });
 });
