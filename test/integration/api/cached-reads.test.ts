@@ -26,7 +26,9 @@ describe('cached reads: one Redis round trip, the bytes as stored, ETag and 304'
   this.timeout(60_000);
   const LIMIT = 100;
   const ORIGIN = 'https://app.example.com';
-  const spec = isolatedGuild(10);
+  // More characters than the Guild Master and three officers can have (three each at most): whatever the seed,
+  // some user ranks below officer (`members()`).
+  const spec = isolatedGuild(13);
   let stack: Stack;
   let url: string;
   let guild: SimGuild;
