@@ -1,7 +1,7 @@
 import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from '../redis.js';
 import { memberLookupField, scriptCommand, type Keys } from '../redis.js';
-import { TAG_SUFFIX, tagField } from './response-cache.js';
+import { CLAIM_SUFFIX, TAG_SUFFIX, entryFields } from './response-cache.js';
 
 /**
  * Cache invalidation shared by the worker (after it writes a projection) and the api (webhooks).
@@ -23,7 +23,7 @@ export async function dropCharacterResponses(
   // One command per guild: each guild's keys share a slot, two guilds' keys need not (Redis Cluster).
   await Promise.all(
     [...new Set([...guildIds, ...holders])].map((id) => {
-      if (!named.has(id)) return redis.hdel(keys.guildMemberLookups(id), field, tagField(field)).catch(() => undefined);
+      if (!named.has(id)) return redis.hdel(keys.guildMemberLookups(id), ...entryFields(field)).catch(() => undefined);
       const guildKeys = [
         keys.guildMemberLookups(id),
         keys.guildResponsesVersion(id),
@@ -45,10 +45,11 @@ const VERSION_TTL_SECONDS = 8 * 24 * 3600;
  * says who). Every other user's "my characters" and every other member's view stay. The version moves, so a
  * body computed before this is not stored after it.
  * KEYS: member hash, version, overviews, users' bodies, owners; ARGV: the member's field, the version's TTL.
- * Each body's tag field (`TAG_SUFFIX`) goes with it.
+ * Each body's tag field (`TAG_SUFFIX`) goes with it, and the view's claim (`CLAIM_SUFFIX`), so a view computed
+ * before this write is not stored after it.
  */
 const DROP_CHARACTER = `
-redis.call('HDEL', KEYS[1], ARGV[1], ARGV[1] .. '${TAG_SUFFIX}')
+redis.call('HDEL', KEYS[1], ARGV[1], ARGV[1] .. '${TAG_SUFFIX}', ARGV[1] .. '${CLAIM_SUFFIX}')
 redis.call('INCR', KEYS[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 redis.call('UNLINK', KEYS[3])
@@ -82,10 +83,7 @@ export async function dropMemberResponses(
   members: ReadonlyArray<{ realm: string; nameKey: string }>,
 ): Promise<void> {
   if (members.length === 0) return;
-  const fields = members.flatMap((m) => {
-    const field = memberLookupField(m.realm, m.nameKey);
-    return [field, tagField(field)];
-  });
+  const fields = members.flatMap((m) => entryFields(memberLookupField(m.realm, m.nameKey)));
   await redis.hdel(keys.guildMemberLookups(guildId), ...fields).catch(() => undefined);
 }
 

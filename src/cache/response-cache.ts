@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../metrics.js';
-import { memberLookupField, scriptCommand, type Keys, type RedisClient, type ScriptCommand } from '../redis.js';
+import { defineScript, memberLookupField, scriptCommand, type Keys, type RedisClient, type ScriptCommand } from '../redis.js';
 
 export type CacheKind = 'character' | 'overview' | 'characters';
 
@@ -43,6 +43,19 @@ export const entryHeader = (body: StoredBody, expiresAt: number): string => `${e
  */
 export const TAG_SUFFIX = ' #tag';
 export const tagField = (field: string): string => `${field}${TAG_SUFFIX}`;
+
+/**
+ * A character view is computed from the database after a miss and stored afterwards. A write about the character
+ * in between (a refresh, its activity, a membership change) drops the view before the old body is stored, and the
+ * store would then put back what the drop removed, for the body's whole life. So a miss leaves a claim beside the
+ * entry's field (this suffix, a token of its own), every drop removes the claim with the entry, and a body is only
+ * stored while its claim is still there (`getCharacterView`, `setCharacterView`).
+ */
+export const CLAIM_SUFFIX = ' #claim';
+export const claimField = (field: string): string => `${field}${CLAIM_SUFFIX}`;
+
+/** Every field a cached entry occupies: the entry, its tag and a reader's claim on it. */
+export const entryFields = (field: string): [string, string, string] => [field, tagField(field), claimField(field)];
 
 /** The body of a cached entry while it is still valid at `now`; undefined when absent, expired or unreadable. */
 export function decodeEntry(raw: Buffer | null | undefined, now: number): StoredBody | undefined {
@@ -95,6 +108,39 @@ if ARGV[5] then
 end
 return 1`;
 
+/**
+ * A member's cached view, or a claim on it. KEYS[1] the guild's member hash; ARGV: the field, the claim's token,
+ * the hash's TTL, the time now (ms, business time). The entry is returned while its header's expiry is after now;
+ * otherwise the token is left in the claim field and nil is returned.
+ */
+const VIEW_OR_CLAIM = `
+local entry = redis.call('HGET', KEYS[1], ARGV[1])
+if entry then
+  local expires = tonumber(string.match(entry, '^(%d+) '))
+  if expires and expires > tonumber(ARGV[4]) then return entry end
+end
+redis.call('HSET', KEYS[1], ARGV[1] .. '${CLAIM_SUFFIX}', ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3], 'NX')
+return false`;
+
+/**
+ * Stores a member's view (the entry and its tag) while the claim taken on the miss is still there, then lets the
+ * claim go. KEYS[1] the guild's member hash; ARGV: the field, the entry, the hash's TTL, the claim's token.
+ */
+const STORE_CLAIMED = `
+if redis.call('HGET', KEYS[1], ARGV[1] .. '${CLAIM_SUFFIX}') ~= ARGV[4] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2], ARGV[1] .. '${TAG_SUFFIX}', string.sub(ARGV[2], 1, string.find(ARGV[2], '\\n', 1, true)))
+redis.call('HDEL', KEYS[1], ARGV[1] .. '${CLAIM_SUFFIX}')
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return 1`;
+
+/** A member's view as the cache holds it: the body when valid, else the claim under which to store one. */
+export interface CharacterViewRead {
+  body: StoredBody | undefined;
+  /** undefined on a hit, and when Redis did not answer: then nothing computed now is stored. */
+  claim: string | undefined;
+}
+
 /** The field of a user's "my characters" in `Keys.guildUserResponses`. */
 export const myCharactersField = (bnetId: number): string => `characters:${bnetId}`;
 
@@ -107,6 +153,7 @@ export const myCharactersField = (bnetId: number): string => `characters:${bnetI
  */
 export class ResponseCache {
   private readonly setIfVersion: ScriptCommand;
+  private readonly storeClaimed: ScriptCommand;
 
   constructor(
     private readonly redis: RedisClient,
@@ -115,32 +162,43 @@ export class ResponseCache {
     private readonly clock: Clock,
   ) {
     this.setIfVersion = scriptCommand(redis, 'progressSetIfVersion', 3, SET_IF_VERSION);
+    this.storeClaimed = scriptCommand(redis, 'progressStoreClaimedView', 1, STORE_CLAIMED);
+    defineScript(redis, 'progressViewOrClaim', 1, VIEW_OR_CLAIM);
   }
 
-  /** A current member's cached view in this guild. */
-  async getCharacterView(guildId: number, realm: string, nameKey: string): Promise<StoredBody | undefined> {
-    const raw = await this.redis.hgetBuffer(this.keys.guildMemberLookups(guildId), memberLookupField(realm, nameKey)).catch(() => null);
-    return this.count('character', decodeEntry(raw, this.now()));
+  /** A current member's cached view in this guild, or on a miss the claim to store the view computed instead. */
+  async getCharacterView(guildId: number, realm: string, nameKey: string): Promise<CharacterViewRead> {
+    const claim = randomUUID();
+    const client = this.redis as unknown as { progressViewOrClaimBuffer(...args: Array<string | number>): Promise<Buffer | null> };
+    const raw = await client
+      .progressViewOrClaimBuffer(this.keys.guildMemberLookups(guildId), memberLookupField(realm, nameKey), claim, GUILD_HASH_TTL_SECONDS, this.now())
+      .then((entry) => ({ entry }))
+      .catch(() => undefined);
+    const body = this.count('character', decodeEntry(raw?.entry, this.now()));
+    return { body, claim: raw && !raw.entry ? claim : undefined };
   }
 
   /**
-   * Stores a member's view in the guild's member hash. The guild is first noted under the character
+   * Stores a member's view in the guild's member hash, under the claim its miss took (see `CLAIM_SUFFIX`): a view
+   * whose claim a drop removed meanwhile is not stored. The guild is first noted under the character
    * (`Keys.characterViewGuilds`), so a write about the character finds every guild's copy to drop.
    */
-  async setCharacterView(guildId: number, region: string, realm: string, nameKey: string, body: StoredBody, ttlSeconds: number): Promise<void> {
+  async setCharacterView(
+    guildId: number,
+    region: string,
+    realm: string,
+    nameKey: string,
+    body: StoredBody,
+    ttlSeconds: number,
+    claim: string | undefined,
+  ): Promise<void> {
     const ttl = Math.floor(ttlSeconds);
-    if (ttl < 1) return;
+    if (ttl < 1 || claim === undefined) return;
     const index = this.keys.characterViewGuilds(region, realm, nameKey);
-    const members = this.keys.guildMemberLookups(guildId);
     const field = memberLookupField(realm, nameKey);
-    const expiresAt = this.now() + ttl * 1000;
     try {
       await this.redis.multi().sadd(index, String(guildId)).expire(index, VIEW_INDEX_TTL_SECONDS).exec();
-      await this.redis
-        .multi()
-        .hset(members, field, encodeEntry(body, expiresAt), tagField(field), entryHeader(body, expiresAt))
-        .expire(members, GUILD_HASH_TTL_SECONDS)
-        .exec();
+      await this.storeClaimed([this.keys.guildMemberLookups(guildId)], field, encodeEntry(body, this.now() + ttl * 1000), GUILD_HASH_TTL_SECONDS, claim);
     } catch {
       // Not cached: the next read computes it again.
     }

@@ -10,7 +10,7 @@ import type { RegionCode } from '../../domain/types.js';
 import { AppError, notFound, serviceUnavailable } from '../../errors.js';
 import { characterJobKey, characterRefreshJob, PRIORITY } from '../../queue/character-refresh.js';
 import { nameKey } from '../../queue/schemas.js';
-import { myCharactersField, storedJson, type StoredBody } from '../../cache/response-cache.js';
+import { myCharactersField, storedJson, type CharacterViewRead, type StoredBody } from '../../cache/response-cache.js';
 import { secondsWithinWeek, type SeasonNow } from '../../season/calendar.js';
 import { guildTargets, memberRank, type GuildTargets } from '../../season/team-targets.js';
 import type { TeamMember } from '../../domain/team-plan.js';
@@ -79,7 +79,7 @@ export class CharacterViews {
   async detail(access: GuildAccessState, realm: string, name: string): Promise<CharacterViewResult> {
     const key = nameKey(name);
     const cached = await this.cachedDetail(access.guildId, realm, key);
-    if (cached) return { kind: 'ok', body: cached };
+    if (cached.body) return { kind: 'ok', body: cached.body };
     const { region, record } = await this.locate(access, realm, name, key);
     const outcome = await this.reader.read(this.target(access.guildId, region, realm, name), { row: record });
     if (outcome.kind === 'pending') return outcome;
@@ -100,7 +100,8 @@ export class CharacterViews {
       upgradePlan: presentUpgradePlan(row.itemLevel, row.gearPriorities, week.targetIlvl, season.expansion, this.deps.config.upgradeTracks),
     }));
     if (!fresh.stale && row.isMember) {
-      await this.remember(access.guildId, region, realm, row.nameKey, body, secondsWithinWeek(season, Math.min(fresh.secondsLeft, MAX_CACHED_SECONDS)));
+      const seconds = secondsWithinWeek(season, Math.min(fresh.secondsLeft, MAX_CACHED_SECONDS));
+      await this.deps.responseCache.setCharacterView(access.guildId, region, realm, row.nameKey, body, seconds, cached.claim);
     }
     return { kind: 'ok', body };
   }
@@ -199,8 +200,8 @@ export class CharacterViews {
     return members.map((m) => presentUnfetchedMember(m, guild, season.week));
   }
 
-  /** The view cached in the guild's member hash: only a current member's is ever stored there. */
-  private cachedDetail(guildId: number, realm: string, key: string): Promise<StoredBody | undefined> {
+  /** The view cached in the guild's member hash (only a current member's is ever stored there), or a claim on it. */
+  private cachedDetail(guildId: number, realm: string, key: string): Promise<CharacterViewRead> {
     return this.deps.responseCache.getCharacterView(guildId, realm, key);
   }
 
@@ -228,10 +229,6 @@ export class CharacterViews {
       read: () => findCharacterForGuild(this.deps.orm, guildId, realm, nameKey(name), region),
       enqueue: (reason) => this.enqueue(region, realm, name, guildId, reason, PRIORITY.reader),
     };
-  }
-
-  private async remember(guildId: number, region: string, realm: string, key: string, body: StoredBody, seconds: number) {
-    await this.deps.responseCache.setCharacterView(guildId, region, realm, key, body, seconds);
   }
 
   private async enqueue(region: RegionCode, realm: string, name: string, guildId: number, reason: RefreshReason, priority: number) {

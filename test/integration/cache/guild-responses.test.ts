@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { dropCharacterResponses, dropGuildResponses, dropGuildTargets, dropMemberResponses } from '../../../src/cache/invalidate.js';
-import { ResponseCache, storedJson, tagField } from '../../../src/cache/response-cache.js';
+import { claimField, ResponseCache, storedJson, tagField } from '../../../src/cache/response-cache.js';
 import { ManualClock } from '../../../src/clock.js';
 import { createMetrics } from '../../../src/metrics.js';
 import { createRedis, Keys, memberLookupField } from '../../../src/redis.js';
@@ -15,14 +15,20 @@ describe('cached guild bodies and a drop racing a read', function () {
   const redis = createRedis(REDIS_URL, 'worker');
   const keys = new Keys(`${testRun.redisPrefix}_cache${uniqueId()}`);
   const clock = new ManualClock('2026-12-08T12:00:00Z');
-  const cache = new ResponseCache(redis, keys, createMetrics('api'), clock);
+  const metrics = createMetrics('api');
+  const cache = new ResponseCache(redis, keys, metrics, clock);
+  // Nothing listens there: with no offline queue every command fails at once.
+  const failing = createRedis('redis://127.0.0.1:1', 'request');
   const guildId = 4242;
   const body = { members: ['Old'] };
 
   afterEach(async () => {
     await redis.del(keys.guildResponses(guildId), keys.guildResponsesVersion(guildId));
   });
-  after(() => redis.disconnect());
+  after(() => {
+    redis.disconnect();
+    failing.disconnect();
+  });
 
   it('stores a body computed after a miss, and serves it as a hit', async () => {
     const miss = await cache.getGuild(guildId, 'overview:a', 'overview');
@@ -78,8 +84,9 @@ describe('cached guild bodies and a drop racing a read', function () {
       expect(tag!.toString('latin1'), `${f}: the tag is the entry's first line`).to.equal(entry!.toString('latin1', 0, entry!.indexOf(10) + 1));
       expect(tag!.toString('latin1')).to.equal(`${Date.parse('2026-12-08T12:01:00Z')} ${stored.etag}\n`);
     };
+    const claim = async () => (await cache.getCharacterView(guildId, 'r', 'n')).claim;
     try {
-      await cache.setCharacterView(guildId, 'us', 'r', 'n', stored, 60);
+      await cache.setCharacterView(guildId, 'us', 'r', 'n', stored, 60, await claim());
       const miss = await cache.getGuildBody(guildId, 'overview:t', 'overview');
       await cache.setGuildBody(guildId, 'overview:t', stored, 60, miss.version);
       await expectPair(members, field, true);
@@ -88,15 +95,84 @@ describe('cached guild bodies and a drop racing a read', function () {
       await expectPair(members, field, false);
       await expectPair(keys.guildResponses(guildId), 'overview:t', false);
 
-      await cache.setCharacterView(guildId, 'us', 'r', 'n', stored, 60);
+      await cache.setCharacterView(guildId, 'us', 'r', 'n', stored, 60, await claim());
       await dropMemberResponses(redis, keys, guildId, 'us', [{ realm: 'r', nameKey: 'n' }]);
       await expectPair(members, field, false);
       // A guild that did not name the character holds a copy too: it goes from there as well.
-      await cache.setCharacterView(guildId, 'us', 'r', 'n', stored, 60);
+      await cache.setCharacterView(guildId, 'us', 'r', 'n', stored, 60, await claim());
       await dropCharacterResponses(redis, keys, { region: 'us', realm: 'r', nameKey: 'n' }, []);
       await expectPair(members, field, false);
     } finally {
       await redis.del(members, keys.characterViewGuilds('us', 'r', 'n'), keys.guildCharacterOwners(guildId), keys.guildUserResponses(guildId));
     }
+  });
+
+  describe('a character view computed before a drop is not stored after it', () => {
+    const character = { region: 'us', realm: 'r', nameKey: 'n' };
+    const view = storedJson({ name: 'Claimed' });
+    const members = () => keys.guildMemberLookups(guildId);
+    const read = () => cache.getCharacterView(guildId, 'r', 'n');
+    const store = (claim: string | undefined) => cache.setCharacterView(guildId, 'us', 'r', 'n', view, 60, claim);
+    afterEach(async () => {
+      await redis.del(members(), keys.characterViewGuilds('us', 'r', 'n'), keys.guildResponsesVersion(guildId));
+      clock.set('2026-12-08T12:00:00Z');
+    });
+
+    it('stores the view of a miss nothing dropped since, and leaves no claim behind', async () => {
+      const miss = await read();
+      expect(miss.body).to.equal(undefined);
+      expect(miss.claim).to.be.a('string');
+      expect(await redis.hget(members(), claimField(memberLookupField('r', 'n')))).to.equal(miss.claim);
+      expect(await redis.ttl(members()), 'a claim alone still expires').to.be.within(1, 600);
+      await store(miss.claim);
+      const hit = await read();
+      expect(hit.body?.bytes.equals(view.bytes)).to.equal(true);
+      expect(hit.claim, 'a hit claims nothing').to.equal(undefined);
+      expect(await redis.hexists(members(), claimField(memberLookupField('r', 'n')))).to.equal(0);
+    });
+
+    for (const [how, drop] of [
+      ['a write about the character in a guild it names', () => dropCharacterResponses(redis, keys, character, [guildId])],
+      ['a write about the character that names other guilds only', () => dropCharacterResponses(redis, keys, character, [guildId + 1])],
+      ['a membership change of the guild', () => dropMemberResponses(redis, keys, guildId, 'us', [{ realm: 'r', nameKey: 'n' }])],
+    ] as const) {
+      it(`does not store it after ${how}`, async () => {
+        // The copy the drop finds (under its guild's index) is the one stored before this read's miss.
+        await store((await read()).claim);
+        clock.advance(60_000);
+        const miss = await read();
+        expect(miss.body, 'expired in business time: a miss').to.equal(undefined);
+        expect(miss.claim).to.be.a('string');
+        await drop();
+        await store(miss.claim);
+        expect((await read()).body, 'the old body was not put back').to.equal(undefined);
+      });
+    }
+
+    it('stores only the last of two misses that overlap', async () => {
+      const first = await read();
+      const second = await read();
+      await store(first.claim);
+      expect((await read()).body, 'the first claim was taken over').to.equal(undefined);
+      const third = await read();
+      await store(third.claim);
+      expect((await read()).body?.bytes.equals(view.bytes)).to.equal(true);
+      expect(second.claim).to.not.equal(third.claim);
+    });
+
+    it('serves a view until its end in business time and claims it from then on', async () => {
+      await store((await read()).claim);
+      clock.advance(59_999);
+      expect((await read()).claim, 'a millisecond before its end').to.equal(undefined);
+      clock.advance(1);
+      const atEnd = await read();
+      expect(atEnd.body).to.equal(undefined);
+      expect(atEnd.claim, 'at its end').to.be.a('string');
+    });
+
+    it('claims nothing when Redis does not answer, so nothing computed then is stored', async () => {
+      const down = new ResponseCache(failing, keys, metrics, clock);
+      expect(await down.getCharacterView(guildId, 'r', 'n')).to.deep.equal({ body: undefined, claim: undefined });
+    });
   });
 });
