@@ -120,7 +120,7 @@ if entry then
   if expires and expires > tonumber(ARGV[4]) then return entry end
 end
 redis.call('HSET', KEYS[1], ARGV[1] .. '${CLAIM_SUFFIX}', ARGV[2])
-redis.call('EXPIRE', KEYS[1], ARGV[3], 'NX')
+if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
 return false`;
 
 /**
