@@ -178,6 +178,13 @@ export class Keys {
   userPermissions(bnetId: number): string {
     return `${this.prefix}:{u:${bnetId}}:perm-index`;
   }
+  /**
+   * A counter every drop of a user's permissions moves, so a decision guild-api gave before the drop is not kept
+   * after it (see `GuildAccess.remember`).
+   */
+  userPermissionGeneration(bnetId: number): string {
+    return `${this.prefix}:{u:${bnetId}}:perm-generation`;
+  }
   guildApiSnapshot(guildId: number): string {
     return `${this.guildScope(guildId)}:guild-api`;
   }

@@ -114,8 +114,16 @@ export async function rememberPermissionKey(redis: RedisClient, keys: Keys, bnet
   await redis.multi().sadd(index, key).expire(index, ttlSeconds * 2).exec();
 }
 
-/** Drops a user's cached permission for one guild, or for every guild when guildId is omitted. */
+/** Longer than any request that could be holding a decision learned before a drop (`GuildAccess.remember`). */
+const PERMISSION_GENERATION_TTL_SECONDS = 600;
+
+/**
+ * Drops a user's cached permission for one guild, or for every guild when guildId is omitted. The user's
+ * permission generation moves first, so a decision guild-api gave before this and not stored yet is not kept.
+ */
 export async function dropPermissions(redis: RedisClient, keys: Keys, bnetId: number, guildId?: number): Promise<void> {
+  const generation = keys.userPermissionGeneration(bnetId);
+  await redis.multi().incr(generation).expire(generation, PERMISSION_GENERATION_TTL_SECONDS).exec().catch(() => undefined);
   if (guildId !== undefined) {
     await redis.unlink(keys.permission(guildId, bnetId)).catch(() => undefined);
     return;

@@ -3,7 +3,7 @@ import { forbidden, invalidInput } from '../../errors.js';
 import type { GuildRef } from '../../queue/schemas.js';
 import type { ApiDeps } from '../deps.js';
 import { guildIdSchema } from '../schemas/common.js';
-import type { AccessDecision } from '../services/guild-access.js';
+import type { AccessDecision, Generation } from '../services/guild-access.js';
 import { apiTokenOfRequest, checkApiToken, type TokenScopeOf } from './api-token.js';
 import { tokenFor, userOf } from './auth.js';
 
@@ -24,6 +24,7 @@ export interface LearnedAccess {
   guildId: number;
   bnetId: number;
   decision: AccessDecision;
+  generation: Generation;
 }
 
 /**
@@ -55,8 +56,9 @@ export function permission(
       return next();
     }
     const bnetId = userOf(ctx).bnetId;
-    const { decision, learned } = await deps.guildAccess.decide(guildId, bnetId, tokenFor(ctx));
-    if (learned) ctx.state.learnedAccess = { guildId, bnetId, decision } satisfies LearnedAccess;
+    const decided = await deps.guildAccess.decide(guildId, bnetId, tokenFor(ctx));
+    const { decision } = decided;
+    if (decided.learned) ctx.state.learnedAccess = { guildId, bnetId, decision, generation: decided.generation } satisfies LearnedAccess;
     if (!decision.allowed) throw forbidden(deniedMessage);
     if (decision.rankId > MAX_RANK[level]) throw forbidden(deniedMessage, 'insufficient_rank');
     const access: GuildAccessState = { guildId, rankId: decision.rankId, guild: undefined };
@@ -75,7 +77,7 @@ export function rememberAccess(deps: Pick<ApiDeps, 'guildAccess'>): Middleware {
       await next();
     } finally {
       const learned = ctx.state.learnedAccess as LearnedAccess | undefined;
-      if (learned) void deps.guildAccess.remember(learned.guildId, learned.bnetId, learned.decision);
+      if (learned) void deps.guildAccess.remember(learned.guildId, learned.bnetId, learned.decision, learned.generation);
     }
   };
 }

@@ -9,6 +9,11 @@ import { SingleFlight } from './single-flight.js';
 /** What guild-api said about one user in one guild: may they use the tool, and at which rank. */
 export type AccessDecision = { allowed: true; rankId: number } | { allowed: false };
 
+/** The user's permission generation as read before asking guild-api: null when never moved, undefined when unread. */
+export type Generation = string | null | undefined;
+
+export type Decided = { decision: AccessDecision; learned: false } | { decision: AccessDecision; learned: true; generation: Generation };
+
 export interface GuildAccessOptions {
   redis: RedisClient;
   keys: Keys;
@@ -29,14 +34,17 @@ export class GuildAccess {
 
   /**
    * The decision, from the cache or from guild-api. Read-only on Redis: a decision learned from guild-api is
-   * returned with `learned: true` for the caller to `remember` once the request has its answer.
+   * returned with `learned: true`, and the user's permission generation read before asking, for the caller to
+   * `remember` once the request has its answer.
    */
-  async decide(guildId: number, bnetId: number, token: string): Promise<{ decision: AccessDecision; learned: boolean }> {
+  async decide(guildId: number, bnetId: number, token: string): Promise<Decided> {
     const { redis, keys } = this.options;
+    let generation: Generation;
     if (isRedisUp(redis)) {
       const cached = await redis.get(keys.permission(guildId, bnetId)).catch(() => null);
       const decision = cached === null ? undefined : parseDecision(cached);
       if (decision) return { decision, learned: false };
+      generation = await redis.get(keys.userPermissionGeneration(bnetId)).catch(() => undefined);
     }
     const decision = await this.flight.run(`${guildId}:${bnetId}`, async () => {
       const answer = await this.options.guildApi.checkPermission(guildId, bnetId, token);
@@ -46,20 +54,27 @@ export class GuildAccess {
       }
       return answer.kind === 'allowed' ? { allowed: true, rankId: answer.rankId } : { allowed: false };
     });
-    return { decision, learned: true };
+    return { decision, learned: true, generation };
   }
 
-  /** Caches a decision guild-api gave; never throws (not cached, the next request asks guild-api again). */
-  async remember(guildId: number, bnetId: number, decision: AccessDecision): Promise<void> {
+  /**
+   * Caches a decision guild-api gave, unless a webhook dropped the user's permissions since `decide` read the
+   * generation: guild-api may have answered before the change the webhook announced, and keeping that answer
+   * would let a demoted officer in until it expired. The decision is stored first and the generation read after:
+   * a drop that moved it before that read is seen and the decision deleted again, and a drop that moves it later
+   * deletes the decision itself. Never throws (not cached, the next request asks guild-api again).
+   */
+  async remember(guildId: number, bnetId: number, decision: AccessDecision, generation: Generation): Promise<void> {
     const { redis, keys, ttlSeconds } = this.options;
-    if (!isRedisUp(redis)) return;
+    if (!isRedisUp(redis) || generation === undefined) return;
     const key = keys.permission(guildId, bnetId);
     try {
       await redis.set(key, JSON.stringify(decision), 'EX', ttlSeconds);
       // Indexed under the user, so a webhook about the user can drop every guild's decision at once.
       await rememberPermissionKey(redis, keys, bnetId, key, ttlSeconds);
+      if ((await redis.get(keys.userPermissionGeneration(bnetId))) !== generation) await redis.unlink(key);
     } catch {
-      // Not cached: the next request asks guild-api again.
+      // Not cached (or, if only the last step failed, cached as guild-api said: it lives at most ttlSeconds).
     }
   }
 }

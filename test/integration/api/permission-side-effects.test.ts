@@ -106,13 +106,14 @@ describe('permission() has no side effects', function () {
       expect((await probe(users.outsider)).status).to.equal(403);
     });
     expect(checks(), 'guild-api was asked').to.equal(asked + 2);
-    expect(commands.filter((c) => c.toLowerCase().startsWith('get ')), 'the cache was read').to.have.length(2);
+    // Each miss reads the cached decision, then the user's permission generation (see GuildAccess.remember).
+    expect(commands.filter((c) => c.toLowerCase().startsWith('get ')), 'the cache was read').to.have.length(4);
     expect(writesOf(commands)).to.deep.equal([]);
     for (const queue of Object.values(stack.queues)) expect(await pendingJobs(queue)).to.equal(0);
   });
 
   it('answers from a cached decision without writing either', async () => {
-    await deps.guildAccess.remember(1, users.gm, { allowed: true, rankId: 0 });
+    await deps.guildAccess.remember(1, users.gm, { allowed: true, rankId: 0 }, await deps.redis.get(deps.keys.userPermissionGeneration(users.gm)));
     const asked = checks();
     const commands = await commandsDuring(stack.config.redisPrefix, async () => {
       expect((await probe(users.gm)).status).to.equal(204);
