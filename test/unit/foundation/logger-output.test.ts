@@ -37,6 +37,12 @@ describe('log output: never lost at exit', function () {
     });
   }
 
+  it('writes a line logged by an exit listener that runs after its own, when no turn ends any more', () => {
+    const run = logThenEnd(COUNT, `process.on('exit', () => logger.info({ i: ${COUNT} }, 'line'));`);
+    expect(run.status).to.equal(0);
+    expect(run.lines.map((l) => l.i)).to.deep.equal(Array.from({ length: COUNT + 1 }, (_, i) => i));
+  });
+
   it('loses to SIGKILL only the lines of the turn it interrupts', () => {
     // The next turn logs as many lines again and is killed before it ends: those were never written.
     const again = `setImmediate(() => { for (let i = ${COUNT}; i < ${2 * COUNT}; i += 1) logger.info({ i }, 'line'); process.kill(process.pid, 'SIGKILL'); });`;
