@@ -188,6 +188,10 @@ export class Keys {
   guildApiSnapshot(guildId: number): string {
     return `${this.guildScope(guildId)}:guild-api`;
   }
+  /** Moved by every drop of the guild's snapshot, so one taken before the drop is not stored after it. */
+  guildApiSnapshotGeneration(guildId: number): string {
+    return `${this.guildScope(guildId)}:guild-api-generation`;
+  }
   /** The api's request counters; rate-limiter-flexible appends `:<user or ip>` and touches one key per command. */
   rateLimit(): string {
     return `${this.prefix}:rl`;

@@ -134,7 +134,21 @@ export async function dropPermissions(redis: RedisClient, keys: Keys, bnetId: nu
   await Promise.all([index, ...members].map((key) => redis.unlink(key).catch(() => undefined)));
 }
 
-/** Drops what the api cached from guild-api about a guild (settings and members). */
+/**
+ * Drops what the api cached from guild-api about a guild (settings and members), and moves the snapshot's
+ * generation so a snapshot being taken now, from answers that may predate the change, is not stored
+ * (`GuildTracker`).
+ */
 export async function dropGuildApiSnapshot(redis: RedisClient, keys: Keys, guildId: number): Promise<void> {
-  await redis.unlink(keys.guildApiSnapshot(guildId)).catch(() => undefined);
+  const generation = keys.guildApiSnapshotGeneration(guildId);
+  await redis
+    .multi()
+    .incr(generation)
+    .expire(generation, SNAPSHOT_GENERATION_TTL_SECONDS)
+    .unlink(keys.guildApiSnapshot(guildId))
+    .exec()
+    .catch(() => undefined);
 }
+
+/** Longer than any snapshot takes to read from guild-api. */
+const SNAPSHOT_GENERATION_TTL_SECONDS = 600;

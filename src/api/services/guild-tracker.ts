@@ -8,7 +8,7 @@ import type { Logger } from '../../logger.js';
 import { guildSyncJob } from '../../queue/guild-sync.js';
 import type { Queues } from '../../queue/queues.js';
 import { guildMemberSchema, nameKey, regionSchema, type GuildMember, type GuildRef } from '../../queue/schemas.js';
-import { isRedisUp, type Keys } from '../../redis.js';
+import { isRedisUp, scriptCommand, type Keys, type ScriptCommand } from '../../redis.js';
 import type { GuildApiClient } from '../../upstream/guild-api/client.js';
 import { SingleFlight } from './single-flight.js';
 
@@ -25,6 +25,20 @@ export interface GuildTrackerOptions {
   guildApi: GuildApiClient;
   logger: Logger;
 }
+
+/**
+ * Replaces the snapshot (KEYS[1]) with the field/value pairs ARGV[3..] and gives it ARGV[2] seconds, only while the
+ * snapshot's generation (KEYS[2]) is still ARGV[1] ('' for never moved). Written in slices: Lua's `unpack` takes a
+ * bounded number of values, and a guild of a thousand members has two thousand fields.
+ */
+const STORE_IF_GENERATION = `
+if (redis.call('GET', KEYS[2]) or '') ~= ARGV[1] then return 0 end
+redis.call('UNLINK', KEYS[1])
+for i = 3, #ARGV, 1000 do
+  redis.call('HSET', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1`;
 
 /** The snapshot's field holding guild-api's description of the guild (a `GuildRef`). */
 export const GUILD_FIELD = 'guild';
@@ -44,7 +58,11 @@ export class GuildTracker {
   /** Snapshots being taken in the background, by guild. */
   private readonly inFlight = new Map<number, Promise<GuildRef | undefined>>();
 
-  constructor(private readonly options: GuildTrackerOptions) {}
+  private readonly storeIfGeneration: ScriptCommand;
+
+  constructor(private readonly options: GuildTrackerOptions) {
+    this.storeIfGeneration = scriptCommand(options.redis, 'progressStoreGuildSnapshot', 2, STORE_IF_GENERATION);
+  }
 
   /**
    * The guild as guild-api describes it. When the snapshot is gone it is taken again (and the guild's sync
@@ -97,9 +115,11 @@ export class GuildTracker {
   }
 
   private async takeSnapshot(guildId: number, token: string): Promise<GuildRef | undefined> {
-    const { guildApi, logger, config } = this.options;
+    const { guildApi, logger, config, redis, keys } = this.options;
     // Taken before asking: every change guild-api made after this instant may be missing from its answer.
     const readAt = this.options.clock.now();
+    // Likewise: a webhook that drops the snapshot after this moves the generation, and this one is not stored.
+    const generation = await redis.get(keys.guildApiSnapshotGeneration(guildId)).catch(() => undefined);
     const [settings, members] = await Promise.all([guildApi.getSettings(guildId, token), guildApi.getMembers(guildId, token)]);
     if (settings.kind !== 'ok' || members.kind !== 'ok') {
       logger.warn({ guildId, settings: settings.kind, members: members.kind }, 'could not read the guild from guild-api');
@@ -119,7 +139,7 @@ export class GuildTracker {
       rankId: m.rankId,
       rankName: m.rankName,
     }));
-    await this.store(guild, roster);
+    if (generation !== undefined) await this.store(guild, roster, generation ?? '');
     const valid = roster.filter((m) => guildMemberSchema.safeParse(m).success);
     if (valid.length < roster.length) logger.warn({ guildId, skipped: roster.length - valid.length }, 'guild-api members that cannot be stored were skipped');
     // Awaited so that whoever waits for the worker after this answer finds the sync already queued.
@@ -146,7 +166,8 @@ export class GuildTracker {
     }
   }
 
-  private async store(guild: GuildRef, roster: GuildMember[]): Promise<void> {
+  /** Replaces the snapshot with this one, unless its generation moved since `generation` was read. */
+  private async store(guild: GuildRef, roster: GuildMember[], generation: string): Promise<void> {
     const fields: Record<string, string> = { [GUILD_FIELD]: JSON.stringify(guild) };
     const byUser = new Map<number, GuildMember[]>();
     for (const member of roster) {
@@ -155,13 +176,8 @@ export class GuildTracker {
       byUser.set(member.bnetId, [...(byUser.get(member.bnetId) ?? []), member]);
     }
     for (const [bnetId, owned] of byUser) fields[userField(bnetId)] = JSON.stringify(owned);
-    const key = this.options.keys.guildApiSnapshot(guild.id);
-    await this.options.redis
-      .multi()
-      .unlink(key)
-      .hset(key, fields)
-      .expire(key, SNAPSHOT_TTL_SECONDS)
-      .exec()
-      .catch(() => undefined);
+    const { keys } = this.options;
+    const snapshot = [keys.guildApiSnapshot(guild.id), keys.guildApiSnapshotGeneration(guild.id)];
+    await this.storeIfGeneration(snapshot, generation, SNAPSHOT_TTL_SECONDS, ...Object.entries(fields).flat()).catch(() => undefined);
   }
 }

@@ -1,7 +1,9 @@
 import { expect } from 'chai';
+import { dropGuildApiSnapshot } from '../../../src/cache/invalidate.js';
 import { Keys } from '../../../src/redis.js';
 import { findGuild } from '../../../src/sim/index.js';
 import { suiteStack } from '../../helpers/stack.js';
+import { waitFor } from '../../helpers/wait.js';
 import { waitForIdle } from '../../helpers/worker.js';
 import { bearer, call, isolatedGuild } from './helpers.js';
 
@@ -55,5 +57,33 @@ describe('tracking a guild off the request path', function () {
     } finally {
       stack.sim.setFaults({ guildApiLatencyMs: 0 });
     }
+  });
+
+  it('does not store a snapshot a webhook dropped while guild-api was answering, and takes it again on the next read', async () => {
+    const { stack } = suite;
+    const guild = findGuild(stack.sim.world, spec.id)!;
+    const gm = bearer(stack.sim.tokenFor(guild.members.find((m) => m.rankId === 0)!.bnetId));
+    const keys = new Keys(stack.config.redisPrefix);
+    const snapshot = keys.guildApiSnapshot(spec.id);
+    const redis = stack.api!.deps.redis;
+    const overview = () => call(`${suite.url}/guilds/${spec.id}/progress/members?sort=name&limit=100`, { headers: gm });
+    const membersAsked = () => stack.sim.counters().guildApi.byPath[`/guilds/${spec.id}/members`] ?? 0;
+
+    stack.sim.setFaults({ guildApiLatencyMs: GUILD_API_LATENCY_MS });
+    try {
+      await redis.unlink(snapshot);
+      const asked = membersAsked();
+      expect((await overview()).status, 'answered from what is stored').to.equal(200);
+      // guild-api has the request (the generation was read before it was sent) and has not answered yet.
+      await waitFor(async () => membersAsked() > asked, 5000, 'guild-api to be asked for the members');
+      await dropGuildApiSnapshot(redis, keys, spec.id);
+      await stack.api!.deps.guildTracker.settled();
+      expect(await redis.exists(snapshot), 'the answer that may predate the drop was not stored').to.equal(0);
+    } finally {
+      stack.sim.setFaults({ guildApiLatencyMs: 0 });
+    }
+    expect((await overview()).status).to.equal(200);
+    await stack.api!.deps.guildTracker.settled();
+    expect(await redis.exists(snapshot), 'taken again and stored').to.equal(1);
   });
 });
