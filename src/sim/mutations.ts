@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Region } from '../config.js';
 import type { SimActivity } from './activity.js';
-import { upgradeItem } from './gear.js';
+import { upgradeItem, type SimItem } from './gear.js';
 import type { Random } from './random.js';
 import { realmInfo } from './catalog.js';
 import { characterKey, createCharacter, findCharacter, findGuild, wholeSeconds, type SimCharacter, type SimGuild, type SimWorld } from './world.js';
@@ -30,11 +30,22 @@ export interface NewMember {
 export function changeGear(world: SimWorld, rng: Random, region: string, realmSlug: string, name: string): SimCharacter {
   const character = findCharacter(world, region, realmSlug, name);
   if (!character) throw new Error(`no character ${name}-${realmSlug} (${region})`);
-  const weakest = character.items
-    .filter((item) => item.slot !== 'SHIRT' && item.slot !== 'TABARD')
-    .sort((a, b) => a.itemLevel - b.itemLevel)
-    .slice(0, rng.int(1, 3));
-  for (const item of weakest) upgradeItem(item);
+  const gear = character.items.filter((item) => item.slot !== 'SHIRT' && item.slot !== 'TABARD');
+  const weakestFirst = () => [...gear].sort((a, b) => a.itemLevel - b.itemLevel);
+  // A maxed item moving up a track can gain a single level, which the average (over 16 slots, to 0.1) may not
+  // show: the weakest keep being upgraded until the slots gained 2 levels in all, so every change is visible.
+  let gained = 0;
+  const upgrade = (item: SimItem) => {
+    const before = item.itemLevel;
+    upgradeItem(item);
+    gained += item.itemLevel - before;
+  };
+  for (const item of weakestFirst().slice(0, rng.int(1, 3))) upgrade(item);
+  for (let round = 0; gained < 2 && round < 10; round += 1) {
+    const weakest = weakestFirst()[0];
+    if (!weakest) break;
+    upgrade(weakest);
+  }
   touch(character);
   return character;
 }

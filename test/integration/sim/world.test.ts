@@ -3,6 +3,12 @@ import { CLASSES } from '../../../src/sim/catalog.js';
 import { equippedItemLevel } from '../../../src/sim/gear.js';
 import { characterKey, findCharacter, generateWorld, type SimWorld } from '../../../src/sim/world.js';
 import { worldRankFor } from '../../../src/sim/wcl-ranks.js';
+import { changeGear } from '../../../src/sim/mutations.js';
+import { Random } from '../../../src/sim/random.js';
+import { renderEquipment } from '../../../src/sim/render-blizzard.js';
+import { itemLevel } from '../../../src/domain/index.js';
+import { toEquippedItems } from '../../../src/upstream/blizzard/map.js';
+import { equipmentSchema } from '../../../src/upstream/blizzard/schemas.js';
 
 describe('simulated world', () => {
   const world: SimWorld = generateWorld(1);
@@ -12,6 +18,21 @@ describe('simulated world', () => {
     const names = (w: SimWorld) => [...w.characters.values()].map((c) => `${c.name}:${c.items.map((i) => i.itemLevel).join(',')}`);
     expect(names(again)).to.deep.equal(names(world));
     expect(names(generateWorld(2))).to.not.deep.equal(names(world));
+  });
+
+  it('raises the item level a tracker shows on every gear change, also when a maxed item only moves up a track', () => {
+    // The first three seeds each have a character whose weakest item is at the top of its track: moving up a
+    // track gains it one level, which the average over 16 slots (to 0.1) did not always show.
+    const seeds = [151844, 223628, 228613, ...Array.from({ length: 120 }, (_, i) => 100_000 + i * 997)];
+    const shown = (c: Parameters<typeof renderEquipment>[0]) => itemLevel(toEquippedItems(equipmentSchema.parse(renderEquipment(c))));
+    for (const seed of seeds) {
+      const w = generateWorld(seed, { demo: false, guilds: [{ id: seed, name: 'Changing Roster', realm: `roster-${seed}`, region: 'us', members: 30 }] });
+      for (const c of w.guilds[0]!.roster.slice(0, 6)) {
+        const before = shown(c);
+        changeGear(w, new Random(seed + 7), 'us', c.realm.slug, c.name);
+        expect(shown(c), `seed ${seed}, ${c.name}`).to.be.above(before);
+      }
+    }
   });
 
   it('has the three demo guilds on real realms', () => {
