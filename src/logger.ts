@@ -87,9 +87,10 @@ const prettyTransport = (): pino.DestinationStream | undefined => {
  * Lines gathered for the rest of the event-loop turn that logged them, then written to `out` together. An api
  * answering thousands of requests a second logs one line for each, and each write is a system call: a line cost
  * 5.6–8.2 µs of CPU written alone into a pipe and 3.2–4.6 µs gathered 20 a turn on the benchmark machine
- * (`bench/micro/logging.ts`), so the requests answered in one turn now share one. A line still waits for nothing but the turn to end: `process.exit`, an uncaught exception and
- * a normal end write what is gathered (the `exit` event), and only an outright kill (SIGKILL) can lose the lines
- * of the turn it interrupts, where an asynchronous destination loses whatever its thread pool still holds.
+ * (`bench/micro/logging.ts`), so the requests answered in one turn now share one. A line still waits for
+ * nothing but the turn to end: `process.exit`, an uncaught exception and a normal end write what is gathered
+ * (the `exit` event), and only an outright kill (SIGKILL) can lose the lines of the turn it interrupts, where an
+ * asynchronous destination loses whatever its thread pool still holds.
  */
 export function turnBatched(out: pino.DestinationStream): pino.DestinationStream {
   let pending = '';

@@ -64,12 +64,20 @@ return 1`;
  * that began before the drop stores nothing.
  */
 function bumpGuildResponses(multi: ChainableCommander, keys: Keys, guildId: number): void {
-  const version = keys.guildResponsesVersion(guildId);
-  multi
-    .incr(version)
-    .expire(version, VERSION_TTL_SECONDS)
-    .unlink(keys.guildResponses(guildId), keys.guildUserResponses(guildId), keys.guildCharacterOwners(guildId));
+  moveCounter(multi, keys.guildResponsesVersion(guildId), VERSION_TTL_SECONDS);
+  multi.unlink(keys.guildResponses(guildId), keys.guildUserResponses(guildId), keys.guildCharacterOwners(guildId));
 }
+
+/**
+ * Moves a version or generation counter, which a reader compares before storing what it read (see the callers),
+ * and keeps it for `ttlSeconds`: longer than any such read lasts.
+ */
+function moveCounter(multi: ChainableCommander, key: string, ttlSeconds: number): ChainableCommander {
+  return multi.incr(key).expire(key, ttlSeconds);
+}
+
+/** How long a permission or snapshot generation is kept: longer than any guild-api answer takes to arrive. */
+const GENERATION_TTL_SECONDS = 600;
 
 /**
  * A guild sync or membership event changed these members (joined, left): their cached views in this guild go
@@ -114,16 +122,12 @@ export async function rememberPermissionKey(redis: RedisClient, keys: Keys, bnet
   await redis.multi().sadd(index, key).expire(index, ttlSeconds * 2).exec();
 }
 
-/** Longer than any request that could be holding a decision learned before a drop (`GuildAccess.remember`). */
-const PERMISSION_GENERATION_TTL_SECONDS = 600;
-
 /**
  * Drops a user's cached permission for one guild, or for every guild when guildId is omitted. The user's
  * permission generation moves first, so a decision guild-api gave before this and not stored yet is not kept.
  */
 export async function dropPermissions(redis: RedisClient, keys: Keys, bnetId: number, guildId?: number): Promise<void> {
-  const generation = keys.userPermissionGeneration(bnetId);
-  await redis.multi().incr(generation).expire(generation, PERMISSION_GENERATION_TTL_SECONDS).exec().catch(() => undefined);
+  await moveCounter(redis.multi(), keys.userPermissionGeneration(bnetId), GENERATION_TTL_SECONDS).exec().catch(() => undefined);
   if (guildId !== undefined) {
     await redis.unlink(keys.permission(guildId, bnetId)).catch(() => undefined);
     return;
@@ -140,15 +144,8 @@ export async function dropPermissions(redis: RedisClient, keys: Keys, bnetId: nu
  * (`GuildTracker`).
  */
 export async function dropGuildApiSnapshot(redis: RedisClient, keys: Keys, guildId: number): Promise<void> {
-  const generation = keys.guildApiSnapshotGeneration(guildId);
-  await redis
-    .multi()
-    .incr(generation)
-    .expire(generation, SNAPSHOT_GENERATION_TTL_SECONDS)
+  await moveCounter(redis.multi(), keys.guildApiSnapshotGeneration(guildId), GENERATION_TTL_SECONDS)
     .unlink(keys.guildApiSnapshot(guildId))
     .exec()
     .catch(() => undefined);
 }
-
-/** Longer than any snapshot takes to read from guild-api. */
-const SNAPSHOT_GENERATION_TTL_SECONDS = 600;

@@ -86,6 +86,9 @@ export interface GuildRead<T> {
   version: string | undefined;
 }
 
+/** Lua: stores the entry ARGV[2] under field ARGV[1] of hash KEYS[1], with its header line in the tag field. */
+const HSET_ENTRY = `redis.call('HSET', KEYS[1], ARGV[1], ARGV[2], ARGV[1] .. '${TAG_SUFFIX}', string.sub(ARGV[2], 1, string.find(ARGV[2], '\\n', 1, true)))`;
+
 /**
  * HSET (the entry and its tag) + EXPIRE of a guild hash, only while the guild's version is still the one read before computing. With a
  * user (ARGV[5]) and the members the body lists (ARGV[6…]), the user is noted under each of them in the guild's
@@ -93,7 +96,7 @@ export interface GuildRead<T> {
  */
 const SET_IF_VERSION = `
 if (redis.call('GET', KEYS[2]) or '') ~= ARGV[4] then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2], ARGV[1] .. '${TAG_SUFFIX}', string.sub(ARGV[2], 1, string.find(ARGV[2], '\\n', 1, true)))
+${HSET_ENTRY}
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 if ARGV[5] then
   for i = 6, #ARGV do
@@ -129,7 +132,7 @@ return false`;
  */
 const STORE_CLAIMED = `
 if redis.call('HGET', KEYS[1], ARGV[1] .. '${CLAIM_SUFFIX}') ~= ARGV[4] then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2], ARGV[1] .. '${TAG_SUFFIX}', string.sub(ARGV[2], 1, string.find(ARGV[2], '\\n', 1, true)))
+${HSET_ENTRY}
 redis.call('HDEL', KEYS[1], ARGV[1] .. '${CLAIM_SUFFIX}')
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 return 1`;
