@@ -154,6 +154,11 @@ export class FreshnessIndex<Id = number> {
     return this.characters.has(id);
   }
 
+  /** When the character's stored data was fetched, as the index knows it (null: never), undefined for a stranger. */
+  fetchedAtOf(id: Id): number | null | undefined {
+    return this.characters.get(id)?.fetchedAt;
+  }
+
   // ---- what is known about guilds and characters ----
 
   /** Records that the guild was opened at `at` (any read); `overview` when its member list was shown. */

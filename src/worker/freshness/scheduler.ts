@@ -101,12 +101,13 @@ export class FreshnessScheduler {
 
     const budget = options.budget ?? (await this.quotaBudget());
     const picks = index.pick(now, budget);
-    const refs: CharacterRef[] = [];
+    const refs: (CharacterRef & { seenFetchedAt: number | null })[] = [];
     const picked: TickResult['picked'] = {};
     for (const p of picks) {
       const known = this.known.get(p.id);
       if (!known) continue;
-      refs.push({ region: known.region, realm: known.realm, name: known.name });
+      // The fetch the pick was based on: a refresh another producer lands before this job runs answers it.
+      refs.push({ region: known.region, realm: known.realm, name: known.name, seenFetchedAt: index.fetchedAtOf(p.id) ?? null });
       picked[p.reason] = (picked[p.reason] ?? 0) + 1;
     }
     const enqueued = refs.length ? await enqueueRefreshes(ctx.queues, refs, PRIORITY.background, 'scheduled', ctx.logger) : 0;

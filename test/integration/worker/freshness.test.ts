@@ -55,6 +55,9 @@ describe('freshness scheduler', function () {
       const active = await stack.worker!.freshness.tick({ budget: 100 });
       expect(active.enqueued).to.equal(6);
       await waitForIdle(stack.queues);
+      // Each pick carries the fetch it was based on, so a refresh landing first would answer it with no call.
+      const scheduled = (await stack.queues.characterRefresh.getJobs(['completed'])).filter((j) => j.data.reason === 'scheduled');
+      expect(scheduled.map((j) => j.data.seenFetchedAt)).to.deep.equal(Array(6).fill(start));
 
       // The last millisecond of the period: still active, so the periodic sync covers it.
       const lastActive = start + 14 * DAY - 1;

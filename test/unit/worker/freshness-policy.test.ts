@@ -163,6 +163,15 @@ describe('freshness policy', () => {
       expect(ids(index, T0 + 3 * H)).to.deep.equal([]);
     });
 
+    it('tells the fetch instant it holds for a character: null before any fetch, undefined for a stranger', () => {
+      const index = indexWith([{ id: 1, fetchedAt: null }, { id: 2 }]);
+      expect(index.fetchedAtOf(1)).to.equal(null);
+      expect(index.fetchedAtOf(2)).to.equal(T0);
+      expect(index.fetchedAtOf(3)).to.equal(undefined);
+      index.characterFetched(1, T0 + 5, T0 + 5);
+      expect(index.fetchedAtOf(1)).to.equal(T0 + 5);
+    });
+
     it('lists the rosters due: active guilds never synced or synced at least the interval ago', () => {
       const now = T0 + 10 * D;
       const guilds = [
