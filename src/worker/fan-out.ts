@@ -5,6 +5,9 @@ import type { Queues } from '../queue/queues.js';
 
 const BATCH = 500;
 
+/** A character to refresh, with `seenFetchedAt` when it was found due from its stored row (see the payload's). */
+export type DueCharacter = CharacterRef & { seenFetchedAt?: number | null };
+
 /**
  * Enqueues refreshes in the given order, in batches of one round trip each, deduplicated like every character
  * refresh, so a character already waiting or running is not added twice. Names Battle.net could never resolve
@@ -12,8 +15,7 @@ const BATCH = 500;
  */
 export async function enqueueRefreshes(
   queues: Queues,
-  /** With `seenFetchedAt` when the characters were found due from their stored rows (see the payload's). */
-  characters: readonly (CharacterRef & { seenFetchedAt?: number | null })[],
+  characters: readonly DueCharacter[],
   priority: number,
   reason: CharacterRefreshPayload['reason'],
   logger: Logger,

@@ -4,7 +4,7 @@ import { freshnessMembers } from '../../db/tables/guild-memberships.js';
 import type { CharacterRef } from '../../db/tables/characters.js';
 import { PRIORITY } from '../../queue/character-refresh.js';
 import type { WorkerContext } from '../context.js';
-import { enqueueRefreshes } from '../fan-out.js';
+import { enqueueRefreshes, type DueCharacter } from '../fan-out.js';
 import { REQUESTS_PER_REFRESH } from '../processors/character-refresh.js';
 import { guildOpenings } from './guilds.js';
 import { FreshnessIndex, type PickReason } from './policy.js';
@@ -101,7 +101,7 @@ export class FreshnessScheduler {
 
     const budget = options.budget ?? (await this.quotaBudget());
     const picks = index.pick(now, budget);
-    const refs: (CharacterRef & { seenFetchedAt: number | null })[] = [];
+    const refs: DueCharacter[] = [];
     const picked: TickResult['picked'] = {};
     for (const p of picks) {
       const known = this.known.get(p.id);
