@@ -4,7 +4,7 @@ import { claimField, ResponseCache, storedJson, tagField } from '../../../src/ca
 import { ManualClock } from '../../../src/clock.js';
 import { createMetrics } from '../../../src/metrics.js';
 import { createRedis, Keys, memberLookupField } from '../../../src/redis.js';
-import { REDIS_URL, testRun, uniqueId } from '../../helpers/test-env.js';
+import { deleteRedisKeys, REDIS_URL, testRun, uniqueId } from '../../helpers/test-env.js';
 
 /**
  * A read that misses computes its body from the database while a webhook or a projection write may drop the
@@ -13,7 +13,8 @@ import { REDIS_URL, testRun, uniqueId } from '../../helpers/test-env.js';
  */
 describe('cached guild bodies and a drop racing a read', function () {
   const redis = createRedis(REDIS_URL, 'worker');
-  const keys = new Keys(`${testRun.redisPrefix}_cache${uniqueId()}`);
+  const prefix = `${testRun.redisPrefix}_cache${uniqueId()}`;
+  const keys = new Keys(prefix);
   const clock = new ManualClock('2026-12-08T12:00:00Z');
   const metrics = createMetrics('api');
   const cache = new ResponseCache(redis, keys, metrics, clock);
@@ -25,7 +26,9 @@ describe('cached guild bodies and a drop racing a read', function () {
   afterEach(async () => {
     await redis.del(keys.guildResponses(guildId), keys.guildResponsesVersion(guildId));
   });
-  after(() => {
+  after(async () => {
+    // Every key of the namespace, other guilds' included (a drop that names another guild moves its version).
+    await deleteRedisKeys(prefix);
     redis.disconnect();
     failing.disconnect();
   });
