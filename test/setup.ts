@@ -1,4 +1,4 @@
-import { createMigratedDatabase, deleteRedisKeys, dropDatabase, testRun } from './helpers/test-env.js';
+import { createMigratedDatabase, deleteRedisKeysMatching, dropDatabase, testRun } from './helpers/test-env.js';
 import { refuseOutboundConnections, takeRefused } from './helpers/no-outbound.js';
 
 // Mocha global fixtures: one database and one Redis prefix for the whole run, removed afterwards.
@@ -8,7 +8,8 @@ export async function mochaGlobalSetup(): Promise<void> {
 
 export async function mochaGlobalTeardown(): Promise<void> {
   await dropDatabase(testRun.databaseName);
-  await deleteRedisKeys(testRun.redisPrefix);
+  // The run's namespace and every namespace a stack or a test made under it (`<prefix>_stack1`, …).
+  await deleteRedisKeysMatching(`${testRun.redisPrefix}*`);
 }
 
 refuseOutboundConnections();

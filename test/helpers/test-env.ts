@@ -58,12 +58,17 @@ export async function createMigratedDatabase(name: string, plans: readonly Seaso
   return url;
 }
 
-export async function deleteRedisKeys(prefix: string): Promise<void> {
+export function deleteRedisKeys(prefix: string): Promise<void> {
+  return deleteRedisKeysMatching(`${prefix}:*`);
+}
+
+/** Every key matching a SCAN pattern. */
+export async function deleteRedisKeysMatching(pattern: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
   try {
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
       cursor = next;
       if (keys.length) await redis.unlink(...keys);
     } while (cursor !== '0');
