@@ -16,6 +16,8 @@ import {
 import {
   historyPointStatement, itemLevelHistory, moveHistory, recordItemLevel, type ItemLevelPoint,
 } from './tables/item-level-history.js';
+import { activityStateOf, activityStateSelect, loginStatement, noteLogin, type ActivityStateJson } from './tables/character-activity.js';
+import type { ActivityFetchState } from '../domain/activity.js';
 import { inTransaction, queryBound, type Db } from './sql.js';
 
 /** The outcome of one character refresh, written across the character's tables. */
@@ -29,6 +31,8 @@ export interface CharacterProjection extends FetchedProgress {
    * (`findStoredCharacter`); empty for a character not stored yet.
    */
   history: ItemLevelPoint[];
+  /** The profile's last log-in as this fetch saw it (null: not said, or the profile answered 304). */
+  lastLoginAt: Date | null;
 }
 
 /** The first day of history the weekly gain up to `day` reads: two weeks more than its window, for bridging. */
@@ -77,33 +81,35 @@ function membershipCopy(p: CharacterProjection, gain: WeeklyGain): MemberProgres
  * inserted after the statement's snapshot was taken, writes nothing there and takes the transactional path.
  */
 export async function saveCharacterProjection(em: EntityManager, p: CharacterProjection): Promise<SavedProjection> {
-  const guildIds = await writeProjection(em, p, gainWithToday(p));
-  if (guildIds) return { guildIds };
-  return saveProjectionInTransaction(em, p);
+  const saved = await writeProjection(em, p, gainWithToday(p));
+  return saved ?? saveProjectionInTransaction(em, p);
 }
 
 /** The single statement; undefined when it wrote nothing (see saveCharacterProjection). */
-async function writeProjection(db: Db, p: CharacterProjection, gain: WeeklyGain): Promise<number[] | undefined> {
+async function writeProjection(db: Db, p: CharacterProjection, gain: WeeklyGain): Promise<SavedProjection | undefined> {
   const identity = identityStatement(p.key, p.identity);
   const progress = progressWriteStatement(p, gain);
   const history = p.itemLevel === null ? undefined : historyPointStatement(p.day, p.itemLevel);
   const members = membershipCopyStatement(membershipCopy(p, gain), 'cid.id', ', cid');
+  const login = loginStatement(p.lastLoginAt);
   // The select list reads the parts in the order the transactional path writes them (character, progress,
-  // history, memberships), so row locks are taken in that order.
-  const [row] = await queryBound<{ character_id: string | null; guild_ids: Array<number | string> }>(
+  // history, memberships, log-in), so row locks are taken in that order.
+  const [row] = await queryBound<{ character_id: string | null; guild_ids: Array<number | string>; activity: ActivityStateJson }>(
     db,
     `with ${identity.sql},
      prog as (${progress.sql}),
      ${history ? `hist as (${history.sql}),` : ''}
-     mem as (${members.sql})
+     mem as (${members.sql}),
+     ${login.sql}
      select (select id from cid) as character_id,
             (select count(*) from prog) as progress_rows,
             ${history ? '(select count(*) from hist)' : '0'} as history_rows,
-            coalesce((select json_agg(guild_id order by guild_id) from mem), '[]'::json) as guild_ids`,
-    [...identity.params, ...progress.params, ...(history?.params ?? []), ...members.params],
+            coalesce((select json_agg(guild_id order by guild_id) from mem), '[]'::json) as guild_ids,
+            ${activityStateSelect} as activity`,
+    [...identity.params, ...progress.params, ...(history?.params ?? []), ...members.params, ...login.params],
   );
   if (!row || row.character_id === null) return undefined;
-  return row.guild_ids.map(Number);
+  return { guildIds: row.guild_ids.map(Number), activity: activityStateOf(row.activity) };
 }
 
 /** The same writes as several statements in one transaction, for a rename, which moves rows between characters. */
@@ -116,7 +122,8 @@ async function saveProjectionInTransaction(em: EntityManager, p: CharacterProjec
     const gain = await measureWeeklyGain(tx, characterId, p.day);
     await saveWeeklyGain(tx, characterId, gain);
     const guildIds = await copyProgressToMemberships(tx, characterId, membershipCopy(p, gain));
-    return { guildIds, formerKey };
+    const activity = await noteLogin(tx, characterId, p.lastLoginAt);
+    return { guildIds, formerKey, activity };
   });
 }
 
@@ -125,6 +132,8 @@ export interface SavedProjection {
   guildIds: number[];
   /** The name the character was stored under before this fetch found it renamed or moved. */
   formerKey?: CharacterKey;
+  /** What decides whether the character's activity is due, with this fetch's log-in noted. */
+  activity: ActivityFetchState;
 }
 
 /**

@@ -58,32 +58,47 @@ function toStored(r: ActivityRow): StoredActivity {
 }
 
 /**
- * Records the profile's last log-in (a later one only; null leaves it) and returns what decides whether activity
- * is due, or undefined for a character not stored. One statement on every refresh: the stored lists are not
- * read back (the refresh never uses them), and the state is the row as the upsert left it, else as it was.
+ * Records the profile's last log-in (a later one only; null leaves it), as a CTE named `login` over the `cid`
+ * of the statement it joins: the character refresh's write carries it, so noting a log-in costs no round trip
+ * of its own. `activityStateSelect` then reads what decides whether activity is due: the row as the upsert
+ * left it, else as it was.
  */
-export async function noteLogin(db: Db, key: CharacterKey, lastLoginAt: Date | null): Promise<ActivityFetchState | undefined> {
-  const [row] = await queryBound<{ last_login_at: Date | null; fetched_login_at: Date | null; fetched_at: Date | null }>(
-    db,
-    `with noted as (
+export function loginStatement(lastLoginAt: Date | null): { sql: string; params: unknown[] } {
+  return {
+    sql: `login as (
        insert into character_activity as a (character_id, last_login_at)
-       select c.id, ?::timestamptz from characters c
-        where c.region = ?::text and c.realm_slug = ?::text and c.name_key = ?::text and ?::timestamptz is not null
+       select cid.id, ?::timestamptz from cid where cid.id is not null and ?::timestamptz is not null
        on conflict (character_id) do update set last_login_at = excluded.last_login_at, updated_at = now()
         where a.last_login_at is null or excluded.last_login_at > a.last_login_at
-       returning a.character_id, a.last_login_at, a.fetched_login_at, a.fetched_at
-     )
-     select case when n.character_id is null then a.last_login_at else n.last_login_at end as last_login_at,
-            case when n.character_id is null then a.fetched_login_at else n.fetched_login_at end as fetched_login_at,
-            case when n.character_id is null then a.fetched_at else n.fetched_at end as fetched_at
-       from characters c
-       left join character_activity a on a.character_id = c.id
-       left join noted n on n.character_id = c.id
-      where c.region = ?::text and c.realm_slug = ?::text and c.name_key = ?::text`,
-    [lastLoginAt, key.region, key.realm, key.nameKey, lastLoginAt, key.region, key.realm, key.nameKey],
+       returning a.last_login_at, a.fetched_login_at, a.fetched_at
+     )`,
+    params: [lastLoginAt, lastLoginAt],
+  };
+}
+
+/** The select-list item that reads the state `loginStatement` leaves, as JSON (null: no activity row at all). */
+export const activityStateSelect = `coalesce(
+       (select json_build_object('last_login_at', last_login_at, 'fetched_login_at', fetched_login_at, 'fetched_at', fetched_at) from login),
+       (select json_build_object('last_login_at', last_login_at, 'fetched_login_at', fetched_login_at, 'fetched_at', fetched_at)
+          from character_activity where character_id = (select id from cid))
+     )`;
+
+export type ActivityStateJson = { last_login_at: string | null; fetched_login_at: string | null; fetched_at: string | null } | null;
+
+/** The state `activityStateSelect` read; a character with no activity row has never had it fetched. */
+export function activityStateOf(json: ActivityStateJson): ActivityFetchState {
+  return { lastLoginAt: date(json?.last_login_at ?? null), fetchedLoginAt: date(json?.fetched_login_at ?? null), fetchedAt: date(json?.fetched_at ?? null) };
+}
+
+/** `loginStatement` on its own, for a write that is not the one statement (a rename's transaction). */
+export async function noteLogin(db: Db, characterId: number, lastLoginAt: Date | null): Promise<ActivityFetchState> {
+  const login = loginStatement(lastLoginAt);
+  const [row] = await queryBound<{ state: ActivityStateJson }>(
+    db,
+    `with cid as (select ?::bigint as id), ${login.sql} select ${activityStateSelect} as state`,
+    [characterId, ...login.params],
   );
-  if (!row) return undefined;
-  return { lastLoginAt: date(row.last_login_at), fetchedLoginAt: date(row.fetched_login_at), fetchedAt: date(row.fetched_at) };
+  return activityStateOf(row?.state ?? null);
 }
 
 export async function findStoredActivity(db: Db, key: CharacterKey): Promise<StoredActivity | undefined> {

@@ -4,7 +4,6 @@ import { gainWindowStart, markCharacterNotFound, recordCharacterError, saveChara
 import { findStoredCharacter, type StoredCharacter } from '../../db/tables/character-progress.js';
 import type { CharacterIdentity, CharacterKey } from '../../db/tables/characters.js';
 import { isActivityDue, isKnownMissing, roleOf } from '../../domain/index.js';
-import { noteLogin } from '../../db/tables/character-activity.js';
 import { JOBS } from '../../queue/registry.js';
 import type { CharacterRefreshPayload } from '../../queue/character-refresh.js';
 import { nameKey } from '../../queue/schemas.js';
@@ -111,7 +110,7 @@ async function refresh(ctx: WorkerContext, payload: CharacterRefreshPayload, tal
   const gear = equipment.kind === 'ok' ? gearSnapshot(equipment.data, plan.expansion, equipment.lastModified) : null;
   const identity = profile.kind === 'ok' ? identityFrom(profile.data) : base;
   const itemLevel = gear ? gear.itemLevel : base.itemLevel;
-  const { guildIds, formerKey } = await saveCharacterProjection(em, {
+  const { guildIds, formerKey, activity } = await saveCharacterProjection(em, {
     key,
     identity,
     profileLastModified: profile.kind === 'ok' ? profile.lastModified : base.profileLastModified,
@@ -120,26 +119,25 @@ async function refresh(ctx: WorkerContext, payload: CharacterRefreshPayload, tal
     fetchedAt,
     day,
     history: stored?.history ?? [],
+    lastLoginAt: profile.kind === 'ok' && profile.data.lastLoginAt !== null ? new Date(profile.data.lastLoginAt) : null,
   });
   await emitTargetMet(ctx, key, identity.name, { before: stored?.itemLevel ?? null, after: itemLevel }, guildIds, fetchedAt);
   await dropCaches(ctx, key, guildIds, payload.guildId);
   // A renamed character's view under its former name must not outlive the rename in the cache.
   if (formerKey) await dropCaches(ctx, formerKey, guildIds, payload.guildId);
-  if (ctx.config.activityRefresh) await queueActivityIfDue(ctx, payload, key, profile.kind === 'ok' ? profile.data.lastLoginAt : null);
+  if (ctx.config.activityRefresh && isActivityDue(activity)) await queueActivity(ctx, payload);
   return { status: profile.kind === 'not_modified' && equipment.kind === 'not_modified' ? 'not_modified' : 'ok' };
 }
 
 /**
  * Activity is fetched by a job of its own, after the gear is saved and behind every waiting refresh, so a
  * reader waiting on this refresh never waits on activity calls. It is queued only when the character logged in
- * since activity was last fetched (a 304 profile means no new log-in). Failing to queue it costs the gear nothing.
+ * since activity was last fetched (a 304 profile means no new log-in): the write that saved the gear noted the
+ * log-in and read that state. Failing to queue it costs the gear nothing.
  */
-async function queueActivityIfDue(ctx: WorkerContext, payload: CharacterRefreshPayload, key: CharacterKey, lastLoginAt: number | null) {
+async function queueActivity(ctx: WorkerContext, payload: CharacterRefreshPayload) {
   try {
-    const state = await noteLogin(ctx.orm.em.fork(), key, lastLoginAt === null ? null : new Date(lastLoginAt));
-    if (state && isActivityDue(state)) {
-      await JOBS.characterActivity.enqueue(ctx.queues, { region: payload.region, realm: payload.realm, name: payload.name });
-    }
+    await JOBS.characterActivity.enqueue(ctx.queues, { region: payload.region, realm: payload.realm, name: payload.name });
   } catch (err) {
     ctx.logger.warn({ character: `${payload.region}/${payload.realm}/${payload.name}`, err: (err as Error).message }, 'could not queue the activity refresh');
   }

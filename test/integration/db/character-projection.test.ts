@@ -65,8 +65,12 @@ describe('character projection write', () => {
       fetchedAt: new Date(`${today}T10:00:00Z`),
       day: today,
       history,
+      lastLoginAt: new Date(`${today}T09:00:00Z`),
     };
   }
+
+  /** The state a character whose activity was never fetched is left in, having logged in at `at`. */
+  const loggedIn = (at: string) => ({ lastLoginAt: new Date(at), fetchedLoginAt: null, fetchedAt: null });
 
   it('writes character, progress, history point and membership copy in one statement with bound parameters', async () => {
     const { guildId, characterId, key } = await member('Onetrip');
@@ -80,7 +84,7 @@ describe('character projection write', () => {
     expect(statement.sql).to.match(/\$1\b/);
     expect(statement.sql).not.to.contain('Onetrip');
     expect(statement.bindings).to.include('Onetrip');
-    expect(saved).to.deep.equal({ guildIds: [guildId] });
+    expect(saved).to.deep.equal({ guildIds: [guildId], activity: loggedIn(`${today}T09:00:00Z`) });
 
     const [row] = await query<Record<string, unknown>>(
       orm,
@@ -114,7 +118,7 @@ describe('character projection write', () => {
     const saved = await saveCharacterProjection(orm.em.fork(), later);
 
     expect(sent).to.have.length(1);
-    expect(saved).to.deep.equal({ guildIds: [guildId] });
+    expect(saved).to.deep.equal({ guildIds: [guildId], activity: loggedIn(`${today}T09:00:00Z`) });
     const [row] = await query<{ item_level: number; fetched_at: string; equipped_items: unknown[]; last_updated: string }>(
       orm,
       `select p.item_level, p.fetched_at, p.equipped_items, m.last_updated
@@ -134,9 +138,28 @@ describe('character projection write', () => {
     const saved = await saveCharacterProjection(orm.em.fork(), projection(key, 'Newname', [], 9_100_003, 642));
 
     expect(sent.length).to.be.greaterThan(1);
-    expect(saved).to.deep.equal({ guildIds: [former.guildId], formerKey: former.key });
+    expect(saved).to.deep.equal({ guildIds: [former.guildId], formerKey: former.key, activity: loggedIn(`${today}T09:00:00Z`) });
     const [row] = await query<{ id: string; name: string }>(orm, 'select id, name from characters where region = ? and realm_slug = ? and name_key = ?', ['us', realm, 'newname']);
     expect(Number(row?.id)).to.equal(former.characterId);
     expect(row?.name).to.equal('Newname');
+  });
+
+  it('notes a later log-in in the same statement and keeps the latest one; a fetch that saw none leaves it', async () => {
+    const { characterId, key } = await member('Loginnoted');
+    const save = async (lastLoginAt: string | null) => {
+      const stored = await findStoredCharacter(orm, key, gainWindowStart(today));
+      sent = [];
+      const saved = await saveCharacterProjection(orm.em.fork(), { ...projection(key, 'Loginnoted', stored!.history, 9_100_004, 643), lastLoginAt: lastLoginAt === null ? null : new Date(lastLoginAt) });
+      expect(sent).to.have.length(1);
+      return saved.activity;
+    };
+    expect(await save(null)).to.deep.equal({ lastLoginAt: null, fetchedLoginAt: null, fetchedAt: null });
+    expect(await save(`${today}T08:00:00Z`)).to.deep.equal(loggedIn(`${today}T08:00:00Z`));
+    // Activity fetched since: the state read back carries it.
+    await query(orm, `update character_activity set fetched_login_at = last_login_at, fetched_at = ?::timestamptz where character_id = ?`, [`${today}T08:30:00Z`, characterId]);
+    const fetched = { lastLoginAt: new Date(`${today}T08:00:00Z`), fetchedLoginAt: new Date(`${today}T08:00:00Z`), fetchedAt: new Date(`${today}T08:30:00Z`) };
+    expect(await save(`${today}T07:00:00Z`)).to.deep.equal(fetched);
+    expect(await save(null)).to.deep.equal(fetched);
+    expect(await save(`${today}T09:30:00Z`)).to.deep.equal({ ...fetched, lastLoginAt: new Date(`${today}T09:30:00Z`) });
   });
 });
